@@ -1,0 +1,175 @@
+/**
+ * Start and stop a real `nats-server` with JetStream on 127.0.0.1: free ports, a fresh store
+ * directory, readiness taken from the server's own "Server is ready" line, stopped by PID.
+ * Used by the local run and by the integration tests.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface NatsServerOptions {
+  /** Extra configuration text appended to the generated config (e.g. accounts). */
+  readonly extraConfig?: string;
+  /** Store directory to reuse (for restarts); a fresh temporary one by default. */
+  readonly storeDir?: string;
+  /** Ports to reuse (for restarts); free ports by default. */
+  readonly port?: number;
+  readonly monitorPort?: number;
+  /** Max payload in bytes (server default 1 MiB). */
+  readonly maxPayload?: number;
+  /** Where the server log goes; kept in the store's parent directory by default. */
+  readonly logFile?: string;
+}
+
+/** Find a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/**
+ * Make sure a `nats-server` binary is on PATH. When it is missing and we are root on Debian,
+ * install the Debian package; otherwise fail with the command to run.
+ */
+export function ensureNatsServerBinary(log: (line: string) => void = () => {}): string {
+  const found = spawnSync("sh", ["-c", "command -v nats-server"], { encoding: "utf8" });
+  if (found.status === 0 && found.stdout.trim() !== "") return found.stdout.trim();
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const hasApt = spawnSync("sh", ["-c", "command -v apt-get"]).status === 0;
+  if (!isRoot || !hasApt) {
+    throw new Error(
+      "nats-server is not installed. Install it with `sudo apt-get install nats-server` (Debian/Ubuntu) " +
+        "or put a nats-server 2.9+ binary on PATH, then run this again.",
+    );
+  }
+  log("nats-server not found: installing the Debian package nats-server (apt-get)…");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+  const install = spawnSync("apt-get", ["install", "-y", "-qq", "nats-server"], { stdio: "inherit", env });
+  if (update.status !== 0 || install.status !== 0)
+    throw new Error("apt-get install nats-server failed (see above)");
+  return ensureNatsServerBinary(log);
+}
+
+/** A running nats-server. */
+export class NatsServer {
+  private constructor(
+    readonly port: number,
+    readonly monitorPort: number,
+    readonly storeDir: string,
+    private readonly options: NatsServerOptions,
+    private child: ChildProcess,
+    private readonly ownsStore: boolean,
+  ) {}
+
+  /** Client URL, e.g. `nats://127.0.0.1:4222`. */
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+  /** Monitoring base URL, e.g. `http://127.0.0.1:8222`. */
+  get monitorUrl(): string {
+    return `http://127.0.0.1:${this.monitorPort}`;
+  }
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error("nats-server has no pid");
+    return this.child.pid;
+  }
+
+  static async start(options: NatsServerOptions = {}): Promise<NatsServer> {
+    const binary = ensureNatsServerBinary();
+    const ownsStore = options.storeDir === undefined;
+    const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), "nats-store-")));
+    const port = options.port ?? (await freePort());
+    const monitorPort = options.monitorPort ?? (await freePort());
+    const child = await NatsServer.spawnServer(binary, port, monitorPort, storeDir, options);
+    return new NatsServer(port, monitorPort, storeDir, options, child, ownsStore);
+  }
+
+  private static async spawnServer(
+    binary: string,
+    port: number,
+    monitorPort: number,
+    storeDir: string,
+    options: NatsServerOptions,
+  ): Promise<ChildProcess> {
+    const configFile = join(storeDir, "nats-server.conf");
+    const config = [
+      `host: 127.0.0.1`,
+      `port: ${port}`,
+      `http: "127.0.0.1:${monitorPort}"`,
+      `max_payload: ${options.maxPayload ?? 1024 * 1024}`,
+      `jetstream { store_dir: ${JSON.stringify(join(storeDir, "js"))} }`,
+      options.extraConfig ?? "",
+    ].join("\n");
+    await writeFile(configFile, config);
+    const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", "ignore", "pipe"] });
+    let log = "";
+    const ready = new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer): void => {
+        log += chunk.toString();
+        if (log.includes("Server is ready")) {
+          child.stderr?.off("data", onData);
+          child.stderr?.resume();
+          resolve();
+        }
+      };
+      child.stderr?.on("data", onData);
+      child.once("exit", (code, signal) =>
+        reject(new Error(`nats-server exited before ready (code ${code}, signal ${signal}):\n${log}`)),
+      );
+      child.once("error", reject);
+    });
+    const timeout = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    try {
+      await ready;
+    } finally {
+      clearTimeout(timeout);
+    }
+    return child;
+  }
+
+  /** Send a signal to the server process (e.g. SIGKILL to simulate a crash). Resolves when it has exited. */
+  async kill(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, "exit");
+    process.kill(this.pid, signal);
+    await exited;
+  }
+
+  /** Start again on the same ports with the same store (after `kill`). */
+  async restart(): Promise<void> {
+    await this.kill("SIGTERM");
+    this.child = await NatsServer.spawnServer(
+      ensureNatsServerBinary(),
+      this.port,
+      this.monitorPort,
+      this.storeDir,
+      this.options,
+    );
+  }
+
+  /** Start after a `kill` without killing first. */
+  async startAgain(): Promise<void> {
+    this.child = await NatsServer.spawnServer(
+      ensureNatsServerBinary(),
+      this.port,
+      this.monitorPort,
+      this.storeDir,
+      this.options,
+    );
+  }
+
+  /** Stop by PID and remove the store directory when this server created it. */
+  async stop(): Promise<void> {
+    await this.kill("SIGTERM");
+    if (this.ownsStore) await rm(this.storeDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,1 @@
+export { NatsServer, freePort, type NatsServerOptions } from "../../scripts/lib/nats-server.js";
