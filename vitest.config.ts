@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
     // Integration tests start real nats-server processes and real app processes;
     // two cores: keep file-level parallelism modest.
     pool: "forks",

@@ -3,12 +3,13 @@
  * directory, readiness taken from the server's own "Server is ready" line, stopped by PID.
  * Used by the local run and by the integration tests.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureDebianTool, NATS_SERVER } from "./debian-tools.js";
 
 export interface NatsServerOptions {
   /** Extra configuration text appended to the generated config (e.g. accounts). */
@@ -35,28 +36,9 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/**
- * Make sure a `nats-server` binary is on PATH. When it is missing and we are root on Debian,
- * install the Debian package; otherwise fail with the command to run.
- */
+/** Path of `nats-server`, installing Debian's package when missing and allowed. */
 export function ensureNatsServerBinary(log: (line: string) => void = () => {}): string {
-  const found = spawnSync("sh", ["-c", "command -v nats-server"], { encoding: "utf8" });
-  if (found.status === 0 && found.stdout.trim() !== "") return found.stdout.trim();
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  const hasApt = spawnSync("sh", ["-c", "command -v apt-get"]).status === 0;
-  if (!isRoot || !hasApt) {
-    throw new Error(
-      "nats-server is not installed. Install it with `sudo apt-get install nats-server` (Debian/Ubuntu) " +
-        "or put a nats-server 2.9+ binary on PATH, then run this again.",
-    );
-  }
-  log("nats-server not found: installing the Debian package nats-server (apt-get)…");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-  const install = spawnSync("apt-get", ["install", "-y", "-qq", "nats-server"], { stdio: "inherit", env });
-  if (update.status !== 0 || install.status !== 0)
-    throw new Error("apt-get install nats-server failed (see above)");
-  return ensureNatsServerBinary(log);
+  return ensureDebianTool(NATS_SERVER, log);
 }
 
 /** A running nats-server. */
