@@ -31,3 +31,123 @@ export const BROKER_BY_ENVIRONMENT: Record<EnvironmentName, BrokerKind> = {
   dev: "memphis",
   prod: "memphis",
 };
+
+/** This repository as Argo CD pulls it: the one place for its URL and the revision every Application tracks. */
+export const GITOPS_REPOSITORY = {
+  url: "https://github.com/example-org/keda-event-pipeline.git",
+  targetRevision: "main",
+} as const;
+
+/** Requests and limits of one container (small: a scaled consumer must not reserve a whole core). */
+export interface ContainerResources {
+  readonly cpuRequestMillis: number;
+  readonly cpuLimitMillis: number;
+  readonly memoryRequestMebibytes: number;
+  readonly memoryLimitMebibytes: number;
+}
+
+/** What differs between environments besides the rate, the images and the broker. */
+export interface EnvironmentSettings {
+  /** Kubernetes namespace of the pipeline (one cluster per environment). */
+  readonly namespace: string;
+  readonly logLevel: "debug" | "info" | "warn" | "error";
+  readonly producer: {
+    /** Producer replicas; each one publishes at `RATE_PER_SECOND`. */
+    readonly replicas: number;
+    readonly resources: ContainerResources;
+  };
+  readonly consumer: {
+    /** Upper bound of the KEDA ScaledObject (the lower bound is always 0). */
+    readonly maxReplicas: number;
+    /** Queue depth (pending + ack pending) per replica that KEDA aims for. */
+    readonly lagThreshold: number;
+    /** Queue depth above which KEDA wakes the consumer from zero. */
+    readonly activationLagThreshold: number;
+    /** Replicas KEDA keeps while the queue-depth metric cannot be read. */
+    readonly fallbackReplicas: number;
+    /** Messages processed concurrently per replica. */
+    readonly concurrency: number;
+    readonly resources: ContainerResources;
+  };
+}
+
+export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
+  dev: {
+    namespace: "event-pipeline",
+    logLevel: "debug",
+    producer: {
+      replicas: 1,
+      resources: {
+        cpuRequestMillis: 25,
+        cpuLimitMillis: 250,
+        memoryRequestMebibytes: 64,
+        memoryLimitMebibytes: 128,
+      },
+    },
+    consumer: {
+      maxReplicas: 3,
+      lagThreshold: 50,
+      activationLagThreshold: 0,
+      fallbackReplicas: 1,
+      concurrency: 4,
+      resources: {
+        cpuRequestMillis: 25,
+        cpuLimitMillis: 250,
+        memoryRequestMebibytes: 64,
+        memoryLimitMebibytes: 128,
+      },
+    },
+  },
+  prod: {
+    namespace: "event-pipeline",
+    logLevel: "info",
+    producer: {
+      replicas: 1,
+      resources: {
+        cpuRequestMillis: 100,
+        cpuLimitMillis: 500,
+        memoryRequestMebibytes: 96,
+        memoryLimitMebibytes: 192,
+      },
+    },
+    consumer: {
+      maxReplicas: 20,
+      lagThreshold: 100,
+      activationLagThreshold: 0,
+      fallbackReplicas: 2,
+      concurrency: 8,
+      resources: {
+        cpuRequestMillis: 100,
+        cpuLimitMillis: 500,
+        memoryRequestMebibytes: 96,
+        memoryLimitMebibytes: 192,
+      },
+    },
+  },
+};
+
+/** A Helm chart Argo CD installs: repository, chart name and a pinned version. */
+export interface HelmChartSource {
+  readonly repoURL: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+/** Infrastructure charts, versions pinned (bump by pull request). */
+export const HELM_CHARTS = {
+  keda: { repoURL: "https://kedacore.github.io/charts", chart: "keda", version: "2.16.1" },
+  sealedSecrets: {
+    repoURL: "https://bitnami-labs.github.io/sealed-secrets",
+    chart: "sealed-secrets",
+    version: "2.17.0",
+  },
+  memphis: { repoURL: "https://k8s.memphis.dev/charts/", chart: "memphis", version: "1.4.3" },
+  nats: { repoURL: "https://nats-io.github.io/k8s/helm/charts/", chart: "nats", version: "1.2.8" },
+  kubePrometheusStack: {
+    repoURL: "https://prometheus-community.github.io/helm-charts",
+    chart: "kube-prometheus-stack",
+    version: "67.8.0",
+  },
+  loki: { repoURL: "https://grafana.github.io/helm-charts", chart: "loki", version: "6.24.0" },
+  promtail: { repoURL: "https://grafana.github.io/helm-charts", chart: "promtail", version: "6.16.6" },
+} as const satisfies Record<string, HelmChartSource>;

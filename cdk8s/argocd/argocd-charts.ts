@@ -1,0 +1,153 @@
+/**
+ * Argo CD objects of one environment (one cluster per environment), synthesized into `argocd/<env>/`:
+ *  - `bootstrap/`: the two AppProjects and the root Application (app-of-apps), applied once by hand;
+ *  - `apps/`: the child Applications the root Application syncs: infrastructure charts and the pipeline.
+ */
+import { ApiObject, Chart } from "cdk8s";
+import type { Construct } from "constructs";
+import type { BrokerKind } from "../../src/broker/port.js";
+import type { EnvironmentName } from "../config.js";
+import { GITOPS_REPOSITORY } from "../config.js";
+import type { PipelineChart } from "../charts/pipeline-chart.js";
+import { ARGOCD_NAMESPACE, ArgoApplication } from "./argo-application.js";
+import type { GroupKind } from "./app-project.js";
+import { ArgoProject } from "./app-project.js";
+import { APP_WAVE, infrastructureApplications } from "./infrastructure.js";
+
+export const PLATFORM_PROJECT = "event-pipeline-platform";
+export const PIPELINE_PROJECT = "event-pipeline";
+export const PIPELINE_APPLICATION = "event-pipeline";
+
+/** Folder of the child Applications, relative to the repository root. */
+export function appsPath(env: EnvironmentName): string {
+  return `argocd/${env}/apps`;
+}
+/** Folder of an environment's pipeline manifests, relative to the repository root. */
+export function manifestsPath(env: EnvironmentName): string {
+  return `dist-manifests/${env}`;
+}
+
+/** Cluster-scoped kinds the infrastructure charts install. */
+const PLATFORM_CLUSTER_KINDS: readonly GroupKind[] = [
+  { group: "", kind: "Namespace" },
+  { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition" },
+  { group: "rbac.authorization.k8s.io", kind: "ClusterRole" },
+  { group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding" },
+  { group: "apiregistration.k8s.io", kind: "APIService" },
+  { group: "admissionregistration.k8s.io", kind: "ValidatingWebhookConfiguration" },
+  { group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration" },
+];
+
+/** Namespaced kinds the infrastructure charts (and the root Application) create. */
+const PLATFORM_NAMESPACED_KINDS: readonly GroupKind[] = [
+  { group: "", kind: "ConfigMap" },
+  { group: "", kind: "Secret" },
+  { group: "", kind: "Service" },
+  { group: "", kind: "ServiceAccount" },
+  { group: "", kind: "PersistentVolumeClaim" },
+  { group: "apps", kind: "Deployment" },
+  { group: "apps", kind: "StatefulSet" },
+  { group: "apps", kind: "DaemonSet" },
+  { group: "batch", kind: "Job" },
+  { group: "policy", kind: "PodDisruptionBudget" },
+  { group: "rbac.authorization.k8s.io", kind: "Role" },
+  { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+  { group: "networking.k8s.io", kind: "NetworkPolicy" },
+  { group: "monitoring.coreos.com", kind: "ServiceMonitor" },
+  { group: "monitoring.coreos.com", kind: "PodMonitor" },
+  { group: "monitoring.coreos.com", kind: "PrometheusRule" },
+  { group: "monitoring.coreos.com", kind: "Prometheus" },
+  { group: "monitoring.coreos.com", kind: "Alertmanager" },
+  { group: "argoproj.io", kind: "Application" },
+];
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes("/") ? (apiVersion.split("/")[0] ?? "") : "";
+}
+
+/** Kinds a chart synthesizes, split by scope (only Namespace is cluster-scoped in the pipeline). */
+export function kindsOf(chart: Chart): { cluster: GroupKind[]; namespaced: GroupKind[] } {
+  const all = chart.node
+    .findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject)
+    .map((o) => ({ group: groupOf(o.apiVersion), kind: o.kind }));
+  return {
+    cluster: all.filter((k) => k.kind === "Namespace"),
+    namespaced: all.filter((k) => k.kind !== "Namespace"),
+  };
+}
+
+export interface ArgoChartProps {
+  readonly environment: EnvironmentName;
+  readonly broker: BrokerKind;
+  /** The environment's pipeline: its kinds, namespace and consumer Deployment are read from it. */
+  readonly pipeline: PipelineChart;
+}
+
+/** AppProjects and the root Application: `kubectl apply -f argocd/<env>/bootstrap/` once. */
+export class ArgoBootstrapChart extends Chart {
+  readonly platformProject: ArgoProject;
+  readonly pipelineProject: ArgoProject;
+  readonly root: ArgoApplication;
+
+  constructor(scope: Construct, id: string, props: ArgoChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const infra = infrastructureApplications(props.environment, props.broker);
+    const pipelineKinds = kindsOf(props.pipeline);
+
+    this.platformProject = new ArgoProject(this, "platform-project", {
+      name: PLATFORM_PROJECT,
+      description: "Operators, broker and observability of the event pipeline, plus the app-of-apps itself.",
+      sourceRepos: [GITOPS_REPOSITORY.url, ...infra.map((a) => a.source.chart.repoURL)],
+      destinationNamespaces: [ARGOCD_NAMESPACE, ...infra.map((a) => a.destinationNamespace)],
+      clusterResources: PLATFORM_CLUSTER_KINDS,
+      namespacedResources: PLATFORM_NAMESPACED_KINDS,
+    });
+    this.pipelineProject = new ArgoProject(this, "pipeline-project", {
+      name: PIPELINE_PROJECT,
+      description: "The event pipeline's own manifests (dist-manifests/<env>), synthesized by cdk8s.",
+      sourceRepos: [GITOPS_REPOSITORY.url],
+      destinationNamespaces: [props.pipeline.namespaceName],
+      clusterResources: pipelineKinds.cluster,
+      namespacedResources: pipelineKinds.namespaced,
+    });
+    this.root = new ArgoApplication(this, "root", {
+      name: "event-pipeline-root",
+      project: this.platformProject.name,
+      destinationNamespace: ARGOCD_NAMESPACE,
+      source: { type: "git", path: appsPath(props.environment) },
+    });
+  }
+}
+
+/** The child Applications of the root Application. */
+export class ArgoAppsChart extends Chart {
+  readonly pipelineApplication: ArgoApplication;
+
+  constructor(scope: Construct, id: string, props: ArgoChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    for (const app of infrastructureApplications(props.environment, props.broker))
+      new ArgoApplication(this, app.name, { ...app, project: PLATFORM_PROJECT });
+
+    const consumerDeployment = props.pipeline.consumer.workload.deployment;
+    this.pipelineApplication = new ArgoApplication(this, "pipeline", {
+      name: PIPELINE_APPLICATION,
+      project: PIPELINE_PROJECT,
+      destinationNamespace: props.pipeline.namespaceName,
+      source: { type: "git", path: manifestsPath(props.environment) },
+      syncWave: APP_WAVE.pipeline,
+      // ScaledObject, ServiceMonitor, PodMonitor and SealedSecret CRDs may still be arriving on a first sync.
+      syncOptions: ["SkipDryRunOnMissingResource=true"],
+      // KEDA owns the consumer's replica count.
+      ignoreDifferences: [
+        {
+          group: "apps",
+          kind: "Deployment",
+          name: consumerDeployment.name,
+          namespace: props.pipeline.namespaceName,
+          jsonPointers: ["/spec/replicas"],
+        },
+      ],
+    });
+  }
+}

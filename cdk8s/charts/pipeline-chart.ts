@@ -1,0 +1,125 @@
+/**
+ * Everything of the event pipeline in one environment's namespace: namespace, credentials,
+ * producer (+ ConfigMap, PDB), consumer (+ KEDA ScaledObject), provisioning Job, monitors and
+ * network policies. Synthesized into `dist-manifests/<env>/`, delivered by the Argo CD
+ * Application of that environment.
+ */
+import type { ChartProps } from "cdk8s";
+import { Chart } from "cdk8s";
+import * as kplus from "cdk8s-plus-29";
+import type { Construct } from "constructs";
+import type { BrokerKind } from "../../src/broker/port.js";
+import type { EnvironmentSettings } from "../config.js";
+import type { PipelineConnection } from "../lib/app-environment.js";
+import { SYNC_WAVE, syncWave } from "../lib/argo-annotations.js";
+import type { SealedCredentialsFile } from "../lib/broker-credentials.js";
+import { BrokerCredentials } from "../lib/broker-credentials.js";
+import { brokerEndpoints } from "../lib/broker-endpoints.js";
+import { BrokerExporterMonitor } from "../lib/broker-exporter-monitor.js";
+import { Consumer } from "../lib/consumer.js";
+import { AlertRules, DashboardsConfigMap } from "../observability/index.js";
+import { PART_OF } from "../lib/labels.js";
+import type { MessagingSettings } from "../lib/messaging.js";
+import { resolveMessaging } from "../lib/messaging.js";
+import { PipelineNetworkPolicies } from "../lib/network-policies.js";
+import { Producer } from "../lib/producer.js";
+import { ProvisioningJob } from "../lib/provisioning-job.js";
+import type { QueueMetricSource } from "../lib/queue-scaler.js";
+
+export interface PipelineChartProps extends ChartProps {
+  /** Environment settings (namespace, sizing, scaling bounds). */
+  readonly settings: EnvironmentSettings;
+  readonly broker: BrokerKind;
+  /** Producer messages per second (per replica). */
+  readonly ratePerSecond: number;
+  readonly images: { readonly producer: string; readonly consumer: string };
+  /** Sealed values of the credentials Secret (and what they were sealed for, when known). */
+  readonly sealedCredentials: SealedCredentialsFile;
+  /** Overrides of the stream settings. @default DEFAULT_MESSAGING */
+  readonly messaging?: Partial<MessagingSettings>;
+  /** Where KEDA reads the queue depth. @default { type: "nats-jetstream" } */
+  readonly metricSource?: QueueMetricSource;
+}
+
+export class PipelineChart extends Chart {
+  readonly namespaceName: string;
+  readonly producer: Producer;
+  readonly consumer: Consumer;
+  readonly provisioning: ProvisioningJob;
+  readonly credentials: BrokerCredentials;
+
+  constructor(scope: Construct, id: string, props: PipelineChartProps) {
+    const namespace = props.settings.namespace;
+    super(scope, id, { ...props, namespace, disableResourceNameHashes: true });
+    this.namespaceName = namespace;
+    const broker = brokerEndpoints(props.broker);
+
+    new kplus.k8s.KubeNamespace(this, "namespace", {
+      metadata: {
+        name: namespace,
+        labels: {
+          "app.kubernetes.io/part-of": PART_OF,
+          "pod-security.kubernetes.io/enforce": "restricted",
+          "pod-security.kubernetes.io/enforce-version": "v1.29",
+        },
+        annotations: syncWave(SYNC_WAVE.config - 1),
+      },
+    });
+
+    this.credentials = new BrokerCredentials(this, "credentials", {
+      namespace,
+      encryptedData: props.sealedCredentials.encryptedData,
+      ...(props.sealedCredentials.sealedFor === undefined
+        ? {}
+        : { sealedFor: props.sealedCredentials.sealedFor }),
+    });
+    const connection: PipelineConnection = {
+      broker,
+      messaging: resolveMessaging(props.messaging),
+      credentials: this.credentials.secret,
+      logLevel: props.settings.logLevel,
+    };
+
+    this.producer = new Producer(this, "producer", {
+      connection,
+      image: props.images.producer,
+      ratePerSecond: props.ratePerSecond,
+      replicas: props.settings.producer.replicas,
+      resources: props.settings.producer.resources,
+    });
+
+    const c = props.settings.consumer;
+    this.consumer = new Consumer(this, "consumer", {
+      connection,
+      image: props.images.consumer,
+      resources: c.resources,
+      concurrency: c.concurrency,
+      scaling: {
+        maxReplicas: c.maxReplicas,
+        lagThreshold: c.lagThreshold,
+        activationLagThreshold: c.activationLagThreshold,
+        fallbackReplicas: c.fallbackReplicas,
+        ...(props.metricSource === undefined ? {} : { metricSource: props.metricSource }),
+      },
+    });
+
+    this.provisioning = new ProvisioningJob(this, "provisioning", { consumer: this.consumer.workload });
+
+    new BrokerExporterMonitor(this, "broker-exporter", { broker });
+    new PipelineNetworkPolicies(this, "network", { broker, scrapedApps: ["producer", "consumer"] });
+
+    // ---- OBSERVABILITY (constructs in cdk8s/observability/, owned by the observability work) ----
+    // Alert rules (PrometheusRule) on the names wired here, and the Grafana dashboards ConfigMap
+    // (dashboards/*.json, label grafana_dashboard, picked up by the kube-prometheus-stack sidecar).
+    new AlertRules(this, "alerts", {
+      namespace,
+      targets: {
+        consumerDeployment: this.consumer.workload.name,
+        scaledObject: this.consumer.scaler.scaledObject.name,
+        consumerGroup: connection.messaging.consumerGroup,
+      },
+    });
+    new DashboardsConfigMap(this, "dashboards", { namespace });
+    // ---- END OBSERVABILITY ----
+  }
+}

@@ -1,0 +1,46 @@
+/** Stream, consumer group and delivery settings shared by producer, consumer and provisioning Job. */
+export interface MessagingSettings {
+  /** Stream (NATS) or station (Memphis) name. @default "events" */
+  readonly stream: string;
+  /** Durable consumer group. @default "event-consumers" */
+  readonly consumerGroup: string;
+  /** Dead-letter stream or station. @default "events-dlq" */
+  readonly deadLetterStream: string;
+  /** Ack deadline in milliseconds. @default 30000 */
+  readonly ackWaitMs: number;
+  /** Deliveries before a message is dead-lettered (1..10). @default 5 */
+  readonly maxDeliveries: number;
+  /** Stream retention in seconds. @default 604800 (7 days) */
+  readonly retentionSeconds: number;
+  /** Publish dedup window in milliseconds. @default 120000 */
+  readonly dedupWindowMs: number;
+}
+
+/** The defaults of the shared contract, in one place. */
+export const DEFAULT_MESSAGING: MessagingSettings = {
+  stream: "events",
+  consumerGroup: "event-consumers",
+  deadLetterStream: "events-dlq",
+  ackWaitMs: 30_000,
+  maxDeliveries: 5,
+  retentionSeconds: 604_800,
+  dedupWindowMs: 120_000,
+};
+
+/** Fill in defaults and check the invariants; errors name the option and the bad value. */
+export function resolveMessaging(settings: Partial<MessagingSettings> = {}): MessagingSettings {
+  const resolved = { ...DEFAULT_MESSAGING, ...settings };
+  if (!Number.isInteger(resolved.maxDeliveries) || resolved.maxDeliveries < 1 || resolved.maxDeliveries > 10)
+    throw new Error(
+      `messaging.maxDeliveries must be an integer in 1..10 (Memphis caps it at 10), got ${resolved.maxDeliveries}`,
+    );
+  for (const key of ["ackWaitMs", "retentionSeconds", "dedupWindowMs"] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] <= 0)
+      throw new Error(`messaging.${key} must be a positive integer, got ${resolved[key]}`);
+  }
+  for (const key of ["stream", "consumerGroup", "deadLetterStream"] as const) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(resolved[key]))
+      throw new Error(`messaging.${key} must match [A-Za-z0-9_.-]+, got ${JSON.stringify(resolved[key])}`);
+  }
+  return resolved;
+}

@@ -1,0 +1,92 @@
+/**
+ * The producer: its ConfigMap "producer-config" (RATE_PER_SECOND), the workload with a checksum
+ * of that ConfigMap on the pod template (a rate change rolls the pods, no restart controller
+ * needed), and a PodDisruptionBudget.
+ */
+import * as kplus from "cdk8s-plus-29";
+import { Construct } from "constructs";
+import type { ContainerResources } from "../config.js";
+import type { PipelineConnection } from "./app-environment.js";
+import { commonEnvironment } from "./app-environment.js";
+import { AppWorkload } from "./app-workload.js";
+import { SYNC_WAVE, syncWave } from "./argo-annotations.js";
+import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from "./config-checksum.js";
+import { objectLabels } from "./labels.js";
+import { PodDisruptionBudget } from "./pod-disruption-budget.js";
+
+/** Name of the producer's ConfigMap (contract: `set-rate` and the README refer to it). */
+export const PRODUCER_CONFIG_NAME = "producer-config";
+export const RATE_KEY = "RATE_PER_SECOND";
+
+export interface ProducerProps {
+  readonly connection: PipelineConnection;
+  /** Full image reference. */
+  readonly image: string;
+  /** Messages per second per replica; 0 pauses; may be below 1. */
+  readonly ratePerSecond: number;
+  readonly resources: ContainerResources;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Publishes awaiting their ack, at most. @default 256 */
+  readonly maxInFlight?: number;
+  /** Payload size of each message in bytes. @default 64 */
+  readonly payloadBytes?: number;
+}
+
+export const PRODUCER_DEFAULTS = { replicas: 1, maxInFlight: 256, payloadBytes: 64 } as const;
+
+/** Render a rate as the ConfigMap string: plain decimal, no exponent. */
+export function formatRate(rate: number): string {
+  if (!Number.isFinite(rate) || rate < 0)
+    throw new Error(`Producer: ratePerSecond must be a finite number >= 0, got ${rate}`);
+  const text = String(rate);
+  if (/e/i.test(text))
+    throw new Error(`Producer: ratePerSecond ${rate} would render with an exponent; use >= 1e-6`);
+  return text;
+}
+
+export class Producer extends Construct {
+  readonly config: kplus.ConfigMap;
+  readonly workload: AppWorkload;
+  readonly disruptionBudget: PodDisruptionBudget;
+
+  constructor(scope: Construct, id: string, props: ProducerProps) {
+    super(scope, id);
+    const maxInFlight = props.maxInFlight ?? PRODUCER_DEFAULTS.maxInFlight;
+    const payloadBytes = props.payloadBytes ?? PRODUCER_DEFAULTS.payloadBytes;
+    for (const [name, value] of Object.entries({ maxInFlight, payloadBytes }))
+      if (!Number.isInteger(value) || value < 1)
+        throw new Error(`Producer: ${name} must be a positive integer, got ${value}`);
+
+    const data = { [RATE_KEY]: formatRate(props.ratePerSecond) };
+    this.config = new kplus.ConfigMap(this, "config", {
+      metadata: {
+        name: PRODUCER_CONFIG_NAME,
+        labels: objectLabels("producer"),
+        annotations: syncWave(SYNC_WAVE.config),
+      },
+      data,
+    });
+
+    this.workload = new AppWorkload(this, "workload", {
+      app: "producer",
+      image: props.image,
+      replicas: props.replicas ?? PRODUCER_DEFAULTS.replicas,
+      resources: props.resources,
+      podAnnotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(data) },
+      env: {
+        ...commonEnvironment(props.connection),
+        [RATE_KEY]: kplus.EnvValue.fromConfigMap(this.config, RATE_KEY),
+        MAX_IN_FLIGHT: kplus.EnvValue.fromValue(String(maxInFlight)),
+        PAYLOAD_BYTES: kplus.EnvValue.fromValue(String(payloadBytes)),
+      },
+    });
+
+    // One voluntary disruption at a time; never blocks a node drain even at one replica
+    // (the producer is stateless: a paused producer only delays new messages).
+    this.disruptionBudget = new PodDisruptionBudget(this, "pdb", {
+      workload: this.workload,
+      maxUnavailable: 1,
+    });
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * KEDA ScaledObject that scales a consumer Deployment on its queue depth (pending + ack pending),
+ * 0..maxReplicas, with an anti-flapping HPA behaviour and a fallback when the metric is unreadable.
+ */
+import { Construct } from "constructs";
+import type { ScaledObjectSpecTriggers } from "../imports/keda-keda.sh.js";
+import { ScaledObject } from "../imports/keda-keda.sh.js";
+import type { AppWorkload } from "./app-workload.js";
+import { SYNC_WAVE, syncWave } from "./argo-annotations.js";
+import type { BrokerEndpoints } from "./broker-endpoints.js";
+import { objectLabels } from "./labels.js";
+
+/** Where KEDA reads the queue depth. */
+export type QueueMetricSource =
+  /** KEDA's nats-jetstream scaler on the broker's monitoring endpoint (/jsz): works for NATS and Memphis. */
+  | { readonly type: "nats-jetstream" }
+  /** Prometheus query on the broker exporter's metrics, as the original Memphis system did. */
+  | {
+      readonly type: "prometheus";
+      /** Prometheus base URL. @default "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090" */
+      readonly serverAddress?: string;
+    };
+
+export interface QueueScalerProps {
+  /** The autoscaled workload (must be created with `autoscaled: true`). */
+  readonly target: AppWorkload;
+  readonly broker: BrokerEndpoints;
+  /** App-level stream/station name (mapped to the JetStream stream for Memphis). */
+  readonly stream: string;
+  readonly consumerGroup: string;
+  /** Upper bound on replicas. */
+  readonly maxReplicas: number;
+  /** Queue depth per replica KEDA aims for. */
+  readonly lagThreshold: number;
+  /** Queue depth above which the workload is woken from zero. @default 0 */
+  readonly activationLagThreshold?: number;
+  /** Lower bound on replicas. @default 0 */
+  readonly minReplicas?: number;
+  /** Seconds between metric reads. @default 15 */
+  readonly pollingIntervalSeconds?: number;
+  /** Seconds of an empty queue before scaling to zero. @default 300 */
+  readonly cooldownPeriodSeconds?: number;
+  /** Replicas while the metric fails `fallbackFailureThreshold` times in a row. @default 1 */
+  readonly fallbackReplicas?: number;
+  /** @default 3 */
+  readonly fallbackFailureThreshold?: number;
+  /** @default { type: "nats-jetstream" } */
+  readonly metricSource?: QueueMetricSource;
+}
+
+export const QUEUE_SCALER_DEFAULTS = {
+  activationLagThreshold: 0,
+  minReplicas: 0,
+  pollingIntervalSeconds: 15,
+  cooldownPeriodSeconds: 300,
+  fallbackReplicas: 1,
+  fallbackFailureThreshold: 3,
+  prometheusServerAddress: "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
+} as const;
+
+/** The Prometheus query of the original system: pending + ack pending of the group on the station's stream. */
+export function queueDepthQuery(jetStreamName: string, consumerGroup: string): string {
+  const selector = `{stream_name="${jetStreamName}",consumer_name="${consumerGroup}"}`;
+  return `sum(memphis_consumer_num_pending${selector}) + sum(memphis_consumer_num_ack_pending${selector})`;
+}
+
+export class QueueScaler extends Construct {
+  readonly scaledObject: ScaledObject;
+
+  constructor(scope: Construct, id: string, props: QueueScalerProps) {
+    super(scope, id);
+    const d = QUEUE_SCALER_DEFAULTS;
+    const minReplicas = props.minReplicas ?? d.minReplicas;
+    const activation = props.activationLagThreshold ?? d.activationLagThreshold;
+    const polling = props.pollingIntervalSeconds ?? d.pollingIntervalSeconds;
+    const cooldown = props.cooldownPeriodSeconds ?? d.cooldownPeriodSeconds;
+    const fallbackReplicas = props.fallbackReplicas ?? d.fallbackReplicas;
+    const fallbackFailures = props.fallbackFailureThreshold ?? d.fallbackFailureThreshold;
+    const source = props.metricSource ?? { type: "nats-jetstream" };
+
+    const positive = {
+      maxReplicas: props.maxReplicas,
+      lagThreshold: props.lagThreshold,
+      pollingIntervalSeconds: polling,
+    };
+    for (const [name, value] of Object.entries(positive))
+      if (!Number.isInteger(value) || value < 1)
+        throw new Error(`QueueScaler: ${name} must be a positive integer, got ${value}`);
+    const nonNegative = { minReplicas, activationLagThreshold: activation, cooldownPeriodSeconds: cooldown };
+    for (const [name, value] of Object.entries(nonNegative))
+      if (!Number.isInteger(value) || value < 0)
+        throw new Error(`QueueScaler: ${name} must be a non-negative integer, got ${value}`);
+    if (minReplicas > props.maxReplicas)
+      throw new Error(`QueueScaler: minReplicas (${minReplicas}) exceeds maxReplicas (${props.maxReplicas})`);
+    if (fallbackReplicas < 1 || fallbackReplicas > props.maxReplicas)
+      throw new Error(
+        `QueueScaler: fallbackReplicas must be in 1..maxReplicas (${props.maxReplicas}), got ${fallbackReplicas}`,
+      );
+    if (!props.target.deployment.hasAutoscaler)
+      throw new Error(
+        `QueueScaler: target ${props.target.name} must be created with autoscaled: true (no replicas)`,
+      );
+
+    const jetStreamName = props.broker.jetStreamName(props.stream);
+    const trigger: ScaledObjectSpecTriggers =
+      source.type === "nats-jetstream"
+        ? {
+            type: "nats-jetstream",
+            metadata: {
+              natsServerMonitoringEndpoint: props.broker.monitorHostPort,
+              account: props.broker.account,
+              stream: jetStreamName,
+              consumer: props.consumerGroup,
+              lagThreshold: String(props.lagThreshold),
+              activationLagThreshold: String(activation),
+              useHttps: "false",
+            },
+          }
+        : {
+            type: "prometheus",
+            metadata: {
+              serverAddress: source.serverAddress ?? d.prometheusServerAddress,
+              query: queueDepthQuery(jetStreamName, props.consumerGroup),
+              threshold: String(props.lagThreshold),
+              activationThreshold: String(activation),
+              // An empty result is an error (fallback applies), not a queue of zero.
+              ignoreNullValues: "false",
+            },
+          };
+
+    this.scaledObject = new ScaledObject(this, "resource", {
+      metadata: {
+        name: props.target.name,
+        labels: objectLabels(props.target.app),
+        annotations: syncWave(SYNC_WAVE.apps),
+      },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: props.target.name },
+        minReplicaCount: minReplicas,
+        maxReplicaCount: props.maxReplicas,
+        pollingInterval: polling,
+        cooldownPeriod: cooldown,
+        fallback: { failureThreshold: fallbackFailures, replicas: fallbackReplicas },
+        advanced: {
+          restoreToOriginalReplicaCount: false,
+          horizontalPodAutoscalerConfig: {
+            behavior: {
+              // Scale up fast (double or +4 pods every 15 s), down slowly (half every minute after 5 min calm).
+              scaleUp: {
+                stabilizationWindowSeconds: 0,
+                selectPolicy: "Max",
+                policies: [
+                  { type: "Percent", value: 100, periodSeconds: 15 },
+                  { type: "Pods", value: 4, periodSeconds: 15 },
+                ],
+              },
+              scaleDown: {
+                stabilizationWindowSeconds: 300,
+                selectPolicy: "Min",
+                policies: [{ type: "Percent", value: 50, periodSeconds: 60 }],
+              },
+            },
+          },
+        },
+        triggers: [trigger],
+      },
+    });
+  }
+}

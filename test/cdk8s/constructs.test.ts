@@ -1,0 +1,333 @@
+/** Exact objects for the small constructs, an all-props consumer, and the invariants' errors. */
+import { Testing } from "cdk8s";
+import * as kplus from "cdk8s-plus-29";
+import { describe, expect, it } from "vitest";
+import { PipelineChart } from "../../cdk8s/charts/pipeline-chart.js";
+import { ENVIRONMENTS } from "../../cdk8s/config.js";
+import type { PipelineConnection } from "../../cdk8s/lib/app-environment.js";
+import { AppWorkload } from "../../cdk8s/lib/app-workload.js";
+import {
+  BrokerCredentials,
+  PLACEHOLDER_CIPHERTEXT,
+  readSealedCredentials,
+} from "../../cdk8s/lib/broker-credentials.js";
+import { brokerEndpoints } from "../../cdk8s/lib/broker-endpoints.js";
+import { BrokerExporterMonitor } from "../../cdk8s/lib/broker-exporter-monitor.js";
+import type { ConsumerProps } from "../../cdk8s/lib/consumer.js";
+import { Consumer } from "../../cdk8s/lib/consumer.js";
+import { DEFAULT_MESSAGING, resolveMessaging } from "../../cdk8s/lib/messaging.js";
+import { PodDisruptionBudget } from "../../cdk8s/lib/pod-disruption-budget.js";
+import { formatRate, Producer } from "../../cdk8s/lib/producer.js";
+import { queueDepthQuery } from "../../cdk8s/lib/queue-scaler.js";
+import { parseFiles } from "./support/manifests.js";
+import { validateDocument } from "./support/schemas.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const resources = {
+  cpuRequestMillis: 10,
+  cpuLimitMillis: 100,
+  memoryRequestMebibytes: 32,
+  memoryLimitMebibytes: 64,
+};
+
+function connection(
+  chart: kplus.k8s.KubeNamespace["chart"],
+  kind: "nats" | "memphis" = "memphis",
+): PipelineConnection {
+  return {
+    broker: brokerEndpoints(kind),
+    messaging: DEFAULT_MESSAGING,
+    credentials: kplus.Secret.fromSecretName(chart, "creds", "broker-credentials"),
+    logLevel: "info",
+  };
+}
+
+function byKind(manifests: any[], kind: string): any[] {
+  return manifests.filter((m) => m.kind === kind);
+}
+
+describe("small constructs (exact objects)", () => {
+  it("PodDisruptionBudget selects the workload's pods and never blocks a drain", () => {
+    const chart = Testing.chart();
+    const workload = new AppWorkload(chart, "w", { app: "producer", image: "img:1", env: {}, resources });
+    new PodDisruptionBudget(chart, "pdb", { workload });
+    expect(byKind(Testing.synth(chart), "PodDisruptionBudget")).toEqual([
+      {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: {
+          name: "producer",
+          labels: { "app.kubernetes.io/name": "producer", "app.kubernetes.io/part-of": "event-pipeline" },
+          annotations: { "argocd.argoproj.io/sync-wave": "2" },
+        },
+        spec: {
+          maxUnavailable: 1,
+          unhealthyPodEvictionPolicy: "AlwaysAllow",
+          selector: {
+            matchLabels: {
+              "app.kubernetes.io/name": "producer",
+              "app.kubernetes.io/part-of": "event-pipeline",
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  it("BrokerExporterMonitor scrapes the Memphis exporter in its namespace", () => {
+    const chart = Testing.chart();
+    new BrokerExporterMonitor(chart, "m", { broker: brokerEndpoints("memphis") });
+    expect(Testing.synth(chart)).toEqual([
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: {
+          name: "memphis-exporter",
+          labels: { "app.kubernetes.io/part-of": "event-pipeline" },
+          annotations: { "argocd.argoproj.io/sync-wave": "2" },
+        },
+        spec: {
+          namespaceSelector: { matchNames: ["memphis"] },
+          selector: { matchLabels: { "app.kubernetes.io/name": "memphis" } },
+          podMetricsEndpoints: [{ port: "metrics", path: "/metrics", interval: "15s" }],
+        },
+      },
+    ]);
+  });
+
+  it("BrokerCredentials is a strict-scope SealedSecret with pinned name and namespace", () => {
+    const chart = Testing.chart();
+    const creds = new BrokerCredentials(chart, "c", {
+      namespace: "ns",
+      encryptedData: { BROKER_USERNAME: "dXNlcg==", BROKER_PASSWORD: "cGFzcw==" },
+    });
+    expect(creds.secret.name).toBe("broker-credentials");
+    expect(Testing.synth(chart)).toEqual([
+      {
+        apiVersion: "bitnami.com/v1alpha1",
+        kind: "SealedSecret",
+        metadata: {
+          name: "broker-credentials",
+          namespace: "ns",
+          labels: { "app.kubernetes.io/part-of": "event-pipeline" },
+          annotations: { "argocd.argoproj.io/sync-wave": "0" },
+        },
+        spec: {
+          encryptedData: { BROKER_USERNAME: "dXNlcg==", BROKER_PASSWORD: "cGFzcw==" },
+          template: {
+            metadata: {
+              name: "broker-credentials",
+              namespace: "ns",
+              labels: { "app.kubernetes.io/part-of": "event-pipeline" },
+            },
+            type: "Opaque",
+          },
+        },
+      },
+    ]);
+  });
+
+  it("BrokerCredentials refuses ciphertexts sealed for another name, namespace or scope", () => {
+    const encryptedData = { BROKER_USERNAME: "dQ==", BROKER_PASSWORD: "cA==" };
+    const sealedFor = { scope: "namespace-wide", namespace: "ns", name: "broker-credentials" };
+    expect(
+      () => new BrokerCredentials(Testing.chart(), "c", { namespace: "ns", encryptedData, sealedFor }),
+    ).toThrow(/sealed for namespace-wide ns\/broker-credentials, expected strict ns\/broker-credentials/);
+    const other = { scope: "strict", namespace: "other", name: "broker-credentials" };
+    expect(
+      () => new BrokerCredentials(Testing.chart(), "c", { namespace: "ns", encryptedData, sealedFor: other }),
+    ).toThrow(/expected strict ns/);
+  });
+
+  it("the committed sealed files parse (placeholders until npm run seal)", () => {
+    for (const env of ["dev", "prod"] as const) {
+      const file = readSealedCredentials(env);
+      expect(Object.keys(file.encryptedData).sort()).toEqual(["BROKER_PASSWORD", "BROKER_USERNAME"]);
+      for (const value of Object.values(file.encryptedData)) expect(value.length).toBeGreaterThan(0);
+    }
+    expect(Buffer.from(PLACEHOLDER_CIPHERTEXT, "base64").toString()).toBe("REPLACE-ME-run-npm-run-seal");
+  });
+});
+
+describe("Consumer", () => {
+  it("takes every prop (Required<ConsumerProps>) into the manifests", () => {
+    const chart = Testing.chart();
+    const props: Required<ConsumerProps> = {
+      connection: connection(chart),
+      image: "registry/consumer:9",
+      resources,
+      scaling: {
+        maxReplicas: 7,
+        lagThreshold: 33,
+        activationLagThreshold: 2,
+        fallbackReplicas: 3,
+        pollingIntervalSeconds: 5,
+        cooldownPeriodSeconds: 60,
+        metricSource: { type: "prometheus", serverAddress: "http://prom:9090" },
+      },
+      concurrency: 6,
+      batchSize: 20,
+      workTimeMs: 15,
+      drainTimeoutMs: 45_000,
+      retryDelayMs: 250,
+      terminationGracePeriodSeconds: 50,
+    };
+    new Consumer(chart, "consumer", props);
+    const manifests = Testing.synth(chart);
+    const deployment = byKind(manifests, "Deployment")[0];
+    expect(deployment.spec).not.toHaveProperty("replicas");
+    const pod = deployment.spec.template.spec;
+    expect(pod.terminationGracePeriodSeconds).toBe(50);
+    const container = pod.containers[0];
+    expect(container.image).toBe("registry/consumer:9");
+    const env = Object.fromEntries(
+      container.env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({
+      CONCURRENCY: "6",
+      BATCH_SIZE: "20",
+      WORK_TIME_MS: "15",
+      DRAIN_TIMEOUT_MS: "45000",
+      RETRY_DELAY_MS: "250",
+      BROKER: "memphis",
+      BROKER_ACCOUNT_ID: "1",
+    });
+    expect(container.resources).toEqual({
+      limits: { cpu: "100m", memory: "64Mi" },
+      requests: { cpu: "10m", memory: "32Mi" },
+    });
+    const scaled = byKind(manifests, "ScaledObject")[0];
+    expect(scaled.spec).toMatchObject({
+      minReplicaCount: 0,
+      maxReplicaCount: 7,
+      pollingInterval: 5,
+      cooldownPeriod: 60,
+      fallback: { failureThreshold: 3, replicas: 3 },
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "consumer" },
+    });
+    expect(scaled.spec.triggers).toEqual([
+      {
+        type: "prometheus",
+        metadata: {
+          serverAddress: "http://prom:9090",
+          query:
+            'sum(memphis_consumer_num_pending{stream_name="events$1",consumer_name="event-consumers"}) + ' +
+            'sum(memphis_consumer_num_ack_pending{stream_name="events$1",consumer_name="event-consumers"})',
+          threshold: "33",
+          activationThreshold: "2",
+          ignoreNullValues: "false",
+        },
+      },
+    ]);
+    expect(queueDepthQuery("events$1", "event-consumers")).toBe(scaled.spec.triggers[0].metadata.query);
+  });
+
+  it("rejects a grace period that does not exceed the drain timeout", () => {
+    const chart = Testing.chart();
+    expect(
+      () =>
+        new Consumer(chart, "c", {
+          connection: connection(chart),
+          image: "i",
+          resources,
+          scaling: { maxReplicas: 2, lagThreshold: 10 },
+          drainTimeoutMs: 30_000,
+          terminationGracePeriodSeconds: 30,
+        }),
+    ).toThrow(/terminationGracePeriodSeconds \(30\) must exceed drainTimeoutMs \(30000 ms\)/);
+  });
+
+  it("rejects bad scaling bounds naming the option", () => {
+    const chart = Testing.chart();
+    expect(
+      () =>
+        new Consumer(chart, "c", {
+          connection: connection(chart),
+          image: "i",
+          resources,
+          scaling: { maxReplicas: 0, lagThreshold: 10 },
+        }),
+    ).toThrow(/maxReplicas must be a positive integer, got 0/);
+  });
+});
+
+describe("invariants", () => {
+  it("replicas and autoscaling are mutually exclusive", () => {
+    expect(
+      () =>
+        new AppWorkload(Testing.chart(), "w", {
+          app: "consumer",
+          image: "i",
+          env: {},
+          resources,
+          replicas: 2,
+          autoscaled: true,
+        }),
+    ).toThrow(/replicas \(2\) and autoscaled: true are mutually exclusive/);
+  });
+
+  it("messaging settings are checked", () => {
+    expect(() => resolveMessaging({ maxDeliveries: 11 })).toThrow(
+      /maxDeliveries must be an integer in 1..10.*got 11/,
+    );
+    expect(() => resolveMessaging({ stream: "a b" })).toThrow(/messaging.stream must match/);
+    expect(resolveMessaging()).toEqual(DEFAULT_MESSAGING);
+  });
+
+  it("rates render as plain decimals; negative rates are refused", () => {
+    expect(formatRate(0.0083)).toBe("0.0083");
+    expect(formatRate(0)).toBe("0");
+    expect(formatRate(50)).toBe("50");
+    expect(() => formatRate(-1)).toThrow(/ratePerSecond must be a finite number >= 0, got -1/);
+  });
+
+  it("a rate change changes the ConfigMap value and the producer's checksum annotation", () => {
+    const render = (rate: number): { value: string; checksum: string } => {
+      const chart = Testing.chart();
+      new Producer(chart, "p", { connection: connection(chart), image: "i", ratePerSecond: rate, resources });
+      const manifests = Testing.synth(chart);
+      return {
+        value: byKind(manifests, "ConfigMap")[0].data.RATE_PER_SECOND,
+        checksum: byKind(manifests, "Deployment")[0].spec.template.metadata.annotations["checksum/config"],
+      };
+    };
+    const a = render(5);
+    const b = render(20);
+    expect([a.value, b.value]).toEqual(["5", "20"]);
+    expect(a.checksum).not.toBe(b.checksum);
+    expect(render(5)).toEqual(a);
+  });
+});
+
+describe("NATS environments", () => {
+  it("synthesize a valid pipeline reading $G/events on the NATS service", () => {
+    const app = Testing.app();
+    const chart = new PipelineChart(app, "nats", {
+      settings: ENVIRONMENTS.dev,
+      broker: "nats",
+      ratePerSecond: 1,
+      images: { producer: "p:1", consumer: "c:1" },
+      sealedCredentials: readSealedCredentials("dev"),
+    });
+    const docs = chart.toJson() as any[];
+    for (const doc of docs) expect(validateDocument(doc), `${doc.kind}/${doc.metadata.name}`).toEqual([]);
+    const trigger = byKind(docs, "ScaledObject")[0].spec.triggers[0];
+    expect(trigger).toMatchObject({
+      type: "nats-jetstream",
+      metadata: {
+        account: "$G",
+        stream: "events",
+        consumer: "event-consumers",
+        natsServerMonitoringEndpoint: "nats.nats.svc.cluster.local:8222",
+      },
+    });
+    const env = byKind(docs, "Deployment")[0].spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === "BROKER_URL").value).toBe(
+      "nats://nats.nats.svc.cluster.local:4222",
+    );
+    expect(env.find((e: any) => e.name === "BROKER_ACCOUNT_ID")).toBeUndefined();
+    const egress = byKind(docs, "NetworkPolicy").find((p) => p.metadata.name === "allow-broker-egress");
+    expect(egress.spec.egress[0].ports.map((p: any) => p.port)).toEqual([4222, 8222]);
+    expect(parseFiles([]).length).toBe(0);
+  });
+});
