@@ -20,7 +20,7 @@ import { PodDisruptionBudget } from "../../cdk8s/lib/pod-disruption-budget.js";
 import { formatRate, Producer } from "../../cdk8s/lib/producer.js";
 import { queueDepthQuery } from "../../cdk8s/lib/queue-scaler.js";
 import { parseFiles } from "./support/manifests.js";
-import { validateDocument } from "./support/schemas.js";
+import { validateDocument } from "../support/schemas.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const resources = {

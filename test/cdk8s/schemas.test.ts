@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { synthesize } from "../../cdk8s/synth.js";
 import { parseFiles } from "./support/manifests.js";
-import { findSchema, validateDocument, validatorFor } from "./support/schemas.js";
+import { findSchema, validateDocument, validatorFor } from "../support/schemas.js";
 
 const files = parseFiles(synthesize());
 
@@ -38,7 +38,7 @@ describe("schemas", () => {
   });
 
   it("derives the same strictness from swagger for a built-in kind", async () => {
-    const { schemaFromSwagger } = await import("./support/schemas.js");
+    const { schemaFromSwagger } = await import("../support/schemas.js");
     const derived = schemaFromSwagger("apps", "v1", "Deployment");
     expect(derived).toBeDefined();
     expect(derived!.additionalProperties).toBe(false);

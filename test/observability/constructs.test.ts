@@ -1,8 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Ajv from "ajv";
-import addFormats from "ajv-formats";
 import { Testing } from "cdk8s";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -12,27 +10,12 @@ import {
   DEFAULT_DASHBOARDS_DIR,
 } from "../../cdk8s/observability/dashboards-configmap.js";
 import { eventPipelineRuleGroups } from "../../cdk8s/observability/rule-groups.js";
+import { validatorFor } from "../support/schemas.js";
 
-const SCHEMAS = join(import.meta.dirname, "schemas");
 const tempDirs: string[] = [];
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
-
-/** CRD schemas use Go regular expressions: read their `(?i)` as the `i` flag. */
-const goRegExp = Object.assign(
-  (pattern: string, flags: string): RegExp =>
-    pattern.includes("(?i)")
-      ? new RegExp(pattern.replaceAll("(?i)", ""), `${flags}i`)
-      : new RegExp(pattern, flags),
-  { code: "goRegExp" },
-);
-
-function compile(schema: object): ReturnType<Ajv.default["compile"]> {
-  const ajv = new Ajv.default({ strict: false, allErrors: true, code: { regExp: goRegExp } });
-  addFormats.default(ajv);
-  return ajv.compile(schema);
-}
 
 describe("DashboardsConfigMap", () => {
   it("carries every dashboard file verbatim, labelled for the Grafana sidecar", () => {
@@ -53,7 +36,7 @@ describe("DashboardsConfigMap", () => {
     for (const file of construct.dashboardFiles) {
       expect(configMap?.data[file]).toBe(readFileSync(join(DEFAULT_DASHBOARDS_DIR, file), "utf8"));
     }
-    const validate = compile(JSON.parse(readFileSync(join(SCHEMAS, "configmap-v1.json"), "utf8")) as object);
+    const validate = validatorFor("v1", "ConfigMap");
     expect(validate(configMap), JSON.stringify(validate.errors)).toBe(true);
   });
 
@@ -88,11 +71,7 @@ describe("AlertRules", () => {
     // The same groups, as a Prometheus rule file.
     expect(parse(rules.toPrometheusRuleFile())).toEqual(JSON.parse(JSON.stringify({ groups: expected })));
 
-    const crd = parse(readFileSync(join(SCHEMAS, "monitoring.coreos.com_prometheusrules.yaml"), "utf8")) as {
-      spec: { versions: { name: string; schema: { openAPIV3Schema: object } }[] };
-    };
-    const v1 = crd.spec.versions.find((v) => v.name === "v1");
-    const validate = compile(v1?.schema.openAPIV3Schema ?? {});
+    const validate = validatorFor("monitoring.coreos.com/v1", "PrometheusRule");
     expect(validate(rule), JSON.stringify(validate.errors)).toBe(true);
     // ...and the CRD check would catch a group without a name.
     expect(validate({ ...rule, spec: { groups: [{ rules: [] }] } })).toBe(false);

@@ -7,11 +7,12 @@ import { describe, expect, it } from "vitest";
 import { generateDashboards } from "../../dashboards/src/index.js";
 import { resolveDashboardOptions } from "../../dashboards/src/options.js";
 import { dashboardQueries } from "./collect-queries.js";
+import { SCHEMAS_DIR } from "../support/schemas.js";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DASHBOARDS_DIR = join(REPO, "dashboards");
-/** grafana-foundation-sdk's dashboard schema (see schemas/SOURCES.md). */
-const SCHEMA = join(REPO, "test", "observability", "schemas", "dashboard.jsonschema.json");
+/** grafana-foundation-sdk's dashboard schema, from ../shared/schemas (see its SOURCES.md). */
+const SCHEMA = join(SCHEMAS_DIR, "grafana", "dashboard.jsonschema.json");
 
 function compileSchema(): ValidateFunction {
   const ajv = new Ajv.default({ strict: false, allErrors: true });

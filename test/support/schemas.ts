@@ -15,7 +15,7 @@ import addFormatsPlugin from "ajv-formats";
 import { parseAllDocuments } from "yaml";
 
 export const SCHEMAS_DIR = resolve(
-  process.env.SCHEMAS_DIR ?? join(import.meta.dirname, "..", "..", "..", "..", "shared", "schemas"),
+  process.env.SCHEMAS_DIR ?? join(import.meta.dirname, "..", "..", "..", "shared", "schemas"),
 );
 const STANDALONE = join(SCHEMAS_DIR, "kubernetes", "v1.29.0-standalone-strict");
 const SWAGGER = join(SCHEMAS_DIR, "kubernetes", "swagger-release-1.29.json");
