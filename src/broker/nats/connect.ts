@@ -1,0 +1,91 @@
+/**
+ * Connection to NATS: retried with exponential back-off at start-up (only transient failures),
+ * then reconnecting forever on loss. Credentials go to the client and nowhere else.
+ */
+import { errors, type ConnectionOptions, type NatsConnection } from "@nats-io/nats-core";
+import { connect } from "@nats-io/transport-node";
+import pRetry from "p-retry";
+import type { BrokerOptions } from "../options.js";
+import { NATS_DEFAULTS } from "./defaults.js";
+
+/** Server URLs from a comma-separated list; throws naming the option when it is empty. */
+export function parseServers(url: string): string[] {
+  const servers = url
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (servers.length === 0) throw new Error(`BROKER_URL must list at least one nats:// URL, got "${url}"`);
+  return servers;
+}
+
+/** A server URL with any `user:password@` part masked, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}
+
+/** Client options for `connect`, without the secret values ever leaving this object. */
+export function connectionOptions(options: BrokerOptions): ConnectionOptions {
+  const auth: Partial<ConnectionOptions> = {};
+  if (options.token) auth.token = options.token;
+  if (options.username) {
+    auth.user = options.username;
+    auth.pass = options.password ?? "";
+  }
+  return {
+    servers: parseServers(options.url),
+    name: options.clientName,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: NATS_DEFAULTS.reconnectTimeWaitMs,
+    timeout: NATS_DEFAULTS.connectTimeoutMs,
+    ...auth,
+  };
+}
+
+/**
+ * Whether a failed connection attempt may succeed later: refused / unreachable / timed out
+ * (the server is starting, DNS not yet there). Authorization and invalid options are permanent.
+ */
+export function isTransientConnectError(error: unknown): boolean {
+  if (error instanceof errors.AuthorizationError) return false;
+  if (error instanceof errors.UserAuthenticationExpiredError) return false;
+  if (error instanceof errors.InvalidArgumentError) return false;
+  if (error instanceof errors.InvalidOperationError) return false;
+  if (error instanceof errors.ConnectionError) return true;
+  if (error instanceof errors.TimeoutError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" &&
+    [
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "ETIMEDOUT",
+      "EHOSTUNREACH",
+      "ENETUNREACH",
+      "ENOTFOUND",
+      "EAI_AGAIN",
+    ].includes(code)
+  );
+}
+
+/** Connect with p-retry: `options.connectRetries` retries of transient failures, exponential back-off. */
+export async function connectWithRetry(
+  options: BrokerOptions,
+  onRetry: (error: Error, attempt: number) => void = () => {},
+): Promise<NatsConnection> {
+  const connectOptions = connectionOptions(options);
+  let attempts = 0;
+  return pRetry(() => (attempts++, connect(connectOptions)), {
+    retries: options.connectRetries,
+    factor: 2,
+    minTimeout: NATS_DEFAULTS.connectMinBackoffMs,
+    maxTimeout: NATS_DEFAULTS.connectMaxBackoffMs,
+    shouldRetry: ({ error }) => isTransientConnectError(error),
+    onFailedAttempt: ({ error, attemptNumber }) => onRetry(error, attemptNumber),
+  }).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `cannot connect to NATS at ${parseServers(options.url).map(redactUrl).join(",")} as "${options.clientName}" after ${attempts} attempt(s): ${message}`,
+      { cause: error },
+    );
+  });
+}

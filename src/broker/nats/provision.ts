@@ -1,0 +1,148 @@
+/**
+ * Idempotent create-or-update of the event stream, the dead-letter stream and the durable pull
+ * consumer group. Safe to run twice and from several processes at once; needs no running consumer.
+ */
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiError,
+  ReplayPolicy,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerConfig,
+  type JetStreamManager,
+  type StreamConfig,
+} from "@nats-io/jetstream";
+import { nanos } from "@nats-io/nats-core";
+import type { BrokerOptions } from "../options.js";
+import { NATS_DEFAULTS } from "./defaults.js";
+
+type ProvisionOptions = Pick<
+  BrokerOptions,
+  | "stream"
+  | "deadLetterStream"
+  | "consumerGroup"
+  | "ackWaitMs"
+  | "maxDeliveries"
+  | "retentionSeconds"
+  | "dedupWindowMs"
+>;
+
+/** Check the values the server would otherwise reject with a less helpful message. */
+export function validateProvisionOptions(options: ProvisionOptions): void {
+  const problems: string[] = [];
+  const positiveInt = (name: string, value: number): void => {
+    if (!Number.isSafeInteger(value) || value <= 0)
+      problems.push(`${name} must be a positive integer, got ${value}`);
+  };
+  positiveInt("ACK_WAIT_MS", options.ackWaitMs);
+  positiveInt("MAX_DELIVERIES", options.maxDeliveries);
+  positiveInt("RETENTION_SECONDS", options.retentionSeconds);
+  positiveInt("DEDUP_WINDOW_MS", options.dedupWindowMs);
+  if (options.dedupWindowMs > options.retentionSeconds * 1000)
+    problems.push(
+      `DEDUP_WINDOW_MS (${options.dedupWindowMs}) must not exceed RETENTION_SECONDS (${options.retentionSeconds}) in ms`,
+    );
+  for (const [name, value] of [
+    ["STREAM", options.stream],
+    ["DEAD_LETTER_STREAM", options.deadLetterStream],
+    ["CONSUMER_GROUP", options.consumerGroup],
+  ] as const) {
+    if (!/^[A-Za-z0-9_-]+$/.test(value)) problems.push(`${name} must match [A-Za-z0-9_-]+, got "${value}"`);
+  }
+  if (options.stream === options.deadLetterStream)
+    problems.push(`DEAD_LETTER_STREAM must differ from STREAM, both are "${options.stream}"`);
+  if (problems.length > 0) throw new Error(`invalid NATS provisioning options: ${problems.join("; ")}`);
+}
+
+/** Stream holding the events (`${stream}.>`), or the dead letters, with limits retention on file storage. */
+export function streamConfig(
+  name: string,
+  options: ProvisionOptions,
+): Partial<StreamConfig> & { name: string } {
+  return {
+    name,
+    subjects: [`${name}.>`],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(options.retentionSeconds * 1000),
+    duplicate_window: nanos(options.dedupWindowMs),
+  };
+}
+
+/**
+ * The durable pull consumer group. `max_deliver` is one more than the app's bound: the app
+ * dead-letters on its last attempt (`deliveryCount === maxDeliveries`); should a process die during
+ * that attempt, the broker delivers once more so the app can still dead-letter it, and only then
+ * stops redelivering (a backstop against endless redelivery, never the normal path).
+ */
+export function consumerConfig(
+  options: ProvisionOptions,
+): Partial<ConsumerConfig> & { durable_name: string } {
+  return {
+    durable_name: options.consumerGroup,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(options.ackWaitMs),
+    max_deliver: options.maxDeliveries + 1,
+    max_ack_pending: NATS_DEFAULTS.maxAckPending,
+    deliver_policy: DeliverPolicy.All,
+    replay_policy: ReplayPolicy.Instant,
+  };
+}
+
+/** JetStream API error code: "stream name already in use with a different configuration". */
+const STREAM_NAME_IN_USE = 10058;
+
+function isApiError(error: unknown, code: number): boolean {
+  return error instanceof JetStreamApiError && error.code === code;
+}
+
+/** Add the stream; when it exists with another configuration, update it in place. */
+export async function ensureStream(
+  jsm: JetStreamManager,
+  config: Partial<StreamConfig> & { name: string },
+): Promise<void> {
+  try {
+    await jsm.streams.add(config);
+  } catch (error) {
+    if (!isApiError(error, STREAM_NAME_IN_USE)) throw wrap(`stream "${config.name}"`, error);
+    try {
+      await jsm.streams.update(config.name, config);
+    } catch (updateError) {
+      throw wrap(`updating stream "${config.name}"`, updateError);
+    }
+  }
+}
+
+/** Add the durable consumer; when the server refuses because it exists differently, update it. */
+export async function ensureConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  config: Partial<ConsumerConfig> & { durable_name: string },
+): Promise<void> {
+  try {
+    await jsm.consumers.add(stream, config);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError)) throw wrap(`consumer "${config.durable_name}"`, error);
+    try {
+      await jsm.consumers.update(stream, config.durable_name, config);
+    } catch (updateError) {
+      throw wrap(`updating consumer "${config.durable_name}" on stream "${stream}"`, updateError);
+    }
+  }
+}
+
+/** Stream, dead-letter stream and consumer group, in that order. */
+export async function provisionAll(jsm: JetStreamManager, options: ProvisionOptions): Promise<void> {
+  validateProvisionOptions(options);
+  await ensureStream(jsm, streamConfig(options.stream, options));
+  await ensureStream(jsm, streamConfig(options.deadLetterStream, options));
+  await ensureConsumer(jsm, options.stream, consumerConfig(options));
+}
+
+function wrap(what: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`NATS provisioning of ${what} failed: ${message}`, { cause: error });
+}

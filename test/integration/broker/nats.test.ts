@@ -1,0 +1,219 @@
+/**
+ * The broker contract against a real nats-server, plus what only NATS can show on one machine:
+ * a server crash mid-publish, consume across a restart, a deleted consumer, oversized payloads,
+ * and connection failures.
+ */
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { afterEach, describe, expect, it } from "vitest";
+import { NatsBroker } from "../../../src/broker/nats/nats-broker.js";
+import type { BrokerOptions } from "../../../src/broker/options.js";
+import type { BrokerEvent, OutgoingMessage, PublishAck } from "../../../src/broker/port.js";
+import { freePort, NatsServer } from "../../support/nats-server.js";
+import { describeBrokerContract } from "./contract.js";
+import { pollUntil, publishAll, Puller, testMessage } from "./helpers.js";
+import { natsOptions, readNatsDeadLetters } from "./nats-support.js";
+
+describeBrokerContract("nats", async () => {
+  const server = await NatsServer.start();
+  return {
+    options: natsOptions(server),
+    capabilities: { dedup: true, inProgress: true },
+    readDeadLetters: readNatsDeadLetters,
+    teardown: () => server.stop(),
+  };
+});
+
+describe("NATS adapter", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  });
+
+  async function startServer(options: Parameters<typeof NatsServer.start>[0] = {}): Promise<NatsServer> {
+    const server = await NatsServer.start(options);
+    cleanups.push(() => server.stop());
+    return server;
+  }
+  async function open(options: BrokerOptions): Promise<NatsBroker> {
+    const broker = await NatsBroker.connect(options);
+    cleanups.push(() => broker.close());
+    return broker;
+  }
+
+  /** Publish, retrying the same id until the broker acknowledges it (what the producer does). */
+  async function publishWithRetry(broker: NatsBroker, message: OutgoingMessage): Promise<PublishAck> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        return await broker.publish(message);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  it("survives a server SIGKILL + restart mid-publish: exactly N stored, none lost, none duplicated", async () => {
+    const server = await startServer();
+    const options = natsOptions(server);
+    const broker = await open(options);
+    await broker.provision();
+    const total = 600;
+    const messages = Array.from({ length: total }, () => testMessage());
+    let acked = 0;
+    let crash: Promise<void> | undefined;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < messages.length) {
+        const message = messages[next++]!;
+        await publishWithRetry(broker, message);
+        acked++;
+        if (acked === 150 && !crash) crash = server.kill("SIGKILL").then(() => server.startAgain());
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    expect(crash, "the server was killed mid-publish").toBeDefined();
+    await crash;
+
+    const nc = await connect({ servers: server.url });
+    cleanups.push(() => nc.close());
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info(options.stream);
+    expect(info.state.messages).toBe(total);
+
+    const counts = new Map<string, number>();
+    const puller = new Puller(await broker.consume({ batchSize: 100 }));
+    cleanups.push(() => puller.subscription.stop());
+    await puller.until(
+      "all stored messages",
+      async (m) => {
+        counts.set(m.id!, (counts.get(m.id!) ?? 0) + 1);
+        await m.ack();
+      },
+      () => counts.size >= total,
+    );
+    const lost = messages.filter((m) => !counts.has(m.id));
+    const duplicates = [...counts.values()].filter((n) => n > 1);
+    expect(lost).toHaveLength(0);
+    expect(duplicates).toHaveLength(0);
+  });
+
+  it("keeps consuming across a server restart and reports disconnect/reconnect", async () => {
+    const server = await startServer();
+    const broker = await open(natsOptions(server));
+    const events: BrokerEvent["type"][] = [];
+    broker.onEvent((event) => events.push(event.type));
+    await broker.provision();
+    const puller = new Puller(await broker.consume({ batchSize: 10 }));
+    cleanups.push(() => puller.subscription.stop());
+
+    const before = Array.from({ length: 20 }, () => testMessage());
+    await publishAll(broker, before);
+    const received = new Set<string>();
+    const take = async (m: { id: string | undefined; ack(): Promise<void> }): Promise<void> => {
+      received.add(m.id!);
+      await m.ack();
+    };
+    await puller.until("messages before the restart", take, () => before.every((m) => received.has(m.id)));
+
+    await server.restart();
+    await pollUntil("reconnected event", () => (events.includes("reconnected") ? true : undefined));
+    expect(events).toContain("disconnected");
+
+    const after = Array.from({ length: 20 }, () => testMessage());
+    for (const m of after) await publishWithRetry(broker, m);
+    await puller.until(
+      "messages after the restart",
+      take,
+      () => after.every((m) => received.has(m.id)),
+      45_000,
+    );
+  });
+
+  it("resumes when the consumer group is deleted and provisioned again", async () => {
+    const server = await startServer();
+    const options = natsOptions(server);
+    const broker = await open(options);
+    await broker.provision();
+    const puller = new Puller(await broker.consume({ batchSize: 10 }));
+    cleanups.push(() => puller.subscription.stop());
+    const first = testMessage();
+    await broker.publish(first);
+    const m1 = await pollUntil("first delivery", () => puller.next(1_000));
+    await m1.ack();
+
+    const nc = await connect({ servers: server.url });
+    cleanups.push(() => nc.close());
+    const jsm = await jetstreamManager(nc);
+    await jsm.consumers.delete(options.stream, options.consumerGroup);
+    await broker.provision(); // a new durable: it starts again from the beginning of the stream
+    const second = testMessage();
+    await broker.publish(second);
+    const seen = new Set<string>();
+    await puller.until(
+      "delivery from the recreated group",
+      async (m) => {
+        seen.add(m.id!);
+        await m.ack();
+      },
+      () => seen.has(second.id),
+      30_000,
+    );
+  });
+
+  it("re-provisioning applies changed settings to the existing stream and consumer group", async () => {
+    const server = await startServer();
+    const options = natsOptions(server);
+    const broker = await open(options);
+    await broker.provision();
+    const changed = await open({ ...options, ackWaitMs: 7_000, maxDeliveries: 3, retentionSeconds: 7_200 });
+    await changed.provision();
+    const nc = await connect({ servers: server.url });
+    cleanups.push(() => nc.close());
+    const jsm = await jetstreamManager(nc);
+    const consumer = await jsm.consumers.info(options.stream, options.consumerGroup);
+    expect(consumer.config.ack_wait).toBe(7_000 * 1e6);
+    expect(consumer.config.max_deliver).toBe(4);
+    const stream = await jsm.streams.info(options.stream);
+    expect(stream.config.max_age).toBe(7_200 * 1e9);
+    expect(stream.config.duplicate_window).toBe(options.dedupWindowMs * 1e6);
+  });
+
+  it("rejects an oversized payload with its size and the limit, and keeps publishing", async () => {
+    const server = await startServer({ maxPayload: 4096 });
+    const broker = await open(natsOptions(server));
+    await broker.provision();
+    const big: OutgoingMessage = { id: "too-big", data: new Uint8Array(5000) };
+    await expect(broker.publish(big)).rejects.toThrow(/5000 bytes.*max_payload of 4096/);
+    // Under the payload limit but over it with headers: still a clear error, no hang.
+    const edge: OutgoingMessage = { id: "edge", data: new Uint8Array(4090) };
+    await expect(broker.publish(edge)).rejects.toThrow(/4090 bytes.*max_payload 4096/);
+    const ack = await broker.publish(testMessage());
+    expect(ack.duplicate).toBe(false);
+  });
+
+  it("retries refused connections, then fails naming the server", async () => {
+    const port = await freePort();
+    const options = natsOptions({ url: `nats://127.0.0.1:${port}`, monitorUrl: "" } as NatsServer, {
+      connectRetries: 2,
+    });
+    await expect(NatsBroker.connect(options)).rejects.toThrow(
+      new RegExp(`cannot connect to NATS at nats://127.0.0.1:${port} .* after 3 attempt\\(s\\)`),
+    );
+  });
+
+  it("does not retry bad credentials and never prints the password", async () => {
+    const server = await startServer({ extraConfig: "authorization { user: app, password: s3cr3t-pw }" });
+    const wrong = natsOptions(server, { username: "app", password: "wrong-pw-123", connectRetries: 10 });
+    const error = await NatsBroker.connect(wrong).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/after 1 attempt\(s\): Authorization Violation/);
+    expect(error?.message).not.toContain("wrong-pw-123");
+    const right = await open(natsOptions(server, { username: "app", password: "s3cr3t-pw" }));
+    await right.provision();
+    expect((await right.queueDepth()).total).toBe(0);
+  });
+});

@@ -1,0 +1,124 @@
+import { errors } from "@nats-io/nats-core";
+import { describe, expect, it } from "vitest";
+import {
+  connectionOptions,
+  isTransientConnectError,
+  parseServers,
+  redactUrl,
+} from "../../src/broker/nats/connect.js";
+import { consumerConfig, streamConfig, validateProvisionOptions } from "../../src/broker/nats/provision.js";
+import { depthFromJsz, jszUrl } from "../../src/broker/nats/queue-depth.js";
+import type { BrokerOptions } from "../../src/broker/options.js";
+
+const options: BrokerOptions = {
+  kind: "nats",
+  url: "nats://a:4222, nats://b:4222",
+  monitorUrl: "http://a:8222/",
+  account: "$G",
+  stream: "events",
+  consumerGroup: "event-consumers",
+  deadLetterStream: "events-dlq",
+  ackWaitMs: 30_000,
+  maxDeliveries: 5,
+  retentionSeconds: 604_800,
+  dedupWindowMs: 120_000,
+  accountId: 1,
+  clientName: "pod-1",
+  connectRetries: 5,
+};
+const target = { monitorUrl: "http://a:8222/", account: "$G", stream: "events", consumer: "event-consumers" };
+
+describe("NATS queue depth", () => {
+  it("builds the URL KEDA's nats-jetstream scaler polls", () => {
+    expect(jszUrl(target)).toBe("http://a:8222/jsz?acc=%24G&consumers=true&config=true");
+  });
+
+  it("sums num_pending and num_ack_pending of the named consumer", () => {
+    const body = {
+      account_details: [
+        { name: "other", stream_detail: [] },
+        {
+          name: "$G",
+          stream_detail: [
+            { name: "events-dlq", consumer_detail: [] },
+            {
+              name: "events",
+              consumer_detail: [
+                { name: "someone-else", num_pending: 100, num_ack_pending: 100 },
+                { name: "event-consumers", num_pending: 7, num_ack_pending: 3 },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(depthFromJsz(body, target)).toEqual({ pending: 7, ackPending: 3, total: 10 });
+  });
+
+  it("names what is missing", () => {
+    expect(() => depthFromJsz({ account_details: [] }, target)).toThrow(/account "\$G" not found/);
+    expect(() => depthFromJsz({ account_details: [{ name: "$G", stream_detail: [] }] }, target)).toThrow(
+      /stream "events" not found/,
+    );
+    expect(() =>
+      depthFromJsz({ account_details: [{ name: "$G", stream_detail: [{ name: "events" }] }] }, target),
+    ).toThrow(/consumer "event-consumers" not found/);
+  });
+});
+
+describe("NATS connection", () => {
+  it("splits the server list and passes credentials only to the client options", () => {
+    expect(parseServers(options.url)).toEqual(["nats://a:4222", "nats://b:4222"]);
+    expect(() => parseServers(" , ")).toThrow(/BROKER_URL/);
+    const withUser = connectionOptions({ ...options, username: "u", password: "p" });
+    expect(withUser).toMatchObject({ user: "u", pass: "p", name: "pod-1", maxReconnectAttempts: -1 });
+    expect(connectionOptions({ ...options, token: "t" })).toMatchObject({ token: "t" });
+    expect(connectionOptions(options)).not.toHaveProperty("pass");
+  });
+
+  it("masks credentials in URLs", () => {
+    expect(redactUrl("nats://user:secret@host:4222")).toBe("nats://***@host:4222");
+    expect(redactUrl("nats://host:4222")).toBe("nats://host:4222");
+  });
+
+  it("retries only transient connection failures", () => {
+    expect(isTransientConnectError(new errors.ConnectionError("connection refused"))).toBe(true);
+    expect(isTransientConnectError(Object.assign(new Error("x"), { code: "ENOTFOUND" }))).toBe(true);
+    expect(isTransientConnectError(new errors.AuthorizationError("Authorization Violation"))).toBe(false);
+    expect(isTransientConnectError(new Error("something else"))).toBe(false);
+  });
+});
+
+describe("NATS provisioning config", () => {
+  it("creates the stream with file storage, limits retention, max age and the dedup window", () => {
+    expect(streamConfig("events", options)).toMatchObject({
+      name: "events",
+      subjects: ["events.>"],
+      storage: "file",
+      retention: "limits",
+      max_age: 604_800 * 1e9,
+      duplicate_window: 120_000 * 1e6,
+    });
+  });
+
+  it("gives the broker one delivery more than the app's bound", () => {
+    expect(consumerConfig(options)).toMatchObject({
+      durable_name: "event-consumers",
+      ack_policy: "explicit",
+      ack_wait: 30_000 * 1e6,
+      max_deliver: 6,
+      max_ack_pending: 1000,
+    });
+  });
+
+  it("rejects bad values naming the option and value", () => {
+    expect(() => validateProvisionOptions({ ...options, ackWaitMs: 0 })).toThrow(/ACK_WAIT_MS .* got 0/);
+    expect(() => validateProvisionOptions({ ...options, stream: "a.b" })).toThrow(/STREAM .* "a.b"/);
+    expect(() =>
+      validateProvisionOptions({ ...options, dedupWindowMs: 10_000_000, retentionSeconds: 60 }),
+    ).toThrow(/DEDUP_WINDOW_MS/);
+    expect(() => validateProvisionOptions({ ...options, deadLetterStream: "events" })).toThrow(
+      /DEAD_LETTER_STREAM/,
+    );
+  });
+});
