@@ -67,6 +67,8 @@ export interface EnvironmentSettings {
     readonly fallbackReplicas: number;
     /** Messages processed concurrently per replica. */
     readonly concurrency: number;
+    /** Simulated work per message (WORK_TIME_MS); also what `set-rate` uses to predict replicas. */
+    readonly workTimeMs: number;
     readonly resources: ContainerResources;
   };
 }
@@ -90,6 +92,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
       activationLagThreshold: 0,
       fallbackReplicas: 1,
       concurrency: 4,
+      workTimeMs: 200,
       resources: {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
@@ -116,6 +119,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
       activationLagThreshold: 0,
       fallbackReplicas: 2,
       concurrency: 8,
+      workTimeMs: 100,
       resources: {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,

@@ -94,6 +94,7 @@ export class PipelineChart extends Chart {
       image: props.images.consumer,
       resources: c.resources,
       concurrency: c.concurrency,
+      workTimeMs: c.workTimeMs,
       scaling: {
         maxReplicas: c.maxReplicas,
         lagThreshold: c.lagThreshold,

@@ -17,9 +17,6 @@ import { editExportedObject } from "./ts-config-edit.js";
 /** The file both config scripts edit by default. */
 export const CONFIG_FILE = join(REPO_ROOT, "cdk8s", "config.ts");
 
-/** Work time assumed when the environment settings do not state one (the consumer's WORK_TIME_MS default). */
-export const DEFAULT_WORK_TIME_MS = 0;
-
 export interface ConfigCommandIo {
   readonly log: (line: string) => void;
   /** Runs the synth; replaced in tests. @default runSynth */
@@ -54,14 +51,6 @@ export function parseEnvironment(text: string | undefined): EnvironmentName {
   return text as EnvironmentName;
 }
 
-/** WORK_TIME_MS of the environment: from its settings when present, else the consumer default. */
-function workTimeOf(env: EnvironmentName): { workTimeMs: number; source: string } {
-  const consumer = ENVIRONMENTS[env].consumer as { readonly workTimeMs?: unknown };
-  if (typeof consumer.workTimeMs === "number")
-    return { workTimeMs: consumer.workTimeMs, source: `ENVIRONMENTS.${env}.consumer.workTimeMs` };
-  return { workTimeMs: DEFAULT_WORK_TIME_MS, source: "consumer default; not set in ENVIRONMENTS" };
-}
-
 export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRateResult {
   const { values } = parseArgs({
     args: [...argv],
@@ -93,10 +82,9 @@ export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRat
   const synthesized = values["no-synth"] ? false : (io.synth ?? runSynth)(io.log);
 
   const settings = ENVIRONMENTS[env];
-  const work = workTimeOf(env);
   const scaling = {
     ratePerSecond: newRate * settings.producer.replicas,
-    workTimeMs: work.workTimeMs,
+    workTimeMs: settings.consumer.workTimeMs,
     concurrency: settings.consumer.concurrency,
     lagThreshold: settings.consumer.lagThreshold,
     minReplicas: 0,
@@ -111,7 +99,7 @@ export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRat
     producerReplicas: settings.producer.replicas,
     scaling,
     estimate,
-    workTimeSource: work.source,
+    workTimeSource: `ENVIRONMENTS.${env}.consumer.workTimeMs`,
     synthesized,
   });
   if (values["pr-body"] !== undefined) writeFileSync(values["pr-body"], body);
