@@ -1,0 +1,104 @@
+/**
+ * Connection to a Memphis broker through the memphis-dev SDK: options mapped from `BrokerOptions`,
+ * retried with exponential back-off at start-up (only transient failures), then reconnecting
+ * forever on loss (the SDK's own reconnect). Credentials go to the SDK and nowhere else.
+ */
+import { createMemphisInstance, type Memphis } from "memphis-dev";
+import pRetry from "p-retry";
+import type { BrokerOptions } from "../options.js";
+import { MEMPHIS_DEFAULTS } from "./defaults.js";
+
+/** Host and port of the broker's client endpoint. */
+export interface MemphisEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Parse `BROKER_URL` for Memphis: one `host:port` (or `host`, port 6666; an optional `nats://` prefix is
+ * dropped). `localhost` becomes `127.0.0.1`: the SDK sleeps a second before every connection to a host
+ * containing "localhost".
+ */
+export function parseEndpoint(url: string): MemphisEndpoint {
+  const trimmed = url.trim().replace(/^(nats|tcp|https?):\/\//, "");
+  if (trimmed.includes(",")) {
+    throw new Error(
+      `BROKER_URL for BROKER=memphis must be one host:port (the SDK takes one endpoint), got "${url}"`,
+    );
+  }
+  const match = /^([^:/\s]+|\[[0-9a-fA-F:]+\])(?::(\d+))?\/?$/.exec(trimmed);
+  if (match === null)
+    throw new Error(`BROKER_URL for BROKER=memphis must be host:port, e.g. 127.0.0.1:6666, got "${url}"`);
+  const port = match[2] === undefined ? MEMPHIS_DEFAULTS.port : Number(match[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`BROKER_URL for BROKER=memphis has an invalid port ${match[2]}, got "${url}"`);
+  }
+  const host = match[1] === "localhost" ? "127.0.0.1" : (match[1] as string);
+  return { host, port };
+}
+
+/** The SDK's `connect()` argument. */
+export type MemphisConnectOptions = Parameters<Memphis["connect"]>[0];
+
+/** Map `BrokerOptions` to the SDK's connect options; throws naming the option when credentials are unusable. */
+export function connectOptions(options: BrokerOptions): MemphisConnectOptions {
+  const { host, port } = parseEndpoint(options.url);
+  const hasPassword = options.password !== undefined && options.password !== "";
+  const hasToken = options.token !== undefined && options.token !== "";
+  if (hasPassword && hasToken) {
+    throw new Error("BROKER=memphis takes BROKER_PASSWORD or BROKER_TOKEN, not both (both are set)");
+  }
+  if (!hasPassword && !hasToken) {
+    throw new Error(
+      "BROKER=memphis needs BROKER_USERNAME with BROKER_PASSWORD, or BROKER_TOKEN (neither is set)",
+    );
+  }
+  if (!options.username) {
+    throw new Error("BROKER=memphis needs BROKER_USERNAME (the Memphis user, e.g. root); it is empty");
+  }
+  if (!Number.isInteger(options.accountId) || options.accountId < 1) {
+    throw new Error(`BROKER_ACCOUNT_ID must be a positive integer, got ${options.accountId}`);
+  }
+  return {
+    host,
+    port,
+    username: options.username,
+    accountId: options.accountId,
+    ...(hasToken ? { connectionToken: options.token } : { password: options.password }),
+    reconnect: true,
+    maxReconnect: -1,
+    reconnectIntervalMs: MEMPHIS_DEFAULTS.reconnectIntervalMs,
+    timeoutMs: MEMPHIS_DEFAULTS.connectTimeoutMs,
+    suppressLogs: true,
+  };
+}
+
+/** Whether a failed connection attempt may succeed later. Bad credentials and bad options are permanent. */
+export function isTransientConnectError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && /AUTH|PERMISSION|BAD_/.test(code)) return false;
+  const message = error instanceof Error ? error.message : String(error);
+  return !/authorization|authentication|connect with one of the following methods|TLS/i.test(message);
+}
+
+/** Connect with p-retry: `options.connectRetries` retries of transient failures, exponential back-off. */
+export async function connectMemphis(
+  options: BrokerOptions,
+  onRetry: (error: Error, attempt: number) => void = () => {},
+): Promise<Memphis> {
+  const sdkOptions = connectOptions(options);
+  return pRetry(() => createMemphisInstance().connect(sdkOptions), {
+    retries: options.connectRetries,
+    factor: 2,
+    minTimeout: MEMPHIS_DEFAULTS.connectMinBackoffMs,
+    maxTimeout: MEMPHIS_DEFAULTS.connectMaxBackoffMs,
+    shouldRetry: ({ error }) => isTransientConnectError(error),
+    onFailedAttempt: ({ error, attemptNumber }) => onRetry(error, attemptNumber),
+  }).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `cannot connect to Memphis at ${sdkOptions.host}:${sdkOptions.port} as "${options.username}" (account ${options.accountId}): ${message}`,
+      { cause: error },
+    );
+  });
+}

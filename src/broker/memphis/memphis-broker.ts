@@ -1,0 +1,278 @@
+/**
+ * The broker port on Memphis, through the memphis-dev 1.3.2 SDK.
+ *
+ * The SDK does the work wherever it offers it: connection (user `username$accountId` or a token,
+ * reconnect), station and dead-letter station provisioning, the consumer group (a consumer with
+ * `consumerGroup`), produce with `msgId` awaited (`asyncProduce: false`), fetch, ack, delay and
+ * dead-letter. Two things it does not offer are done beside it:
+ * - the publish ack (stream sequence, duplicate flag) is observed at the SDK's `_publish` seam,
+ *   because `produce()` discards it;
+ * - the queue depth is read from the broker's monitoring endpoint, the way KEDA reads it (the same
+ *   `/jsz` reader as the NATS adapter, with account `$memphis` and stream `<station>$1`).
+ *
+ * `close()` closes the connection only. It never destroys the consumer: destroying the last member
+ * of a group deletes the durable, the queue-depth metric disappears and KEDA cannot wake the
+ * consumer from zero replicas.
+ */
+import type { Consumer, Memphis, Producer } from "memphis-dev";
+import type { BrokerOptions } from "../options.js";
+import type {
+  Broker,
+  BrokerEvent,
+  ConsumeOptions,
+  OutgoingMessage,
+  PublishAck,
+  QueueDepth,
+  Subscription,
+} from "../port.js";
+import { connectMemphis } from "./connection.js";
+import { MEMPHIS_DEFAULTS } from "./defaults.js";
+import { fetchQueueDepth } from "../nats/queue-depth.js";
+import { controlPlane } from "./errors.js";
+import { MSG_ID_HEADER } from "./memphis-message.js";
+import { MemphisSubscription } from "./memphis-subscription.js";
+import { clientNameFor, durableName, stationStreamName } from "./names.js";
+
+type PublishFn = Memphis["_publish"];
+
+/** Adapter tuning beyond `BrokerOptions` (tests and benchmarks). */
+export interface MemphisTuning {
+  /**
+   * How long one fetch waits for its batch to fill (the SDK raises values below 1000 ms to 1000 ms).
+   * @default MEMPHIS_DEFAULTS.batchMaxTimeToWaitMs (1000)
+   */
+  readonly batchMaxTimeToWaitMs?: number;
+}
+
+/** Check the options the Memphis broker is stricter about than NATS; throws naming the option. */
+export function checkMemphisOptions(
+  options: BrokerOptions,
+  batchMaxTimeToWaitMs: number = MEMPHIS_DEFAULTS.batchMaxTimeToWaitMs,
+): void {
+  if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
+    throw new Error(`MAX_DELIVERIES must be a positive integer, got ${options.maxDeliveries}`);
+  }
+  if (!(options.ackWaitMs > batchMaxTimeToWaitMs)) {
+    throw new Error(
+      `ACK_WAIT_MS must exceed ${batchMaxTimeToWaitMs} ms (the fetch wait; the SDK's shortest is 1000 ms) for BROKER=memphis, got ${options.ackWaitMs}`,
+    );
+  }
+  if (!(options.retentionSeconds > 0)) {
+    throw new Error(`RETENTION_SECONDS must be positive, got ${options.retentionSeconds}`);
+  }
+  if (!(options.dedupWindowMs >= 0)) {
+    throw new Error(`DEDUP_WINDOW_MS must be zero or positive, got ${options.dedupWindowMs}`);
+  }
+}
+
+export class MemphisBroker implements Broker {
+  readonly kind = "memphis" as const;
+  /** Deliveries per message, as the broker enforces it (Memphis caps it at 10). */
+  readonly maxDeliveries: number;
+  private readonly listeners = new Set<(event: BrokerEvent) => void>();
+  private readonly subscriptions = new Set<MemphisSubscription>();
+  /** Publish acks seen at the `_publish` seam, by message id, until `publish()` picks them up. */
+  private readonly publishAcks = new Map<string, PublishAck>();
+  private readonly clientName: string;
+  private producerPromise: Promise<Producer> | undefined;
+  private consumerPromise: Promise<Consumer> | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly batchMaxTimeToWaitMs: number;
+
+  private constructor(
+    private readonly memphis: Memphis,
+    private readonly options: BrokerOptions,
+    tuning: MemphisTuning,
+  ) {
+    this.batchMaxTimeToWaitMs = tuning.batchMaxTimeToWaitMs ?? MEMPHIS_DEFAULTS.batchMaxTimeToWaitMs;
+    this.maxDeliveries = Math.min(options.maxDeliveries, MEMPHIS_DEFAULTS.maxDeliveriesCap);
+    this.clientName = clientNameFor(options.clientName);
+    this.observePublishAcks();
+    void this.watchConnection();
+  }
+
+  /** Connect (p-retry with back-off on transient failures); does not provision. */
+  static async connect(options: BrokerOptions, tuning: MemphisTuning = {}): Promise<MemphisBroker> {
+    checkMemphisOptions(options, tuning.batchMaxTimeToWaitMs);
+    const memphis = await connectMemphis(options);
+    return new MemphisBroker(memphis, options, tuning);
+  }
+
+  /** The durable consumer group's name on the broker. */
+  get durableName(): string {
+    return durableName(this.options.consumerGroup);
+  }
+
+  /** The JetStream stream behind the station. */
+  get streamName(): string {
+    return stationStreamName(this.options.stream);
+  }
+
+  async provision(): Promise<void> {
+    const { memphis, options } = this;
+    const common = {
+      retentionType: memphis.retentionTypes.MAX_MESSAGE_AGE_SECONDS,
+      retentionValue: options.retentionSeconds,
+      storageType: memphis.storageTypes.DISK,
+      replicas: 1,
+      idempotencyWindowMs: options.dedupWindowMs,
+      partitionsNumber: 1,
+      timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
+    };
+    await controlPlane("$memphis_station_creations", () =>
+      memphis.station({ name: options.deadLetterStream, ...common }),
+    );
+    await controlPlane("$memphis_station_creations", () =>
+      memphis.station({ name: options.stream, ...common, dlsStation: options.deadLetterStream }),
+    );
+    // Always asked again (not the memoized one): the broker re-creates a durable that was deleted.
+    this.consumerPromise = undefined;
+    await this.consumer();
+  }
+
+  async publish(message: OutgoingMessage): Promise<PublishAck> {
+    const producer = await this.producer();
+    const headers: Record<string, string> = { ...message.headers };
+    delete headers[MSG_ID_HEADER];
+    const data = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
+    await producer.produce({
+      message: data,
+      headers,
+      msgId: message.id,
+      asyncProduce: false,
+      ackWaitSec: MEMPHIS_DEFAULTS.publishAckWaitSec,
+    });
+    const ack = this.publishAcks.get(message.id);
+    this.publishAcks.delete(message.id);
+    return ack ?? { sequence: 0, duplicate: false };
+  }
+
+  async consume(options: ConsumeOptions): Promise<Subscription> {
+    const consumer = await this.consumer();
+    const subscription: MemphisSubscription = new MemphisSubscription({
+      consumer,
+      batchSize: options.batchSize,
+      messageContext: { maxDeliveries: this.maxDeliveries, flush: () => this.flush() },
+      onError: (error) => this.emit({ type: "error", error }),
+      onStopped: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async queueDepth(): Promise<QueueDepth> {
+    return fetchQueueDepth({
+      monitorUrl: this.options.monitorUrl,
+      account: this.options.account,
+      stream: this.streamName,
+      consumer: this.durableName,
+    });
+  }
+
+  onEvent(listener: (event: BrokerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.flush().catch(() => {});
+    // Connection only: never consumer.destroy() (it would delete the durable with its last member).
+    await this.memphis.close();
+  }
+
+  /** Wait until everything written (acks, naks) has reached the broker. */
+  private async flush(): Promise<void> {
+    const connection = this.memphis.brokerManager;
+    if (connection.isClosed()) throw new Error("connection to Memphis is closed");
+    await connection.flush();
+  }
+
+  /** The station's producer, registered with the broker once per connection. */
+  private producer(): Promise<Producer> {
+    this.producerPromise ??= controlPlane("$memphis_producer_creations", () =>
+      this.memphis.producer({
+        stationName: this.options.stream,
+        producerName: this.clientName,
+        timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
+      }),
+    ).catch((error: unknown) => {
+      this.producerPromise = undefined;
+      throw error;
+    });
+    return this.producerPromise;
+  }
+
+  /** This instance's member of the consumer group (creating the group's durable when it is the first). */
+  private consumer(): Promise<Consumer> {
+    this.consumerPromise ??= controlPlane("$memphis_consumer_creations", () =>
+      this.memphis.consumer({
+        stationName: this.options.stream,
+        consumerName: this.clientName,
+        consumerGroup: this.options.consumerGroup,
+        batchMaxTimeToWaitMs: this.batchMaxTimeToWaitMs,
+        maxAckTimeMs: this.options.ackWaitMs,
+        maxMsgDeliveries: this.maxDeliveries,
+        timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
+      }),
+    ).catch((error: unknown) => {
+      this.consumerPromise = undefined;
+      throw error;
+    });
+    return this.consumerPromise;
+  }
+
+  /**
+   * `Producer.produce()` awaits the broker's publish ack and then drops it. Wrap this instance's
+   * `_publish` (the SDK's single call into the NATS client) to keep the ack by message id.
+   */
+  private observePublishAcks(): void {
+    const original: PublishFn = this.memphis._publish.bind(this.memphis);
+    const wrapped: PublishFn = async (subject, message, publishOptions) => {
+      const ack = await original(subject, message, publishOptions);
+      const id = publishOptions.headers?.get(MSG_ID_HEADER);
+      if (id) this.publishAcks.set(id, { sequence: ack.seq, duplicate: ack.duplicate });
+      return ack;
+    };
+    this.memphis._publish = wrapped;
+  }
+
+  /** Turn the connection's status stream into port events. */
+  private async watchConnection(): Promise<void> {
+    const connection = this.memphis.brokerManager;
+    void connection.closed().then((error) => {
+      if (this.closing === undefined) {
+        this.emit({
+          type: "error",
+          error: new Error(`connection to Memphis closed unexpectedly${error ? `: ${error.message}` : ""}`),
+        });
+      }
+    });
+    try {
+      for await (const status of connection.status()) {
+        if (status.type === "disconnect") this.emit({ type: "disconnected" });
+        else if (status.type === "reconnect") this.emit({ type: "reconnected" });
+        else if (status.type === "error") {
+          this.emit({ type: "error", error: new Error(`Memphis connection error: ${String(status.data)}`) });
+        }
+      }
+    } catch {
+      // The status stream ends with the connection.
+    }
+  }
+
+  private emit(event: BrokerEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The app suite on BROKER=memphis, against the TEST-ONLY Memphis stand-in (fresh per test): the real
+ * producer and consumer processes use the memphis-dev SDK against a nats-server with account
+ * `$memphis` whose control plane is answered the way a Memphis broker answers it.
+ *
+ * The stand-in cannot deduplicate on `msg-id` (a real Memphis broker does), so after a broker crash
+ * the stream may hold a retried message twice; the consumer's idempotent sink still keeps duplicate
+ * effects at 0, which the suite checks.
+ */
+import { startMemphisStandIn } from "../../support/memphis-stand-in.js";
+import { describePipelineSuite } from "./pipeline-suite.js";
+
+describePipelineSuite("memphis", async () => {
+  const standIn = await startMemphisStandIn();
+  return {
+    env: standIn.env,
+    capabilities: { dedup: false },
+    server: standIn.server,
+    stop: () => standIn.stop(),
+  };
+});

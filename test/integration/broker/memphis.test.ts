@@ -1,0 +1,323 @@
+/**
+ * The broker contract against the Memphis adapter (memphis-dev 1.3.2) on the TEST-ONLY Memphis
+ * stand-in (a real nats-server with account `$memphis` and the control-plane subjects answered the
+ * way a Memphis broker answers them), plus what is specific to Memphis.
+ *
+ * The stand-in cannot deduplicate on `msg-id` (a real Memphis broker does) and has no dead-letter
+ * store (it only copies dead letters into the dead-letter station), and memphis-dev cannot extend an
+ * ack deadline: the dedup and inProgress contract tests are skipped here, not weakened.
+ */
+import { jetstreamManager } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/nats-core";
+import { createMemphisInstance } from "memphis-dev";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parseEndpoint, connectOptions } from "../../../src/broker/memphis/connection.js";
+import { MemphisBroker } from "../../../src/broker/memphis/memphis-broker.js";
+import { fetchQueueDepth } from "../../../src/broker/nats/queue-depth.js";
+import type { BrokerOptions } from "../../../src/broker/options.js";
+import { memphisDeadLetterReader, memphisOptions } from "../../support/memphis-broker-options.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../support/memphis-stand-in.js";
+import { NatsServer } from "../../support/nats-server.js";
+import { describeBrokerContract } from "./contract.js";
+import { pollUntil, publishAll, Puller, testMessage } from "./helpers.js";
+
+describeBrokerContract("memphis", async () => {
+  const standIn = await startMemphisStandIn();
+  return {
+    options: memphisOptions(standIn),
+    capabilities: { dedup: false, inProgress: false },
+    readDeadLetters: memphisDeadLetterReader(standIn),
+    teardown: () => standIn.stop(),
+  };
+});
+
+describe("Memphis adapter", () => {
+  let standIn: MemphisStandIn;
+  let counter = 0;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    standIn = await startMemphisStandIn();
+  });
+  afterAll(async () => {
+    await standIn?.stop();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  });
+
+  /** Options with station / group names unique to the test. */
+  function fresh(overrides: Partial<BrokerOptions> = {}): BrokerOptions {
+    counter++;
+    return memphisOptions(standIn, {
+      stream: `events-m${counter}`,
+      deadLetterStream: `events-dlq-m${counter}`,
+      consumerGroup: `event-consumers-m${counter}`,
+      ...overrides,
+    });
+  }
+  async function open(options: BrokerOptions): Promise<MemphisBroker> {
+    const broker = await MemphisBroker.connect(options);
+    cleanups.push(() => broker.close());
+    return broker;
+  }
+
+  it("provisions what a Memphis broker creates: stream <station>$1, durable named after the group", async () => {
+    const options = fresh({
+      ackWaitMs: 7_000,
+      maxDeliveries: 10,
+      retentionSeconds: 86_400,
+      dedupWindowMs: 90_000,
+    });
+    const broker = await open(options);
+    await broker.provision();
+    const jsm = await jetstreamManager(standIn.connection);
+    const stream = await jsm.streams.info(`${options.stream}$1`);
+    expect(stream.config.subjects).toEqual([`${options.stream}$1.>`]);
+    expect(stream.config.max_age).toBe(nanos(86_400_000));
+    expect(stream.config.duplicate_window).toBe(nanos(90_000));
+    const dls = await jsm.streams.info(`${options.deadLetterStream}$1`);
+    expect(dls.config.max_age).toBe(nanos(86_400_000));
+    const durable = await jsm.consumers.info(`${options.stream}$1`, options.consumerGroup);
+    expect(durable.config.ack_wait).toBe(nanos(7_000));
+    expect(durable.config.max_deliver).toBe(10);
+    expect(durable.config.ack_policy).toBe("explicit");
+    // The monitoring read KEDA's nats-jetstream scaler makes, with account $memphis.
+    await expect(
+      fetchQueueDepth({
+        monitorUrl: standIn.monitorUrl,
+        account: "$memphis",
+        stream: `${options.stream}$1`,
+        consumer: options.consumerGroup,
+      }),
+    ).resolves.toEqual({ pending: 0, ackPending: 0, total: 0 });
+  });
+
+  it("maps dots in a station name to '#' as the broker does", async () => {
+    const options = fresh({ stream: `orders.created.m${counter + 1}` });
+    const broker = await open(options);
+    await broker.provision();
+    expect(broker.streamName).toBe(`orders#created#m${counter}$1`);
+    const message = testMessage();
+    await broker.publish(message);
+    const depth = await pollUntil("1 pending", async () => {
+      const d = await broker.queueDepth();
+      return d.pending === 1 ? d : undefined;
+    });
+    expect(depth.total).toBe(1);
+  });
+
+  it("says plainly when BROKER_URL is a plain nats-server, not a Memphis broker", async () => {
+    const server = await NatsServer.start();
+    cleanups.push(() => server.stop());
+    const broker = await open(
+      memphisOptions(standIn, { url: `127.0.0.1:${server.port}`, monitorUrl: server.monitorUrl }),
+    );
+    await expect(broker.provision()).rejects.toThrow(
+      "BROKER_URL points at a NATS server, not a Memphis broker: no responder for $memphis_station_creations",
+    );
+  });
+
+  it("close() leaves the durable; destroying the last member (what close() must never do) deletes it", async () => {
+    const options = fresh();
+    const broker = await open(options);
+    await broker.provision();
+    await broker.close();
+    const jsm = await jetstreamManager(standIn.connection);
+    const durable = await jsm.consumers.info(`${options.stream}$1`, options.consumerGroup);
+    expect(durable.name).toBe(options.consumerGroup);
+
+    // Why it must not: destroying a group's last member deletes the durable (broker and stand-in alike).
+    const solo = `${options.consumerGroup}-solo`;
+    const sdk = await createMemphisInstance().connect(connectOptions(options));
+    cleanups.push(() => sdk.close());
+    const member = await sdk.consumer({
+      stationName: options.stream,
+      consumerName: "short-lived",
+      consumerGroup: solo,
+      maxAckTimeMs: options.ackWaitMs,
+      maxMsgDeliveries: options.maxDeliveries,
+    });
+    await expect(jsm.consumers.info(`${options.stream}$1`, solo)).resolves.toBeDefined();
+    await member.destroy();
+    await expect(jsm.consumers.info(`${options.stream}$1`, solo)).rejects.toThrow(/consumer not found/);
+    await expect(jsm.consumers.info(`${options.stream}$1`, options.consumerGroup)).resolves.toBeDefined();
+  });
+
+  it("hands back a message that a fetch in flight receives after stop()", async () => {
+    const options = fresh({ ackWaitMs: 60_000 });
+    // A long fetch wait keeps the pull request open at the broker until the message arrives, however loaded the machine.
+    const broker = await MemphisBroker.connect(options, { batchMaxTimeToWaitMs: 30_000 });
+    cleanups.push(() => broker.close());
+    await broker.provision();
+    const first = new Puller(await broker.consume({ batchSize: 1 }));
+    // Ask for a message: a fetch starts and waits at the broker (a pull request shows as num_waiting).
+    expect(await first.next(10)).toBeUndefined();
+    await pollUntil("a pull request waiting at the broker", async () => {
+      const response = await fetch(`${standIn.monitorUrl}/jsz?acc=%24memphis&consumers=true`);
+      const body = (await response.json()) as {
+        account_details?: {
+          stream_detail?: { name: string; consumer_detail?: { name: string; num_waiting: number }[] }[];
+        }[];
+      };
+      const consumer = body.account_details?.[0]?.stream_detail
+        ?.find((s) => s.name === `${options.stream}$1`)
+        ?.consumer_detail?.find((c) => c.name === options.consumerGroup);
+      return consumer && consumer.num_waiting > 0 ? true : undefined;
+    });
+    const stopping = first.subscription.stop();
+    const message = testMessage();
+    await broker.publish(message);
+    await stopping;
+    expect(await first.next(500)).toBeUndefined();
+
+    const second = new Puller(await broker.consume({ batchSize: 1 }));
+    cleanups.push(() => second.subscription.stop());
+    // Well inside the 60 s ack wait: only a hand-back makes it available this early.
+    const again = await pollUntil("the handed-back message", () => second.next(1_000), 20_000);
+    expect(again.id).toBe(message.id);
+    expect(again.deliveryCount).toBe(2);
+    await again.ack();
+  });
+
+  it("copies a message past its max deliveries into the dead-letter station (stand-in, as the broker)", async () => {
+    const options = fresh({ maxDeliveries: 2 });
+    const broker = await open(options);
+    await broker.provision();
+    const message = testMessage({ "X-Trace-Id": "trace-7" });
+    await broker.publish(message);
+    const puller = new Puller(await broker.consume({ batchSize: 1 }));
+    cleanups.push(() => puller.subscription.stop());
+    for (const attempt of [1, 2]) {
+      const delivered = await pollUntil(`delivery ${attempt}`, () => puller.next(1_000));
+      expect(delivered.id).toBe(message.id);
+      expect(delivered.deliveryCount).toBe(attempt);
+      expect(delivered.maxDeliveries).toBe(2);
+      await delivered.retryLater(0);
+    }
+    // The broker notices the exceeded count when the group pulls again: keep pulling, expect nothing.
+    const extra: (string | undefined)[] = [];
+    const letters = await pollUntil("the dead letter", async () => {
+      const third = await puller.next(200);
+      if (third) extra.push(third.id);
+      const all = await memphisDeadLetterReader(standIn)(options);
+      return all.length > 0 ? all : undefined;
+    });
+    expect(extra, "deliveries past max deliveries").toEqual([]);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.reason).toBe("max deliveries exceeded (2)");
+    expect(letters[0]?.headers["X-Trace-Id"]).toBe("trace-7");
+    expect(letters[0]?.headers["msg-id"]).toBe(message.id);
+  });
+
+  it("resumes when the consumer group is deleted and provisioned again", async () => {
+    const options = fresh();
+    const broker = await open(options);
+    await broker.provision();
+    const puller = new Puller(await broker.consume({ batchSize: 10 }));
+    cleanups.push(() => puller.subscription.stop());
+    const first = testMessage();
+    await broker.publish(first);
+    const m1 = await pollUntil("first delivery", () => puller.next(1_000));
+    expect(m1.id).toBe(first.id);
+    await m1.ack();
+    const jsm = await jetstreamManager(standIn.connection);
+    await jsm.consumers.delete(`${options.stream}$1`, options.consumerGroup);
+    await expect(broker.queueDepth()).rejects.toThrow(/not found/);
+    await broker.provision();
+    const second = testMessage();
+    await broker.publish(second);
+    const seen = new Set<string>();
+    await puller.until(
+      "delivery from the re-created group",
+      async (m) => {
+        seen.add(m.id!);
+        await m.ack();
+      },
+      () => seen.has(second.id),
+      30_000,
+    );
+  });
+
+  it("consumes far faster than the SDK's on('message') loop (reports msg/s)", async () => {
+    const options = fresh({ ackWaitMs: 60_000 });
+    const broker = await open(options);
+    await broker.provision();
+    const total = 5_000;
+    const messages = Array.from({ length: total }, () => testMessage());
+    const publishStart = performance.now();
+    await publishAll(broker, messages, 128);
+    const publishSeconds = (performance.now() - publishStart) / 1000;
+    const puller = new Puller(await broker.consume({ batchSize: 100 }));
+    cleanups.push(() => puller.subscription.stop());
+    const received = new Set<string>();
+    const start = performance.now();
+    await puller.until(
+      `${total} messages`,
+      async (m) => {
+        received.add(m.id!);
+        await m.ack();
+      },
+      () => received.size >= total,
+      50_000,
+    );
+    const seconds = (performance.now() - start) / 1000;
+    console.log(
+      `memphis adapter on the stand-in: published ${total} in ${publishSeconds.toFixed(2)} s (${Math.round(total / publishSeconds)} msg/s, awaited acks, 128 in flight); ` +
+        `consumed+acked in ${seconds.toFixed(2)} s (${Math.round(total / seconds)} msg/s, batch 100, one at a time)`,
+    );
+    expect(messages.filter((m) => !received.has(m.id))).toEqual([]);
+  });
+
+  it("reports disconnect and reconnect, and keeps consuming across a server restart", async () => {
+    const local = await startMemphisStandIn();
+    cleanups.push(() => local.stop());
+    const broker = await open(memphisOptions(local));
+    const events: string[] = [];
+    broker.onEvent((event) => events.push(event.type));
+    await broker.provision();
+    const puller = new Puller(await broker.consume({ batchSize: 10 }));
+    cleanups.push(() => puller.subscription.stop());
+    await local.server.restart();
+    await pollUntil("reconnected event", () => (events.includes("reconnected") ? true : undefined), 30_000);
+    expect(events).toContain("disconnected");
+    const message = testMessage();
+    await pollUntil("a publish after the restart", () => broker.publish(message), 30_000, 250);
+    const delivered = await pollUntil("delivery after the restart", () => puller.next(1_000), 30_000);
+    expect(delivered.id).toBe(message.id);
+    await delivered.ack();
+  });
+
+  it("rejects unusable options naming the variable, without printing secrets", async () => {
+    expect(parseEndpoint("localhost:6666")).toEqual({ host: "127.0.0.1", port: 6666 });
+    expect(parseEndpoint("memphis.memphis.svc.cluster.local")).toEqual({
+      host: "memphis.memphis.svc.cluster.local",
+      port: 6666,
+    });
+    expect(() => parseEndpoint("a:6666,b:6666")).toThrow(/BROKER_URL .* one host:port/);
+    expect(() => parseEndpoint("127.0.0.1:99999")).toThrow(/BROKER_URL .*invalid port/);
+    const base = memphisOptions(standIn);
+    expect(() => connectOptions({ ...base, password: undefined, token: undefined })).toThrow(
+      /BROKER_PASSWORD.*BROKER_TOKEN/,
+    );
+    let both: Error | undefined;
+    try {
+      connectOptions({ ...base, token: "tok-secret-1" });
+    } catch (error) {
+      both = error as Error;
+    }
+    expect(both?.message).toMatch(/not both/);
+    expect(both?.message).not.toContain(base.password);
+    expect(both?.message).not.toContain("tok-secret-1");
+    await expect(MemphisBroker.connect({ ...base, ackWaitMs: 500 })).rejects.toThrow(
+      /ACK_WAIT_MS must exceed 1000 ms.*500/,
+    );
+    const wrong = await MemphisBroker.connect({ ...base, password: "wrong-pw-123", connectRetries: 5 }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(wrong?.message).toMatch(/cannot connect to Memphis/);
+    expect(wrong?.message).toMatch(/Authorization Violation/i);
+    expect(wrong?.message).not.toContain("wrong-pw-123");
+  });
+});
