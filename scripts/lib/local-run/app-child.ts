@@ -1,0 +1,93 @@
+/**
+ * One app process of the local run: `node dist/apps/<app>/main.js` in its own process group (so
+ * Ctrl-C reaches only the local run, which then stops the apps in order), logs to a file.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { MetricSet } from "../metrics-text.js";
+import { REPO_ROOT } from "../repo-root.js";
+
+export class AppChild {
+  private constructor(
+    readonly name: string,
+    readonly httpPort: number,
+    readonly logFile: string,
+    private readonly child: ChildProcess,
+    readonly exited: Promise<number | null>,
+  ) {}
+
+  static start(
+    app: "producer" | "consumer",
+    name: string,
+    env: Record<string, string>,
+    httpPort: number,
+    logDir: string,
+  ): AppChild {
+    const logFile = join(logDir, `${name}.log`);
+    const out = createWriteStream(logFile);
+    const child = spawn(process.execPath, [join(REPO_ROOT, "dist", "apps", app, "main.js")], {
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        ...env,
+        INSTANCE_ID: name,
+        HTTP_PORT: String(httpPort),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    const exited = once(child, "exit").then(([code]) => code as number | null);
+    return new AppChild(name, httpPort, logFile, child, exited);
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGTERM and wait for the exit code (SIGKILL after `timeoutMs`). */
+  async stop(timeoutMs = 30_000): Promise<number | null> {
+    if (!this.running) return this.exited;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  kill(): void {
+    if (this.running) this.child.kill("SIGKILL");
+  }
+
+  async metrics(): Promise<MetricSet | undefined> {
+    try {
+      const response = await fetch(`http://127.0.0.1:${this.httpPort}/metrics`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      return MetricSet.parse(await response.text());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The last JSON log line whose msg is `msg`. */
+  async lastLog(msg: string): Promise<Record<string, unknown> | undefined> {
+    const text = await readFile(this.logFile, "utf8").catch(() => "");
+    let found: Record<string, unknown> | undefined;
+    for (const line of text.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (parsed.msg === msg) found = parsed;
+      } catch {
+        // partial line
+      }
+    }
+    return found;
+  }
+}

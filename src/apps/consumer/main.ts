@@ -1,0 +1,83 @@
+/**
+ * Consumer entry point: `node dist/apps/consumer/main.js`. On SIGTERM/SIGINT: readiness false,
+ * stop pulling, finish or hand back in-flight messages, close the broker, exit 0 — all within
+ * DRAIN_TIMEOUT_MS (a watchdog exits 1 past it). Exit 2 on bad configuration, 1 on failure.
+ */
+import { exitAfterFlush, loadConfigOrExit, startAppRuntime } from "../../shared/app-runtime.js";
+import { DEFAULTS } from "../../shared/defaults.js";
+import { createConsumerMetrics } from "../../shared/metrics/consumer-metrics.js";
+import { loadConsumerConfig } from "./config.js";
+import { Consumer, SUBSCRIBED } from "./consumer.js";
+import type { EffectSink } from "./effect-sink.js";
+import { FileEffectSink } from "./file-effect-sink.js";
+import { MemoryEffectSink } from "./memory-effect-sink.js";
+import { Processor } from "./processor.js";
+
+const config = loadConfigOrExit("consumer", () => loadConsumerConfig(process.env));
+const sink: EffectSink = config.sinkDir
+  ? await FileEffectSink.open(config.sinkDir, config.common.instanceId)
+  : new MemoryEffectSink(DEFAULTS.consumer.memorySinkCapacity);
+const runtime = await startAppRuntime({
+  app: "consumer",
+  common: config.common,
+  readinessConditions: [SUBSCRIBED],
+}).catch((error: unknown) => {
+  process.stderr.write(`consumer: start failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});
+const { logger } = runtime;
+const metrics = createConsumerMetrics(runtime.registry);
+// Keep a reserve of the drain budget for handing back and closing the connection.
+const reserveMs = Math.min(3_000, Math.floor(config.drainTimeoutMs / 4));
+const consumer = new Consumer({
+  broker: runtime.broker,
+  processor: new Processor({
+    sink,
+    metrics,
+    logger,
+    instanceId: config.common.instanceId,
+    workTimeMs: config.workTimeMs,
+    retryDelayMs: config.retryDelayMs,
+    ackWaitMs: config.common.broker.ackWaitMs,
+  }),
+  logger,
+  readiness: runtime.readiness,
+  concurrency: config.concurrency,
+  batchSize: config.batchSize,
+  handBackAfterMs: config.drainTimeoutMs - reserveMs,
+  resubscribeMinBackoffMs: DEFAULTS.consumer.resubscribeMinBackoffMs,
+  resubscribeMaxBackoffMs: DEFAULTS.consumer.resubscribeMaxBackoffMs,
+});
+let signalledAt: number | undefined;
+runtime.shutdown.signal.addEventListener(
+  "abort",
+  () => {
+    signalledAt = performance.now();
+    const watchdog = setTimeout(() => {
+      logger.error({ drainTimeoutMs: config.drainTimeoutMs }, "drain exceeded DRAIN_TIMEOUT_MS; exiting");
+      exitAfterFlush(logger, 1);
+    }, config.drainTimeoutMs);
+    watchdog.unref();
+  },
+  { once: true },
+);
+const summaryTimer = setInterval(() => logger.info({ ...consumer.summary() }, "consumer progress"), 30_000);
+summaryTimer.unref();
+try {
+  const summary = await consumer.run(runtime.shutdown.signal);
+  clearInterval(summaryTimer);
+  await runtime.close();
+  await sink.close();
+  logger.info(
+    {
+      ...summary,
+      drainMs: signalledAt === undefined ? undefined : Math.round(performance.now() - signalledAt),
+    },
+    "consumer stopped",
+  );
+  exitAfterFlush(logger, 0);
+} catch (error) {
+  logger.error({ err: error }, "consumer failed");
+  await runtime.close().catch(() => {});
+  exitAfterFlush(logger, 1);
+}

@@ -1,0 +1,25 @@
+import type { ApplyResult, Effect, EffectSink } from "./effect-sink.js";
+
+/**
+ * Without SINK_DIR: a bounded seen-set of ids in this process (oldest forgotten first). Catches
+ * redeliveries to the same instance only; the file sink is the one that holds across instances.
+ */
+export class MemoryEffectSink implements EffectSink {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly capacity: number) {
+    if (!(capacity >= 1)) throw new Error(`MemoryEffectSink capacity must be >= 1, got ${capacity}`);
+  }
+
+  async apply(effect: Effect): Promise<ApplyResult> {
+    if (this.seen.has(effect.id)) return "duplicate";
+    this.seen.add(effect.id);
+    if (this.seen.size > this.capacity) {
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+    return "applied";
+  }
+
+  async close(): Promise<void> {}
+}

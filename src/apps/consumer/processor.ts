@@ -1,0 +1,158 @@
+/**
+ * Handles one delivered message and settles it exactly once:
+ * - malformed envelope → dead-letter at once (reason "malformed: …"), no retry;
+ * - `payload.poison === true` → fails: redelivered after RETRY_DELAY_MS until the last allowed
+ *   delivery, then dead-lettered (reason "poison: …");
+ * - otherwise simulated work (WORK_TIME_MS, with in-progress heartbeats every ACK_WAIT_MS/3), the
+ *   idempotent effect, then ack (`processed`, or `duplicate` when the effect existed already);
+ * - any other failure → redelivered, dead-lettered ("max_deliveries: …") on the last delivery;
+ * - the drain deadline (`signal`) hands a message still in work back at once (retryLater(0)).
+ */
+import type { DeliveredMessage } from "../../broker/port.js";
+import { decodeEnvelope, MalformedEnvelopeError, type Envelope } from "../../shared/envelope.js";
+import type { Logger } from "../../shared/logger.js";
+import type { ConsumerMetrics, DeadLetterReason } from "../../shared/metrics/consumer-metrics.js";
+import { sleep } from "../../shared/sleep.js";
+import type { EffectSink } from "./effect-sink.js";
+
+export interface ProcessorProps {
+  readonly sink: EffectSink;
+  readonly metrics: ConsumerMetrics;
+  readonly logger: Logger;
+  readonly instanceId: string;
+  readonly workTimeMs: number;
+  readonly retryDelayMs: number;
+  /** The broker's ack wait: heartbeats go out every third of it. */
+  readonly ackWaitMs: number;
+}
+
+/** What happened to one delivery. `unsettled`: the settle call failed; the broker redelivers after ack wait. */
+export type ProcessOutcome =
+  "processed" | "duplicate" | "retried" | "dead_lettered" | "handed_back" | "unsettled";
+
+/** Thrown for a simulated poison message. */
+export class PoisonMessageError extends Error {
+  override readonly name = "PoisonMessageError";
+}
+
+type Decision =
+  | { readonly kind: "ack"; readonly outcome: "processed" | "duplicate"; readonly envelope: Envelope }
+  | { readonly kind: "retry"; readonly delayMs: number; readonly why: string }
+  | { readonly kind: "hand_back" }
+  | { readonly kind: "dead_letter"; readonly reason: DeadLetterReason; readonly text: string };
+
+function isPoison(envelope: Envelope): boolean {
+  const payload = envelope.payload;
+  return (
+    typeof payload === "object" && payload !== null && (payload as Record<string, unknown>).poison === true
+  );
+}
+
+export class Processor {
+  constructor(private readonly props: ProcessorProps) {}
+
+  async handle(message: DeliveredMessage, signal: AbortSignal): Promise<ProcessOutcome> {
+    const { metrics } = this.props;
+    const started = performance.now();
+    metrics.inFlight.inc();
+    try {
+      const decision = await this.decide(message, signal);
+      return await this.settle(message, decision);
+    } finally {
+      metrics.inFlight.dec();
+      metrics.processingDuration.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  private async decide(message: DeliveredMessage, signal: AbortSignal): Promise<Decision> {
+    let envelope: Envelope;
+    try {
+      envelope = decodeEnvelope(message.data);
+    } catch (error) {
+      if (error instanceof MalformedEnvelopeError)
+        return { kind: "dead_letter", reason: "malformed", text: `malformed: ${error.message}` };
+      throw error;
+    }
+    const last = message.deliveryCount >= message.maxDeliveries;
+    const heartbeat = setInterval(
+      () => message.inProgress(),
+      Math.max(1, Math.floor(this.props.ackWaitMs / 3)),
+    );
+    try {
+      if (isPoison(envelope)) throw new PoisonMessageError(`message ${envelope.id} is poison`);
+      if (this.props.workTimeMs > 0 && !(await sleep(this.props.workTimeMs, signal)))
+        return { kind: "hand_back" };
+      const result = await this.props.sink.apply({
+        id: envelope.id,
+        seq: envelope.seq,
+        producer: envelope.producer,
+        producedAt: envelope.producedAt,
+        instance: this.props.instanceId,
+        deliveryCount: message.deliveryCount,
+      });
+      return { kind: "ack", outcome: result === "applied" ? "processed" : "duplicate", envelope };
+    } catch (error) {
+      const poison = error instanceof PoisonMessageError;
+      const what = (error as Error).message;
+      if (last)
+        return poison
+          ? {
+              kind: "dead_letter",
+              reason: "poison",
+              text: `poison: failed ${message.deliveryCount} deliveries: ${what}`,
+            }
+          : {
+              kind: "dead_letter",
+              reason: "max_deliveries",
+              text: `max_deliveries: failed ${message.deliveryCount} deliveries: ${what}`,
+            };
+      if (signal.aborted) return { kind: "hand_back" };
+      return { kind: "retry", delayMs: this.props.retryDelayMs, why: what };
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async settle(message: DeliveredMessage, decision: Decision): Promise<ProcessOutcome> {
+    const { metrics, logger } = this.props;
+    const context = { id: message.id, sequence: message.sequence, deliveryCount: message.deliveryCount };
+    try {
+      switch (decision.kind) {
+        case "ack":
+          await message.ack();
+          metrics.messages.inc({ outcome: decision.outcome });
+          if (decision.outcome === "processed")
+            metrics.endToEndLatency.observe(Math.max(0, Date.now() - decision.envelope.producedAt) / 1000);
+          logger.debug(
+            { ...context, seq: decision.envelope.seq, outcome: decision.outcome },
+            "message settled",
+          );
+          return decision.outcome;
+        case "retry":
+          await message.retryLater(decision.delayMs);
+          metrics.messages.inc({ outcome: "retried" });
+          logger.debug({ ...context, outcome: "retried", why: decision.why }, "message settled");
+          return "retried";
+        case "hand_back":
+          await message.retryLater(0);
+          logger.debug({ ...context, outcome: "handed_back" }, "message handed back");
+          return "handed_back";
+        case "dead_letter":
+          await message.deadLetter(decision.text);
+          metrics.messages.inc({ outcome: "dead_lettered" });
+          metrics.deadLettered.inc({ reason: decision.reason });
+          logger.warn(
+            { ...context, outcome: "dead_lettered", reason: decision.text },
+            "message dead-lettered",
+          );
+          return "dead_lettered";
+      }
+    } catch (error) {
+      logger.warn(
+        { ...context, decision: decision.kind, err: error },
+        "settling failed; the broker will redeliver",
+      );
+      return "unsettled";
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * One message's publish: retried with exponential back-off (p-retry) under the SAME id, so the
+ * broker's dedup window turns a retry of a publish that was in fact stored into a duplicate ack.
+ * A payload over the broker's limit is not retried.
+ */
+import pRetry from "p-retry";
+import type { Broker } from "../../broker/port.js";
+import { encodeEnvelope, type Envelope } from "../../shared/envelope.js";
+import type { Logger } from "../../shared/logger.js";
+import type { ProducerMetrics, PublishFailureReason } from "../../shared/metrics/producer-metrics.js";
+
+export interface PublisherProps {
+  readonly broker: Broker;
+  readonly metrics: ProducerMetrics;
+  readonly logger: Logger;
+  /** Retries after the first attempt. */
+  readonly retries: number;
+  readonly minBackoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+export type PublishOutcome = "stored" | "duplicate" | "failed";
+
+/** Map a publish error to its `reason` label. */
+export function classifyPublishError(error: unknown): PublishFailureReason {
+  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+  if (/max_payload|too large|maximum payload/i.test(text)) return "too_large";
+  if (/timeout|timed out/i.test(text)) return "timeout";
+  if (/disconnect|connection|closed|no responders|503|ECONNREFUSED|draining/i.test(text)) return "connection";
+  return "other";
+}
+
+export class Publisher {
+  constructor(private readonly props: PublisherProps) {}
+
+  async publish(envelope: Envelope): Promise<PublishOutcome> {
+    const { broker, metrics, logger } = this.props;
+    const data = encodeEnvelope(envelope);
+    const started = performance.now();
+    try {
+      const ack = await pRetry(() => broker.publish({ id: envelope.id, data }), {
+        retries: this.props.retries,
+        minTimeout: this.props.minBackoffMs,
+        maxTimeout: this.props.maxBackoffMs,
+        factor: 2,
+        randomize: true,
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+          const reason = classifyPublishError(error);
+          metrics.publishFailures.inc({ reason });
+          logger.debug(
+            { id: envelope.id, seq: envelope.seq, attemptNumber, retriesLeft, reason, err: error },
+            "publish attempt failed",
+          );
+        },
+        shouldRetry: ({ error }) => classifyPublishError(error) !== "too_large",
+      });
+      const outcome = ack.duplicate ? "duplicate" : "stored";
+      metrics.published.inc({ outcome });
+      metrics.publishDuration.observe((performance.now() - started) / 1000);
+      logger.debug({ id: envelope.id, seq: envelope.seq, sequence: ack.sequence, outcome }, "published");
+      return outcome;
+    } catch (error) {
+      metrics.publishFailures.inc({ reason: "gave_up" });
+      logger.error({ id: envelope.id, seq: envelope.seq, err: error }, "publish failed, message dropped");
+      return "failed";
+    }
+  }
+}

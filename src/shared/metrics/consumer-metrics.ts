@@ -1,0 +1,52 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+export type ConsumerOutcome = "processed" | "duplicate" | "retried" | "dead_lettered";
+export type DeadLetterReason = "poison" | "malformed" | "max_deliveries";
+
+/** The consumer's metrics (names are part of the contract: dashboards and alerts read them). */
+export interface ConsumerMetrics {
+  readonly messages: Counter<"outcome">;
+  readonly processingDuration: Histogram;
+  readonly endToEndLatency: Histogram;
+  readonly inFlight: Gauge;
+  readonly deadLettered: Counter<"reason">;
+}
+
+const LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+];
+
+export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
+  const registers = [registry];
+  const messages = new Counter({
+    name: "consumer_messages_total",
+    help: "Deliveries handled, by outcome",
+    labelNames: ["outcome"],
+    registers,
+  });
+  for (const outcome of ["processed", "duplicate", "retried", "dead_lettered"]) messages.inc({ outcome }, 0);
+  const deadLettered = new Counter({
+    name: "consumer_dead_lettered_total",
+    help: "Messages moved to the dead-letter stream, by reason",
+    labelNames: ["reason"],
+    registers,
+  });
+  for (const reason of ["poison", "malformed", "max_deliveries"]) deadLettered.inc({ reason }, 0);
+  return {
+    messages,
+    deadLettered,
+    processingDuration: new Histogram({
+      name: "consumer_processing_duration_seconds",
+      help: "Time from delivery to settlement of one message",
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    endToEndLatency: new Histogram({
+      name: "consumer_end_to_end_latency_seconds",
+      help: "Time from the envelope's producedAt to the end of processing (wall clocks of two processes)",
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    inFlight: new Gauge({ name: "consumer_in_flight_messages", help: "Messages being processed", registers }),
+  };
+}

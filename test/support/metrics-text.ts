@@ -1,0 +1,1 @@
+export { MetricSet, bucketQuantile, type Sample } from "../../scripts/lib/metrics-text.js";
