@@ -34,6 +34,8 @@ const processed = (m: MetricSet) => m.value("consumer_messages_total", { outcome
 /** Keeps the last `window` samples; `row()` compares the newest with the oldest. */
 export class StatusWindow {
   private readonly samples: StatusSample[] = [];
+  /** Last count read from the producer: it stays on screen once the producer has exited. */
+  private lastPublished = 0;
 
   constructor(
     private readonly startedAtMs: number,
@@ -50,6 +52,7 @@ export class StatusWindow {
     const before = first.consumers.buckets(LATENCY);
     const now = sample.consumers.buckets(LATENCY);
     const toMs = (v: number | undefined) => (v === undefined ? undefined : v * 1000);
+    if (sample.producer !== undefined) this.lastPublished = published(sample.producer);
     return {
       elapsedSeconds: (sample.atMs - this.startedAtMs) / 1000,
       targetRate: sample.producer?.value("producer_target_rate_messages_per_second"),
@@ -59,7 +62,7 @@ export class StatusWindow {
       consumeRate: rate(processed(sample.consumers), processed(first.consumers)),
       p50Ms: toMs(bucketQuantile(0.5, now, before)),
       p99Ms: toMs(bucketQuantile(0.99, now, before)),
-      published: published(sample.producer),
+      published: this.lastPublished,
       processed: processed(sample.consumers),
     };
   }
