@@ -116,6 +116,36 @@ export async function startAppRuntime(props: AppRuntimeProps): Promise<AppRuntim
   };
 }
 
+/**
+ * `--provision-only` (the cluster's provisioning Job): create the stream or station, the dead-letter
+ * stream and the durable consumer group, log the queue depth, close and exit 0 (1 on failure). It
+ * never consumes, so the group exists with its backlog intact while no consumer runs.
+ */
+export async function provisionAndExit(app: AppName, common: CommonConfig): Promise<void> {
+  const logger = createLogger({
+    app,
+    instance: common.instanceId,
+    consumerGroup: common.broker.consumerGroup,
+    level: common.logLevel,
+  });
+  try {
+    const broker = await connectBroker(common.broker);
+    try {
+      await broker.provision();
+      const depth = await broker
+        .queueDepth()
+        .catch((error: unknown) => logger.warn({ err: error }, "queue depth not readable yet"));
+      logger.info({ stream: common.broker.stream, depth }, "provisioned; exiting (--provision-only)");
+    } finally {
+      await broker.close();
+    }
+    exitAfterFlush(logger, 0);
+  } catch (error) {
+    logger.error({ err: error }, "provisioning failed");
+    exitAfterFlush(logger, 1);
+  }
+}
+
 /** Flush the logger, then exit. */
 export function exitAfterFlush(logger: Logger, code: number): void {
   logger.flush(() => process.exit(code));

@@ -53,10 +53,15 @@ export class AppProcess {
     AppProcess.running.add(this);
   }
 
-  /** Start `app` with exactly `env` (plus PATH); HTTP_PORT and INSTANCE_ID are filled in when absent. */
-  static async start(app: AppName, env: Record<string, string>, name: string = app): Promise<AppProcess> {
+  /** Start `app` with exactly `env` (plus PATH) and `args`; HTTP_PORT and INSTANCE_ID are filled in when absent. */
+  static async start(
+    app: AppName,
+    env: Record<string, string>,
+    name: string = app,
+    args: readonly string[] = [],
+  ): Promise<AppProcess> {
     const httpPort = env.HTTP_PORT !== undefined ? Number(env.HTTP_PORT) : await freePort();
-    const child = spawn(process.execPath, [appEntry(app)], {
+    const child = spawn(process.execPath, [appEntry(app), ...args], {
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         INSTANCE_ID: name,

@@ -2,8 +2,14 @@
  * Consumer entry point: `node dist/apps/consumer/main.js`. On SIGTERM/SIGINT: readiness false,
  * stop pulling, finish or hand back in-flight messages, close the broker, exit 0 — all within
  * DRAIN_TIMEOUT_MS (a watchdog exits 1 past it). Exit 2 on bad configuration, 1 on failure.
+ * `--provision-only`: create the stream and the durable consumer group, then exit (provisioning Job).
  */
-import { exitAfterFlush, loadConfigOrExit, startAppRuntime } from "../../shared/app-runtime.js";
+import {
+  exitAfterFlush,
+  loadConfigOrExit,
+  provisionAndExit,
+  startAppRuntime,
+} from "../../shared/app-runtime.js";
 import { DEFAULTS } from "../../shared/defaults.js";
 import { createConsumerMetrics } from "../../shared/metrics/consumer-metrics.js";
 import { loadConsumerConfig } from "./config.js";
@@ -14,6 +20,11 @@ import { MemoryEffectSink } from "./memory-effect-sink.js";
 import { Processor } from "./processor.js";
 
 const config = loadConfigOrExit("consumer", () => loadConsumerConfig(process.env));
+if (process.argv.includes("--provision-only")) {
+  await provisionAndExit("consumer", config.common);
+  // exitAfterFlush ends the process once the log is flushed; never start consuming.
+  await new Promise(() => {});
+}
 const sink: EffectSink = config.sinkDir
   ? await FileEffectSink.open(config.sinkDir, config.common.instanceId)
   : new MemoryEffectSink(DEFAULTS.consumer.memorySinkCapacity);

@@ -409,6 +409,46 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       expect(counts.duplicateEffects).toBe(0);
     });
 
+    it("--provision-only creates the stream and the durable group, never consumes, exits 0", async () => {
+      const job = await AppProcess.start("consumer", env({ SINK_DIR: sinkDir }), "provisioner", [
+        "--provision-only",
+      ]);
+      const exit = await job.exited;
+      expect(exit.code, job.stderr).toBe(0);
+      expect(job.lastLog("provisioned; exiting (--provision-only)")).toBeDefined();
+      // The group exists with no consumer running: what is published now stays pending in it,
+      // which is what KEDA reads at zero replicas. This port never provisions.
+      const options = loadProducerConfig({ ...env(), RATE_PER_SECOND: "0", INSTANCE_ID: "checker" }).common
+        .broker;
+      const port = await connectBroker(options);
+      try {
+        for (let seq = 1; seq <= 3; seq++) {
+          const envelope = createEnvelope({ seq, producer: "checker", payload: {} });
+          await port.publish({ id: envelope.id, data: encodeEnvelope(envelope) });
+        }
+        const depth = await waitFor(
+          "3 messages pending in the provisioned group",
+          async () => {
+            const d = await port.queueDepth();
+            return d.pending === 3 ? d : undefined;
+          },
+          { timeoutMs: 15_000 },
+        );
+        expect(depth).toEqual({ pending: 3, ackPending: 0, total: 3 });
+      } finally {
+        await port.close();
+      }
+      expect(await countEffects(sinkDir)).toBe(0);
+      report(kind, "provision-only", {
+        attempted: 3,
+        acknowledged: 3,
+        processed: 0,
+        lost: 0,
+        duplicateDeliveries: 0,
+        duplicateEffects: 0,
+      });
+    });
+
     it("bad configuration: exits non-zero at once, lists every bad variable, never prints a secret", async () => {
       const secret = "hunter2-very-secret";
       const bad = {
