@@ -3,13 +3,14 @@ import * as kplus from "cdk8s-plus-29";
 import type { BrokerEndpoints } from "./broker-endpoints.js";
 import { MEMPHIS_ACCOUNT_ID } from "./broker-endpoints.js";
 import type { MessagingSettings } from "./messaging.js";
+import { DEFAULTS } from "../../src/shared/defaults.js";
 
 /** Keys of the credentials Secret ("broker-credentials"). */
 export const CREDENTIAL_KEYS = ["BROKER_USERNAME", "BROKER_PASSWORD"] as const;
 export type CredentialKey = (typeof CREDENTIAL_KEYS)[number];
 
 /** Port of /livez, /readyz and /metrics in both apps (container port name "http"). */
-export const HTTP_PORT = 8080;
+export const HTTP_PORT = DEFAULTS.httpPort;
 export const HTTP_PORT_NAME = "http";
 
 /** What every pipeline container needs to reach the broker, wired by reference. */

@@ -14,6 +14,7 @@ import { commonEnvironment } from "./app-environment.js";
 import { AppWorkload } from "./app-workload.js";
 import type { QueueMetricSource } from "./queue-scaler.js";
 import { QueueScaler } from "./queue-scaler.js";
+import { DEFAULTS } from "../../src/shared/defaults.js";
 
 export interface ConsumerScaling {
   /** Upper bound of replicas. */
@@ -55,12 +56,13 @@ export interface ConsumerProps {
   readonly terminationGracePeriodSeconds?: number;
 }
 
+/** The consumer app's own defaults (src/shared/defaults.ts), plus what only the manifests decide. */
 export const CONSUMER_DEFAULTS = {
-  concurrency: 1,
-  batchSize: 10,
-  workTimeMs: 0,
-  drainTimeoutMs: 20_000,
-  retryDelayMs: 1000,
+  concurrency: DEFAULTS.consumer.concurrency,
+  batchSize: DEFAULTS.consumer.batchSize,
+  workTimeMs: DEFAULTS.consumer.workTimeMs,
+  drainTimeoutMs: DEFAULTS.consumer.drainTimeoutMs,
+  retryDelayMs: DEFAULTS.consumer.retryDelayMs,
   /** Headroom between the drain timeout and SIGKILL. */
   graceHeadroomSeconds: 10,
 } as const;

@@ -1,3 +1,5 @@
+import { DEFAULTS } from "../../src/shared/defaults.js";
+
 /** Stream, consumer group and delivery settings shared by producer, consumer and provisioning Job. */
 export interface MessagingSettings {
   /** Stream (NATS) or station (Memphis) name. @default "events" */
@@ -16,23 +18,28 @@ export interface MessagingSettings {
   readonly dedupWindowMs: number;
 }
 
-/** The defaults of the shared contract, in one place. */
+/** The apps' own defaults (src/shared/defaults.ts): the manifests never restate them. */
 export const DEFAULT_MESSAGING: MessagingSettings = {
-  stream: "events",
-  consumerGroup: "event-consumers",
-  deadLetterStream: "events-dlq",
-  ackWaitMs: 30_000,
-  maxDeliveries: 5,
-  retentionSeconds: 604_800,
-  dedupWindowMs: 120_000,
+  stream: DEFAULTS.stream,
+  consumerGroup: DEFAULTS.consumerGroup,
+  deadLetterStream: DEFAULTS.deadLetterStream,
+  ackWaitMs: DEFAULTS.ackWaitMs,
+  maxDeliveries: DEFAULTS.maxDeliveries,
+  retentionSeconds: DEFAULTS.retentionSeconds,
+  dedupWindowMs: DEFAULTS.dedupWindowMs,
 };
 
 /** Fill in defaults and check the invariants; errors name the option and the bad value. */
 export function resolveMessaging(settings: Partial<MessagingSettings> = {}): MessagingSettings {
   const resolved = { ...DEFAULT_MESSAGING, ...settings };
-  if (!Number.isInteger(resolved.maxDeliveries) || resolved.maxDeliveries < 1 || resolved.maxDeliveries > 10)
+  const limit = DEFAULTS.maxDeliveriesLimit;
+  if (
+    !Number.isInteger(resolved.maxDeliveries) ||
+    resolved.maxDeliveries < 1 ||
+    resolved.maxDeliveries > limit
+  )
     throw new Error(
-      `messaging.maxDeliveries must be an integer in 1..10 (Memphis caps it at 10), got ${resolved.maxDeliveries}`,
+      `messaging.maxDeliveries must be an integer in 1..${limit} (Memphis caps it at 10), got ${resolved.maxDeliveries}`,
     );
   for (const key of ["ackWaitMs", "retentionSeconds", "dedupWindowMs"] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] <= 0)
