@@ -60,6 +60,15 @@ export class NatsServer {
   get monitorUrl(): string {
     return `http://127.0.0.1:${this.monitorPort}`;
   }
+  /** What the apps need to use this server: `BROKER=nats`, the URLs and the monitoring account. */
+  get appEnv(): Record<string, string> {
+    return {
+      BROKER: "nats",
+      BROKER_URL: this.url,
+      BROKER_MONITOR_URL: this.monitorUrl,
+      BROKER_ACCOUNT: "$G",
+    };
+  }
   get pid(): number {
     if (this.child.pid === undefined) throw new Error("nats-server has no pid");
     return this.child.pid;

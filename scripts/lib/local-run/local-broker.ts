@@ -20,12 +20,7 @@ export async function startLocalBroker(kind: BrokerKind, log: (line: string) => 
   if (kind === "nats") {
     const server = await NatsServer.start();
     return {
-      env: {
-        BROKER: "nats",
-        BROKER_URL: server.url,
-        BROKER_MONITOR_URL: server.monitorUrl,
-        BROKER_ACCOUNT: "$G",
-      },
+      env: server.appEnv,
       description: `nats-server pid ${server.pid} at ${server.url} (monitor ${server.monitorUrl}, store ${server.storeDir})`,
       stop: () => server.stop(),
     };

@@ -5,12 +5,7 @@ import { describePipelineSuite } from "./pipeline-suite.js";
 describePipelineSuite("nats", async () => {
   const server = await NatsServer.start();
   return {
-    env: {
-      BROKER: "nats",
-      BROKER_URL: server.url,
-      BROKER_MONITOR_URL: server.monitorUrl,
-      BROKER_ACCOUNT: "$G",
-    },
+    env: server.appEnv,
     capabilities: { dedup: true },
     server,
     stop: () => server.stop(),

@@ -3,6 +3,10 @@
  * with bounded concurrency, and pull messages from a subscription until a condition holds.
  */
 import { randomUUID } from "node:crypto";
+import type { JetStreamClient } from "@nats-io/jetstream";
+import { flattenHeaders } from "../../../src/broker/nats/delivered-message.js";
+import type { BrokerOptions } from "../../../src/broker/options.js";
+import type { DeadLetter } from "./contract.js";
 import type {
   Broker,
   DeliveredMessage,
@@ -107,4 +111,36 @@ export class Puller {
       if (message) await handle(message);
     }
   }
+}
+
+/** Names and short timings both adapters' test options share; each adapter adds its endpoints. */
+export const TEST_BROKER_SETTINGS = {
+  stream: "events",
+  consumerGroup: "event-consumers",
+  deadLetterStream: "events-dlq",
+  ackWaitMs: 5_000,
+  maxDeliveries: 5,
+  retentionSeconds: 3_600,
+  dedupWindowMs: 120_000,
+  clientName: "broker-test",
+  connectRetries: 3,
+} as const satisfies Partial<BrokerOptions>;
+
+/** Every message stored on the JetStream stream `stream` (a dead-letter stream), with its reason header. */
+export async function readDeadLetterStream(
+  js: JetStreamClient,
+  stream: string,
+  reasonHeader: string,
+): Promise<DeadLetter[]> {
+  const consumer = await js.consumers.get(stream);
+  const count = (await consumer.info()).num_pending;
+  const letters: DeadLetter[] = [];
+  if (count === 0) return letters;
+  const batch = await consumer.fetch({ max_messages: count, expires: 5_000 });
+  for await (const m of batch) {
+    const headers = flattenHeaders(m.headers);
+    letters.push({ data: m.data, headers, reason: headers[reasonHeader] });
+    if (letters.length >= count) break;
+  }
+  return letters;
 }

@@ -6,9 +6,9 @@ import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import type { BrokerOptions } from "../../../src/broker/options.js";
 import { DEAD_LETTER_HEADERS } from "../../../src/broker/nats/delivered-message.js";
-import { flattenHeaders } from "../../../src/broker/nats/delivered-message.js";
 import type { NatsServer } from "../../support/nats-server.js";
 import type { DeadLetter } from "./contract.js";
+import { readDeadLetterStream, TEST_BROKER_SETTINGS } from "./helpers.js";
 
 /** Options for a broker on `server`, with short test timings. */
 export function natsOptions(server: NatsServer, overrides: Partial<BrokerOptions> = {}): BrokerOptions {
@@ -17,37 +17,17 @@ export function natsOptions(server: NatsServer, overrides: Partial<BrokerOptions
     url: server.url,
     monitorUrl: server.monitorUrl,
     account: "$G",
-    stream: "events",
-    consumerGroup: "event-consumers",
-    deadLetterStream: "events-dlq",
-    ackWaitMs: 5_000,
-    maxDeliveries: 5,
-    retentionSeconds: 3_600,
-    dedupWindowMs: 120_000,
+    ...TEST_BROKER_SETTINGS,
     accountId: 1,
-    clientName: "broker-test",
-    connectRetries: 3,
     ...overrides,
   };
 }
 
-/** Every message on the dead-letter stream of `options`, read with an ordered consumer. */
+/** Every message on the dead-letter stream of `options`. */
 export async function readNatsDeadLetters(options: BrokerOptions): Promise<DeadLetter[]> {
   const nc = await connect({ servers: options.url });
   try {
-    const js = jetstream(nc);
-    const consumer = await js.consumers.get(options.deadLetterStream);
-    const info = await consumer.info();
-    const count = info.num_pending;
-    const letters: DeadLetter[] = [];
-    if (count === 0) return letters;
-    const batch = await consumer.fetch({ max_messages: count, expires: 5_000 });
-    for await (const m of batch) {
-      const headers = flattenHeaders(m.headers);
-      letters.push({ data: m.data, headers, reason: headers[DEAD_LETTER_HEADERS.reason] });
-      if (letters.length >= count) break;
-    }
-    return letters;
+    return await readDeadLetterStream(jetstream(nc), options.deadLetterStream, DEAD_LETTER_HEADERS.reason);
   } finally {
     await nc.close();
   }
