@@ -18,7 +18,7 @@ import { createEnvelope, encodeEnvelope } from "../../../src/shared/envelope.js"
 import { AppProcess } from "../../support/app-process.js";
 import { streamMessages } from "../../support/jsz.js";
 import { waitFor } from "../../support/poll.js";
-import { auditSink, countEffects, effectDeliveryCounts } from "../../support/sink-audit.js";
+import { auditSink, countEffects, effectDeliveryCounts, type SinkAudit } from "../../support/sink-audit.js";
 
 /** A fresh broker for one test. */
 export interface BrokerUnderTest {
@@ -127,6 +127,38 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       }
     }
 
+    /**
+     * Audit the effect sink against what was acknowledged, print the counts line, and require
+     * lost 0 and duplicate effects 0. Returns the audit for further checks.
+     */
+    async function auditAndReport(
+      test: string,
+      run: {
+        readonly attempted: number;
+        readonly acknowledged: number;
+        /** Messages whose effect must be in the sink. @default acknowledged */
+        readonly expectedEffects?: number;
+        /** Summaries of the consumers that stopped cleanly (their duplicate deliveries are counted). */
+        readonly consumers: readonly ConsumerSummary[];
+        readonly extra?: Record<string, number>;
+      },
+    ): Promise<SinkAudit> {
+      const audit = await auditSink(sinkDir);
+      const counts: Counts = {
+        attempted: run.attempted,
+        acknowledged: run.acknowledged,
+        processed: audit.applied.size,
+        lost: (run.expectedEffects ?? run.acknowledged) - audit.applied.size,
+        duplicateDeliveries: run.consumers.reduce((sum, summary) => sum + summary.duplicate, 0),
+        duplicateEffects: audit.duplicateEffects,
+        ...run.extra,
+      };
+      report(kind, test, counts);
+      expect(counts.lost).toBe(0);
+      expect(counts.duplicateEffects).toBe(0);
+      return audit;
+    }
+
     it("round trip: every published message is processed once; one consumer's throughput", async () => {
       const count = 3000;
       const published = await produce(count, 2000);
@@ -143,19 +175,12 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       expect(metrics.has("broker_queue_depth_messages")).toBe(true);
       expect(metrics.has("process_cpu_user_seconds_total")).toBe(true);
       const summary = await stopConsumer(c);
-      const audit = await auditSink(sinkDir);
-      const counts = {
+      await auditAndReport("round trip", {
         attempted: published.created,
         acknowledged,
-        processed: audit.applied.size,
-        lost: acknowledged - audit.applied.size,
-        duplicateDeliveries: summary.duplicate,
-        duplicateEffects: audit.duplicateEffects,
-        consumerMsgPerSec: Math.round(count / seconds),
-      };
-      report(kind, "round trip", counts);
-      expect(counts.lost).toBe(0);
-      expect(counts.duplicateEffects).toBe(0);
+        consumers: [summary],
+        extra: { consumerMsgPerSec: Math.round(count / seconds) },
+      });
       expect(await streamMessages(env().BROKER_MONITOR_URL!, env().BROKER_ACCOUNT!, "events")).toBe(count);
     });
 
@@ -187,25 +212,18 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       const b = await consumer({ CONCURRENCY: 4 }, "b");
       await waitFor(`${count} effects`, async () => (await countEffects(sinkDir)) >= count);
       const second = await stopConsumer(b);
-      const audit = await auditSink(sinkDir);
-      const counts = {
+      await auditAndReport("SIGTERM drain", {
         attempted: published.created,
         acknowledged: published.stored,
-        processed: audit.applied.size,
-        lost: published.stored - audit.applied.size,
-        duplicateDeliveries: first.duplicate + second.duplicate,
-        duplicateEffects: audit.duplicateEffects,
-        drainMs: Math.round(drainMs),
-      };
-      report(kind, "SIGTERM drain", counts);
-      expect(counts.lost).toBe(0);
-      expect(counts.duplicateEffects).toBe(0);
+        consumers: [first, second],
+        extra: { drainMs: Math.round(drainMs) },
+      });
     });
 
     it("SIGTERM hands back work longer than the drain timeout, which another consumer then processes", async () => {
       const count = 6;
       const published = await produce(count, 1000);
-      // above the NATS adapter's pull expiry (10 s), which its subscription stop may wait for
+      // above the NATS adapter's pull expiry (5 s, which its subscription stop may wait for) plus the reserve
       const drainTimeoutMs = 12_000;
       const a = await consumer(
         { CONCURRENCY: 2, BATCH_SIZE: 2, WORK_TIME_MS: 60_000, DRAIN_TIMEOUT_MS: drainTimeoutMs },
@@ -226,19 +244,12 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       const b = await consumer({ CONCURRENCY: 2 }, "b");
       await waitFor(`${count} effects`, async () => (await countEffects(sinkDir)) >= count);
       const second = await stopConsumer(b);
-      const audit = await auditSink(sinkDir);
-      const counts = {
+      const audit = await auditAndReport("SIGTERM hand-back", {
         attempted: published.created,
         acknowledged: published.stored,
-        processed: audit.applied.size,
-        lost: published.stored - audit.applied.size,
-        duplicateDeliveries: second.duplicate,
-        duplicateEffects: audit.duplicateEffects,
-        drainMs: Math.round(drainMs),
-      };
-      report(kind, "SIGTERM hand-back", counts);
-      expect(counts.lost).toBe(0);
-      expect(counts.duplicateEffects).toBe(0);
+        consumers: [second],
+        extra: { drainMs: Math.round(drainMs) },
+      });
       expect(audit.appliesByInstance.b).toBe(count);
     });
 
@@ -254,20 +265,13 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
         timeoutMs: 60_000,
       });
       const second = await stopConsumer(b);
-      const audit = await auditSink(sinkDir);
       const redelivered = (await effectDeliveryCounts(sinkDir)).filter((n) => n > 1).length;
-      const counts = {
+      await auditAndReport("consumer SIGKILL", {
         attempted: published.created,
         acknowledged: published.stored,
-        processed: audit.applied.size,
-        lost: published.stored - audit.applied.size,
-        duplicateDeliveries: second.duplicate,
-        duplicateEffects: audit.duplicateEffects,
-        redelivered,
-      };
-      report(kind, "consumer SIGKILL", counts);
-      expect(counts.lost).toBe(0);
-      expect(counts.duplicateEffects).toBe(0);
+        consumers: [second],
+        extra: { redelivered },
+      });
       // the killed consumer held a batch: some of b's effects are redeliveries
       expect(redelivered).toBeGreaterThan(0);
     });
@@ -310,22 +314,15 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
         timeoutMs: 60_000,
       });
       const summary = await stopConsumer(c);
-      const audit = await auditSink(sinkDir);
       const stored = await streamMessages(env().BROKER_MONITOR_URL!, env().BROKER_ACCOUNT!, "events");
-      const counts = {
+      await auditAndReport("broker SIGKILL + restart", {
         attempted: published.created,
         acknowledged,
-        processed: audit.applied.size,
-        lost: count - audit.applied.size,
-        duplicateDeliveries: summary.duplicate,
-        duplicateEffects: audit.duplicateEffects,
-        streamDuplicates: stored - count,
-        publishRetriedDuplicates: published.duplicates,
-      };
-      report(kind, "broker SIGKILL + restart", counts);
-      expect(counts.lost).toBe(0);
-      expect(counts.duplicateEffects).toBe(0);
-      if (broker.capabilities.dedup) expect(counts.streamDuplicates).toBe(0);
+        expectedEffects: count,
+        consumers: [summary],
+        extra: { streamDuplicates: stored - count, publishRetriedDuplicates: published.duplicates },
+      });
+      if (broker.capabilities.dedup) expect(stored - count).toBe(0);
     });
 
     it("consumer SIGSTOP past AckWait, then SIGCONT: duplicate deliveries possible, duplicate effects 0", async () => {
@@ -350,18 +347,11 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
         timeoutMs: 60_000,
       });
       const [first, second] = await Promise.all([stopConsumer(a), stopConsumer(b)]);
-      const audit = await auditSink(sinkDir);
-      const counts = {
+      await auditAndReport("consumer SIGSTOP/SIGCONT", {
         attempted: published.created,
         acknowledged: published.stored,
-        processed: audit.applied.size,
-        lost: published.stored - audit.applied.size,
-        duplicateDeliveries: first.duplicate + second.duplicate,
-        duplicateEffects: audit.duplicateEffects,
-      };
-      report(kind, "consumer SIGSTOP/SIGCONT", counts);
-      expect(counts.lost).toBe(0);
-      expect(counts.duplicateEffects).toBe(0);
+        consumers: [first, second],
+      });
     });
 
     it("poison and malformed messages are dead-lettered with their reason; the rest keep flowing", async () => {
@@ -393,20 +383,14 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       const logs = c.logs().filter((l) => l.msg === "message dead-lettered");
       expect(logs.map((l) => String(l.reason).split(":")[0]).sort()).toEqual(["malformed", "poison"]);
       const summary = await stopConsumer(c);
-      const audit = await auditSink(sinkDir);
-      expect(audit.applied.has(poison.id)).toBe(false);
-      const counts = {
+      const audit = await auditAndReport("poison + malformed", {
         attempted: published.created + 2,
         acknowledged: published.stored + 2,
-        processed: audit.applied.size,
-        lost: published.stored - audit.applied.size,
-        duplicateDeliveries: summary.duplicate,
-        duplicateEffects: audit.duplicateEffects,
-        deadLettered: summary.dead_lettered,
-      };
-      report(kind, "poison + malformed", counts);
-      expect(counts.lost).toBe(0);
-      expect(counts.duplicateEffects).toBe(0);
+        expectedEffects: published.stored,
+        consumers: [summary],
+        extra: { deadLettered: summary.dead_lettered },
+      });
+      expect(audit.applied.has(poison.id)).toBe(false);
     });
 
     it("--provision-only creates the stream and the durable group, never consumes, exits 0", async () => {
