@@ -75,6 +75,7 @@ describe("npm run bench --smoke", () => {
     expect(r, broker).toBeDefined();
     if (!r) return;
     expectComparison(r.consumerThroughput, "consumerThroughput");
+    expectComparison(r.consumerThroughputConfirmedAck, "consumerThroughputConfirmedAck");
     expectComparison(r.producerThroughput, "producerThroughput");
     expectComparison(r.latencyP50, "latencyP50");
     expectComparison(r.latencyP99, "latencyP99");

@@ -1,0 +1,271 @@
+/**
+ * Options of `npm run bench`: command-line flags, falling back to `BENCH_*` environment variables,
+ * falling back to the defaults below (the one place for them).
+ */
+import { parseArgs } from "node:util";
+
+/** Broker adapters the bench can measure. */
+export type BenchBroker = "nats" | "memphis";
+export const BENCH_BROKERS: readonly BenchBroker[] = ["nats", "memphis"];
+
+/** Scenarios, in the order they run within a repetition. */
+export type ScenarioName = "consumer" | "producer" | "rate" | "latency" | "cold-start";
+export const SCENARIO_NAMES: readonly ScenarioName[] = [
+  "consumer",
+  "producer",
+  "rate",
+  "latency",
+  "cold-start",
+];
+
+/** Everything a bench run is configured with. */
+export interface BenchOptions {
+  /**
+   * Repetitions of every measurement (app and baseline runs interleaved).
+   * @default 5
+   */
+  readonly runs: number;
+  /**
+   * Messages pre-filled for the consumer throughput run and published in the producer throughput run.
+   * @default 20000
+   */
+  readonly messages: number;
+  /**
+   * Target rates (msg/s) of the rate-accuracy runs.
+   * @default [10, 1000, 5000]
+   */
+  readonly rates: readonly number[];
+  /**
+   * Measured window of a rate-accuracy run (after `warmupMs`).
+   * @default 5000
+   */
+  readonly rateWindowMs: number;
+  /**
+   * Producer rate (msg/s) of the end-to-end latency runs.
+   * @default 1000
+   */
+  readonly latencyRate: number;
+  /**
+   * Duration of an end-to-end latency run (messages = rate × window).
+   * @default 5000
+   */
+  readonly latencyWindowMs: number;
+  /**
+   * Time discarded at the start of rate and latency runs (connection set-up, JIT warm-up).
+   * @default 1000
+   */
+  readonly warmupMs: number;
+  /**
+   * Producer in-flight bound, for the app (MAX_IN_FLIGHT) and the raw publish loop alike.
+   * @default 256
+   */
+  readonly maxInFlight: number;
+  /**
+   * Envelope payload size (PAYLOAD_BYTES), for the app and the raw loops alike.
+   * @default 64
+   */
+  readonly payloadBytes: number;
+  /**
+   * Brokers to measure.
+   * @default ["nats", "memphis"]
+   */
+  readonly brokers: readonly BenchBroker[];
+  /**
+   * Scenarios to run.
+   * @default every scenario
+   */
+  readonly scenarios: readonly ScenarioName[];
+  /**
+   * Coefficient of variation (calibration loop or baseline runs) above which the machine is reported noisy.
+   * @default 0.1
+   */
+  readonly noiseThreshold: number;
+  /**
+   * Interval of the broker polls that time throughput runs.
+   * @default 20
+   */
+  readonly pollIntervalMs: number;
+  /**
+   * Upper bound of any single wait (a run that does not finish in time fails the bench, never hangs).
+   * @default 120000
+   */
+  readonly deadlineMs: number;
+  /**
+   * Results file.
+   * @default "bench/results.json"
+   */
+  readonly out: string;
+  /**
+   * Also write a dated record `bench/records/<date>.json` to commit.
+   * @default false
+   */
+  readonly record: boolean;
+  /**
+   * Progress lines on stderr.
+   * @default true
+   */
+  readonly verbose: boolean;
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = {
+  runs: 5,
+  messages: 20_000,
+  rates: [10, 1000, 5000],
+  rateWindowMs: 5_000,
+  latencyRate: 1000,
+  latencyWindowMs: 5_000,
+  warmupMs: 1_000,
+  maxInFlight: 256,
+  payloadBytes: 64,
+  brokers: BENCH_BROKERS,
+  scenarios: SCENARIO_NAMES,
+  noiseThreshold: 0.1,
+  pollIntervalMs: 20,
+  deadlineMs: 120_000,
+  out: "bench/results.json",
+  record: false,
+  verbose: true,
+};
+
+/** `--smoke`: the smallest run that still exercises every section (for the smoke test). */
+export const SMOKE_OPTIONS: Partial<BenchOptions> = {
+  runs: 1,
+  messages: 1_000,
+  rateWindowMs: 500,
+  latencyWindowMs: 500,
+  warmupMs: 200,
+  deadlineMs: 40_000,
+};
+
+const HELP = `npm run bench -- [flags]   (each flag also as BENCH_<NAME> env, e.g. BENCH_RUNS=3)
+  --runs N                 repetitions, app and baseline interleaved (default ${DEFAULT_OPTIONS.runs})
+  --messages N             messages of the throughput runs (default ${DEFAULT_OPTIONS.messages})
+  --rates a,b,c            rate-accuracy targets in msg/s (default ${DEFAULT_OPTIONS.rates.join(",")})
+  --rate-window-ms N       measured window per rate (default ${DEFAULT_OPTIONS.rateWindowMs})
+  --latency-rate N         msg/s of the latency runs (default ${DEFAULT_OPTIONS.latencyRate})
+  --latency-window-ms N    duration of a latency run (default ${DEFAULT_OPTIONS.latencyWindowMs})
+  --warmup-ms N            discarded start of rate/latency runs (default ${DEFAULT_OPTIONS.warmupMs})
+  --max-in-flight N        producer in-flight bound (default ${DEFAULT_OPTIONS.maxInFlight})
+  --payload-bytes N        envelope payload size (default ${DEFAULT_OPTIONS.payloadBytes})
+  --brokers nats,memphis   brokers to measure (default both)
+  --scenarios list         ${SCENARIO_NAMES.join(",")} (default all)
+  --noise-threshold X      CV above which the machine is reported noisy (default ${DEFAULT_OPTIONS.noiseThreshold})
+  --poll-interval-ms N     broker poll interval of throughput timing (default ${DEFAULT_OPTIONS.pollIntervalMs})
+  --deadline-ms N          bound of any single wait (default ${DEFAULT_OPTIONS.deadlineMs})
+  --out FILE               results JSON (default ${DEFAULT_OPTIONS.out})
+  --record                 also write bench/records/<date>.json
+  --smoke                  tiny run: 1 repetition, ${SMOKE_OPTIONS.messages} messages, 0.5 s windows
+  --quiet                  no progress lines
+  --help`;
+
+export class BenchOptionsError extends Error {
+  override readonly name = "BenchOptionsError";
+}
+
+function positiveInteger(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new BenchOptionsError(`--${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function positiveNumber(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new BenchOptionsError(`--${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function list<T extends string>(name: string, raw: string, allowed: readonly T[]): T[] {
+  const items = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const bad = items.filter((s) => !(allowed as readonly string[]).includes(s));
+  if (items.length === 0 || bad.length > 0)
+    throw new BenchOptionsError(`--${name} must be a list of ${allowed.join("|")}, got "${raw}"`);
+  return items as T[];
+}
+
+const FLAGS = {
+  runs: { type: "string" },
+  messages: { type: "string" },
+  rates: { type: "string" },
+  "rate-window-ms": { type: "string" },
+  "latency-rate": { type: "string" },
+  "latency-window-ms": { type: "string" },
+  "warmup-ms": { type: "string" },
+  "max-in-flight": { type: "string" },
+  "payload-bytes": { type: "string" },
+  brokers: { type: "string" },
+  scenarios: { type: "string" },
+  "noise-threshold": { type: "string" },
+  "poll-interval-ms": { type: "string" },
+  "deadline-ms": { type: "string" },
+  out: { type: "string" },
+  record: { type: "boolean" },
+  smoke: { type: "boolean" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+/** `--help` was asked for: the caller prints `HELP_TEXT` and exits 0. */
+export const HELP_TEXT = HELP;
+
+/**
+ * Parse flags (`argv` without node and script) with `BENCH_*` variables of `env` as fallback.
+ * Returns `undefined` for `--help`. Throws `BenchOptionsError` naming the bad flag and value.
+ */
+export function parseBenchOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): BenchOptions | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new BenchOptionsError(`${(error as Error).message}\n${HELP}`);
+  }
+  const flags = parsed.values as Record<string, string | boolean | undefined>;
+  if (flags.help === true) return undefined;
+  const text = (name: string): string | undefined => {
+    const flag = flags[name];
+    if (typeof flag === "string") return flag;
+    return env[`BENCH_${name.toUpperCase().replace(/-/g, "_")}`];
+  };
+  const bool = (name: string): boolean => {
+    if (flags[name] === true) return true;
+    const raw = env[`BENCH_${name.toUpperCase()}`];
+    return raw === "1" || raw === "true";
+  };
+  const base: BenchOptions = bool("smoke") ? { ...DEFAULT_OPTIONS, ...SMOKE_OPTIONS } : DEFAULT_OPTIONS;
+  const int = (name: string, fallback: number): number => {
+    const raw = text(name);
+    return raw === undefined ? fallback : positiveInteger(name, raw);
+  };
+  const rawRates = text("rates");
+  const rawBrokers = text("brokers");
+  const rawScenarios = text("scenarios");
+  const rawThreshold = text("noise-threshold");
+  return {
+    runs: int("runs", base.runs),
+    messages: int("messages", base.messages),
+    rates:
+      rawRates === undefined ? base.rates : rawRates.split(",").map((r) => positiveNumber("rates", r.trim())),
+    rateWindowMs: int("rate-window-ms", base.rateWindowMs),
+    latencyRate: int("latency-rate", base.latencyRate),
+    latencyWindowMs: int("latency-window-ms", base.latencyWindowMs),
+    warmupMs: int("warmup-ms", base.warmupMs),
+    maxInFlight: int("max-in-flight", base.maxInFlight),
+    payloadBytes: int("payload-bytes", base.payloadBytes),
+    brokers: rawBrokers === undefined ? base.brokers : list("brokers", rawBrokers, BENCH_BROKERS),
+    scenarios: rawScenarios === undefined ? base.scenarios : list("scenarios", rawScenarios, SCENARIO_NAMES),
+    noiseThreshold:
+      rawThreshold === undefined ? base.noiseThreshold : positiveNumber("noise-threshold", rawThreshold),
+    pollIntervalMs: int("poll-interval-ms", base.pollIntervalMs),
+    deadlineMs: int("deadline-ms", base.deadlineMs),
+    out: text("out") ?? base.out,
+    record: bool("record"),
+    verbose: !bool("quiet"),
+  };
+}
