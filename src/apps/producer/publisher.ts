@@ -4,7 +4,7 @@
  * A payload over the broker's limit is not retried.
  */
 import pRetry from "p-retry";
-import type { Broker } from "../../broker/port.js";
+import type { Broker, OutgoingMessage, PublishAck } from "../../broker/port.js";
 import { encodeEnvelope, type Envelope } from "../../shared/envelope.js";
 import type { Logger } from "../../shared/logger.js";
 import type { ProducerMetrics, PublishFailureReason } from "../../shared/metrics/producer-metrics.js";
@@ -33,32 +33,68 @@ export function classifyPublishError(error: unknown): PublishFailureReason {
 export class Publisher {
   constructor(private readonly props: PublisherProps) {}
 
-  async publish(envelope: Envelope): Promise<PublishOutcome> {
-    const { broker, metrics, logger } = this.props;
-    const data = encodeEnvelope(envelope);
+  /**
+   * The first attempt goes straight to the broker; p-retry (and its per-call set-up) only comes in
+   * after a failure, replaying that failure as its attempt 1 so that back-off, `shouldRetry` and
+   * the failure metrics treat it like any other attempt. Same id on every attempt.
+   */
+  publish(envelope: Envelope): Promise<PublishOutcome> {
+    const message: OutgoingMessage = { id: envelope.id, data: encodeEnvelope(envelope) };
     const started = performance.now();
+    return this.attempt(message).then(
+      (ack) => this.acked(envelope, ack, started),
+      (error: unknown) => this.retry(envelope, message, started, error),
+    );
+  }
+
+  /** One broker publish; a synchronous throw becomes a rejection like any other failure. */
+  private attempt(message: OutgoingMessage): Promise<PublishAck> {
     try {
-      const ack = await pRetry(() => broker.publish({ id: envelope.id, data }), {
-        retries: this.props.retries,
-        minTimeout: this.props.minBackoffMs,
-        maxTimeout: this.props.maxBackoffMs,
-        factor: 2,
-        randomize: true,
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          const reason = classifyPublishError(error);
-          metrics.publishFailures.inc({ reason });
-          logger.debug(
-            { id: envelope.id, seq: envelope.seq, attemptNumber, retriesLeft, reason, err: error },
-            "publish attempt failed",
-          );
-        },
-        shouldRetry: ({ error }) => classifyPublishError(error) !== "too_large",
-      });
-      const outcome = ack.duplicate ? "duplicate" : "stored";
-      metrics.published.inc({ outcome });
-      metrics.publishDuration.observe((performance.now() - started) / 1000);
+      return this.props.broker.publish(message);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private acked(envelope: Envelope, ack: PublishAck, started: number): PublishOutcome {
+    const { metrics, logger } = this.props;
+    const outcome = ack.duplicate ? "duplicate" : "stored";
+    metrics.published.inc({ outcome });
+    metrics.publishDuration.observe((performance.now() - started) / 1000);
+    // Guarded: the fields object would otherwise be built for every message at any level.
+    if (logger.isLevelEnabled("debug"))
       logger.debug({ id: envelope.id, seq: envelope.seq, sequence: ack.sequence, outcome }, "published");
-      return outcome;
+    return outcome;
+  }
+
+  private async retry(
+    envelope: Envelope,
+    message: OutgoingMessage,
+    started: number,
+    firstError: unknown,
+  ): Promise<PublishOutcome> {
+    const { metrics, logger } = this.props;
+    try {
+      const ack = await pRetry(
+        (attemptNumber) => (attemptNumber === 1 ? Promise.reject(firstError) : this.attempt(message)),
+        {
+          retries: this.props.retries,
+          minTimeout: this.props.minBackoffMs,
+          maxTimeout: this.props.maxBackoffMs,
+          factor: 2,
+          randomize: true,
+          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+            const reason = classifyPublishError(error);
+            metrics.publishFailures.inc({ reason });
+            logger.debug(
+              { id: envelope.id, seq: envelope.seq, attemptNumber, retriesLeft, reason, err: error },
+              "publish attempt failed",
+            );
+          },
+          shouldRetry: ({ error }) => classifyPublishError(error) !== "too_large",
+        },
+      );
+      return this.acked(envelope, ack, started);
     } catch (error) {
       metrics.publishFailures.inc({ reason: "gave_up" });
       logger.error({ id: envelope.id, seq: envelope.seq, err: error }, "publish failed, message dropped");

@@ -3,8 +3,8 @@
  *
  * The SDK's `Message` offers ack / delay / deadLetter / nack, headers and the stream sequence. It
  * does not expose the delivery count: that one is read from the wrapped NATS `JsMsg`
- * (`info.redeliveryCount`, the JetStream delivery counter) — the only place this adapter looks
- * inside an SDK object. It cannot extend the ack deadline either (no `working()`), so
+ * (`info.redeliveryCount`, the JetStream delivery counter), like the pending count used to size
+ * fetches (`info.pending`) — the only places this adapter looks inside an SDK object. It cannot extend the ack deadline either (no `working()`), so
  * `inProgress()` is a no-op: keep `WORK_TIME_MS` well below `ACK_WAIT_MS` on Memphis.
  */
 import type { Message } from "memphis-dev";
@@ -23,6 +23,21 @@ export function deliveryCountOf(message: Message): number {
     count = undefined; // a plain NATS message (dead-letter re-send) has no JetStream reply subject to parse
   }
   return typeof count === "number" && count >= 1 ? count : 1;
+}
+
+/**
+ * The consumer's pending count (messages not yet delivered to the group) when this message was
+ * delivered, from the wrapped `JsMsg` (`info.pending`); undefined where the message has none.
+ */
+export function pendingOf(message: Message): number | undefined {
+  const inner = (message as unknown as { message?: { info?: { pending?: unknown } } }).message;
+  let pending: unknown;
+  try {
+    pending = inner?.info?.pending;
+  } catch {
+    pending = undefined; // a plain NATS message (dead-letter re-send) has no JetStream reply subject to parse
+  }
+  return typeof pending === "number" && pending >= 0 ? pending : undefined;
 }
 
 /** What a delivered message needs from the adapter. */

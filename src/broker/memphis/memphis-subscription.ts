@@ -3,7 +3,9 @@
  *
  * The SDK's `on('message')` loop fetches one batch per `pullIntervalMs` (about 10 msg/s at its
  * defaults); here a fetch starts as soon as the caller asks for a message and nothing is buffered,
- * so delivery runs at the broker's pace. Fetching is driven by demand: nothing is pulled (and no ack
+ * so delivery runs at the broker's pace. Each fetch asks for what is waiting, up to `batchSize`
+ * (`FetchSizer`): the SDK's fetch only returns early when its batch is full, so a fixed batch would
+ * hold a short queue's messages for the SDK's 1 s minimum wait. Fetching is driven by demand: nothing is pulled (and no ack
  * deadline starts) for a caller that is not asking, so the broker's ack-pending count is what the
  * caller holds plus at most one batch.
  *
@@ -14,13 +16,14 @@
 import type { Consumer } from "memphis-dev";
 import type { DeliveredMessage, Subscription } from "../port.js";
 import { MEMPHIS_DEFAULTS } from "./defaults.js";
-import { MemphisDeliveredMessage, type MemphisMessageContext } from "./memphis-message.js";
+import { FetchSizer } from "./fetch-sizer.js";
+import { MemphisDeliveredMessage, pendingOf, type MemphisMessageContext } from "./memphis-message.js";
 
 /** Construction parameters of a `MemphisSubscription`. */
 export interface MemphisSubscriptionProps {
   /** The SDK consumer of the consumer group. */
   readonly consumer: Consumer;
-  /** Messages requested per fetch (1..5000, the SDK's bounds). */
+  /** Largest fetch (1..5000, the SDK's bounds); smaller while fewer messages are waiting. */
   readonly batchSize: number;
   /** Passed to every delivered message. */
   readonly messageContext: MemphisMessageContext;
@@ -52,6 +55,7 @@ export class MemphisSubscription implements Subscription {
   private readonly stopRequested = new Signal();
   private stopped = false;
   private readonly loop: Promise<void>;
+  private readonly sizer: FetchSizer;
 
   constructor(private readonly props: MemphisSubscriptionProps) {
     if (!Number.isInteger(props.batchSize) || props.batchSize < 1 || props.batchSize > 5000) {
@@ -59,6 +63,7 @@ export class MemphisSubscription implements Subscription {
         `BATCH_SIZE must be an integer from 1 to 5000 for BROKER=memphis, got ${props.batchSize}`,
       );
     }
+    this.sizer = new FetchSizer({ maxBatchSize: props.batchSize });
     this.loop = this.pull();
   }
 
@@ -102,7 +107,10 @@ export class MemphisSubscription implements Subscription {
       }
       let batch: MemphisDeliveredMessage[];
       try {
-        const messages = await this.props.consumer.fetch({ batchSize: this.props.batchSize });
+        const requested = this.sizer.next;
+        const messages = await this.props.consumer.fetch({ batchSize: requested });
+        const last = messages.at(-1);
+        this.sizer.record(requested, messages.length, last === undefined ? undefined : pendingOf(last));
         batch = messages.map((m) => new MemphisDeliveredMessage(m, this.props.messageContext));
         backoff = MEMPHIS_DEFAULTS.fetchRetryMinBackoffMs;
       } catch (error) {

@@ -12,6 +12,7 @@ import { nanos } from "@nats-io/nats-core";
 import { createMemphisInstance } from "memphis-dev";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseEndpoint, connectOptions } from "../../../src/broker/memphis/connection.js";
+import { FetchSizer } from "../../../src/broker/memphis/fetch-sizer.js";
 import { MemphisBroker } from "../../../src/broker/memphis/memphis-broker.js";
 import { fetchQueueDepth } from "../../../src/broker/nats/queue-depth.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
@@ -178,6 +179,65 @@ describe("Memphis adapter", () => {
     expect(again.id).toBe(message.id);
     expect(again.deliveryCount).toBe(2);
     await again.ack();
+  });
+
+  it("serves a short queue at once instead of waiting for a full batch (fetches sized to what is pending)", async () => {
+    const options = fresh({ ackWaitMs: 60_000 });
+    // A fetch waits this long for a full batch: with a fixed batch of 10, 5 queued messages would sit
+    // out the whole wait, far past this test's deadlines.
+    const broker = await MemphisBroker.connect(options, { batchMaxTimeToWaitMs: 45_000 });
+    cleanups.push(() => broker.close());
+    await broker.provision();
+    const queued = Array.from({ length: 5 }, () => testMessage());
+    await publishAll(broker, queued, 5);
+    const puller = new Puller(await broker.consume({ batchSize: 10 }));
+    const received: string[] = [];
+    const take = async (m: { id: string | undefined; ack(): Promise<void> }) => {
+      received.push(m.id!);
+      await m.ack();
+    };
+    await puller.until("the 5 queued messages", take, () => received.length >= 5, 20_000);
+    expect(received.sort()).toEqual(queued.map((m) => m.id).sort());
+    // Idle now: the next fetch asks for 1 and returns as soon as one arrives.
+    const late = testMessage();
+    await broker.publish(late);
+    await puller.until(
+      "a message published to the idle group",
+      take,
+      () => received.includes(late.id),
+      20_000,
+    );
+    // More than a batch queued: all of it comes, in batches of at most 10.
+    const backlog = Array.from({ length: 23 }, () => testMessage());
+    await publishAll(broker, backlog, 8);
+    await puller.until("the backlog", take, () => backlog.every((m) => received.includes(m.id)), 20_000);
+    // Stop ends the fetch of 1 in flight once a message arrives (handed back, not lost).
+    const stopping = puller.subscription.stop();
+    await broker.publish(testMessage());
+    await stopping;
+    await expect(broker.queueDepth()).resolves.toMatchObject({ pending: 1, ackPending: 0 });
+  });
+
+  it("sizes fetches: pending count when known, else doubling while full and 1 after a short one", () => {
+    const sizer = new FetchSizer({ maxBatchSize: 10 });
+    expect(sizer.next).toBe(1);
+    sizer.record(1, 1, 4);
+    expect(sizer.next).toBe(4);
+    sizer.record(4, 4, 250);
+    expect(sizer.next).toBe(10);
+    sizer.record(10, 10, 0);
+    expect(sizer.next).toBe(1);
+    sizer.record(1, 1, undefined);
+    expect(sizer.next).toBe(2);
+    sizer.record(2, 2, undefined);
+    sizer.record(4, 4, undefined);
+    sizer.record(8, 8, undefined);
+    expect(sizer.next).toBe(10);
+    sizer.record(10, 3, undefined);
+    expect(sizer.next).toBe(1);
+    sizer.record(1, 0, undefined);
+    expect(sizer.next).toBe(1);
+    expect(() => new FetchSizer({ maxBatchSize: 0 })).toThrow("maxBatchSize must be an integer >= 1, got 0");
   });
 
   it("copies a message past its max deliveries into the dead-letter station (stand-in, as the broker)", async () => {

@@ -69,4 +69,21 @@ describe("Producer", () => {
     for (const item of manual.pending.splice(0)) item.settle("stored");
     expect(await run).toMatchObject({ created: 2, stored: 2 });
   });
+
+  it("hands every due message with a free slot to the publisher within one tick (one client flush)", async () => {
+    const manual = manualPublisher();
+    const controller = new AbortController();
+    const p = producer(manual.publisher, 0, 4);
+    const run = p.run(controller.signal);
+    // No await yet: the burst happened synchronously inside run().
+    expect(manual.pending.map((m) => m.envelope.seq)).toEqual([1, 2, 3, 4]);
+    // Acks settled together free their slots together: the refill is again one burst.
+    for (const item of manual.pending.splice(0, 3)) item.settle("stored");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(manual.pending.map((m) => m.envelope.seq)).toEqual([4, 5, 6, 7]);
+    controller.abort();
+    for (const item of manual.pending.splice(0)) item.settle("stored");
+    expect(await run).toMatchObject({ created: 7, stored: 7 });
+    expect(manual.maxInFlight()).toBe(4);
+  });
 });
