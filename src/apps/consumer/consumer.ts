@@ -2,14 +2,17 @@
  * The pull loop: one subscription of the consumer group, messages handed to at most CONCURRENCY
  * workers (1: strictly in order). A failed subscription is re-established with back-off. On
  * shutdown: stop pulling (buffered messages are handed back by the subscription), let in-flight
- * messages finish until the hand-back deadline, then hand the rest back.
+ * messages finish until the hand-back deadline, then hand the rest back, and wait for every ack
+ * confirmation still outstanding (acks are pipelined: see `SettleWindow`) before returning, so the
+ * caller closes the connection only after the last settle.
  */
 import type { Broker, Subscription } from "../../broker/port.js";
 import type { Logger } from "../../shared/logger.js";
 import type { Readiness } from "../../shared/readiness.js";
 import { Semaphore } from "../../shared/semaphore.js";
 import { sleep } from "../../shared/sleep.js";
-import type { ProcessOutcome, Processor } from "./processor.js";
+import type { Handled, ProcessOutcome, Processor } from "./processor.js";
+import { SettleWindow } from "./settle-window.js";
 
 export interface ConsumerProps {
   readonly broker: Broker;
@@ -22,6 +25,12 @@ export interface ConsumerProps {
   readonly handBackAfterMs: number;
   readonly resubscribeMinBackoffMs: number;
   readonly resubscribeMaxBackoffMs: number;
+  /**
+   * Acks sent but not yet confirmed by the broker, at most (pipelined settles): a worker whose ack
+   * would exceed it waits for confirmations to catch up before taking the next message.
+   * @default 2 × max(batchSize, concurrency)
+   */
+  readonly maxUnconfirmedSettles?: number;
 }
 
 export type ConsumerSummary = Record<ProcessOutcome, number>;
@@ -40,8 +49,13 @@ export class Consumer {
   };
   private readonly inFlight = new Set<Promise<void>>();
   private readonly handBack = new AbortController();
+  private readonly settles: SettleWindow;
 
-  constructor(private readonly props: ConsumerProps) {}
+  constructor(private readonly props: ConsumerProps) {
+    this.settles = new SettleWindow(
+      props.maxUnconfirmedSettles ?? 2 * Math.max(props.batchSize, props.concurrency),
+    );
+  }
 
   summary(): ConsumerSummary {
     return { ...this.counts };
@@ -106,11 +120,15 @@ export class Consumer {
     return this.summary();
   }
 
-  private track(work: Promise<ProcessOutcome>, slots: Semaphore): void {
+  /** The worker slot is freed once the message is handled and its settle admitted to the window. */
+  private track(work: Promise<Handled>, slots: Semaphore): void {
     const done = work.then(
-      (outcome) => {
-        this.counts[outcome]++;
-      },
+      (handled) =>
+        this.settles.add(
+          handled.outcome.then((outcome) => {
+            this.counts[outcome]++;
+          }),
+        ),
       (error: unknown) => {
         this.counts.unsettled++;
         this.props.logger.error({ err: error }, "processing crashed");
@@ -123,18 +141,21 @@ export class Consumer {
     this.inFlight.add(tracked);
   }
 
+  /** Let in-flight messages finish (handed back past the deadline), then wait for every unconfirmed settle. */
   private async drain(): Promise<void> {
     const pending = this.inFlight.size;
-    if (pending === 0) return;
-    this.props.logger.info(
-      { inFlight: pending, handBackAfterMs: this.props.handBackAfterMs },
-      "draining in-flight messages",
-    );
-    const timer = setTimeout(() => this.handBack.abort(), this.props.handBackAfterMs);
-    try {
-      while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-    } finally {
-      clearTimeout(timer);
+    if (pending > 0) {
+      this.props.logger.info(
+        { inFlight: pending, handBackAfterMs: this.props.handBackAfterMs },
+        "draining in-flight messages",
+      );
+      const timer = setTimeout(() => this.handBack.abort(), this.props.handBackAfterMs);
+      try {
+        while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+      } finally {
+        clearTimeout(timer);
+      }
     }
+    await this.settles.drain();
   }
 }

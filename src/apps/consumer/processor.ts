@@ -7,6 +7,7 @@
  *   idempotent effect, then ack (`processed`, or `duplicate` when the effect existed already);
  * - any other failure → redelivered, dead-lettered ("max_deliveries: …") on the last delivery;
  * - the drain deadline (`signal`) hands a message still in work back at once (retryLater(0)).
+ * Acks are pipelined (see `handle`); the other settles are awaited.
  */
 import type { DeliveredMessage } from "../../broker/port.js";
 import { decodeEnvelope, MalformedEnvelopeError, type Envelope } from "../../shared/envelope.js";
@@ -30,6 +31,15 @@ export interface ProcessorProps {
 export type ProcessOutcome =
   "processed" | "duplicate" | "retried" | "dead_lettered" | "handed_back" | "unsettled";
 
+/** A handled delivery whose worker is free again. */
+export interface Handled {
+  /**
+   * How the delivery ended, once the broker confirmed its settle (`unsettled` when that failed: the
+   * broker redelivers it and the sink reports the redelivery as a duplicate). Never rejects.
+   */
+  readonly outcome: Promise<ProcessOutcome>;
+}
+
 /** Thrown for a simulated poison message. */
 export class PoisonMessageError extends Error {
   override readonly name = "PoisonMessageError";
@@ -51,16 +61,32 @@ function isPoison(envelope: Envelope): boolean {
 export class Processor {
   constructor(private readonly props: ProcessorProps) {}
 
-  async handle(message: DeliveredMessage, signal: AbortSignal): Promise<ProcessOutcome> {
+  /**
+   * Process `message` and start settling it. Resolves once the message no longer needs its worker:
+   * for an ack, as soon as the effect is applied and the ack is sent ("pipelined settle": its
+   * confirmation is `outcome`); retry, hand-back and dead-letter (rare paths) are awaited before it
+   * resolves. Processing order is preserved (the caller starts the next message after this resolves);
+   * only confirmations overlap.
+   */
+  async handle(message: DeliveredMessage, signal: AbortSignal): Promise<Handled> {
     const { metrics } = this.props;
     const started = performance.now();
+    const observe = (): void => metrics.processingDuration.observe((performance.now() - started) / 1000);
     metrics.inFlight.inc();
     try {
       const decision = await this.decide(message, signal);
-      return await this.settle(message, decision);
+      const settled = this.settle(message, decision);
+      if (decision.kind !== "ack") {
+        const outcome = await settled;
+        observe();
+        return { outcome: Promise.resolve(outcome) };
+      }
+      return { outcome: settled.finally(observe) };
+    } catch (error) {
+      observe();
+      throw error;
     } finally {
       metrics.inFlight.dec();
-      metrics.processingDuration.observe((performance.now() - started) / 1000);
     }
   }
 

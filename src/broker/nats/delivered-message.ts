@@ -1,6 +1,7 @@
 /**
- * A JetStream message as the port's `DeliveredMessage`: confirmed ack, delayed nak, working,
- * and dead-lettering by publishing a copy to the dead-letter stream before terminating it.
+ * A JetStream message as the port's `DeliveredMessage`: ack confirmed by a shared PING/PONG,
+ * delayed nak, working, and dead-lettering by publishing a copy to the dead-letter stream before
+ * terminating it.
  */
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { headers as createHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
@@ -27,6 +28,48 @@ export interface DeliveryContext {
   readonly deadLetterStream: string;
   /** The app's bound on deliveries (reported as `maxDeliveries`). */
   readonly maxDeliveries: number;
+  /** Confirms that the server has read the acks written so far (shared by the subscription's messages). */
+  readonly acks: AckConfirmer;
+}
+
+/**
+ * Confirms plain acks in bulk. Every ack written before a PING is read by the server before it
+ * answers with PONG (one connection, processed in order), so one `flush()` confirms every ack
+ * written since the previous one. `confirm()` calls made in the same turn of the event loop share
+ * one PING, sent on the next turn. A confirmation that fails (disconnect, timeout) rejects: the ack
+ * may be lost, and the broker redelivers the message after its ack wait.
+ *
+ * Why not `ackAck()` (a request per ack, answered by JetStream once applied): it costs the server a
+ * reply and the client a timer and a request per message; measured on the bench (one consumer,
+ * 2 cores, `--scenarios consumer`), the app with pipelined `ackAck()` reached ~4.6k msg/s, with plain
+ * acks and this confirmation ~10k msg/s (as fast as plain acks without any confirmation).
+ * Both only bound duplicate deliveries; duplicate effects are prevented by the idempotent sink.
+ */
+export class AckConfirmer {
+  private next: Promise<void> | undefined;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    /** Longest wait for the PONG. @default NATS_DEFAULTS.requestTimeoutMs */
+    private readonly timeoutMs: number = NATS_DEFAULTS.requestTimeoutMs,
+  ) {}
+
+  /** Resolves once the server has read everything this connection wrote before the call. */
+  confirm(): Promise<void> {
+    this.next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.next = undefined;
+      return withTimeout(this.nc.flush(), this.timeoutMs);
+    });
+    return this.next;
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no PONG within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Single-valued view of NATS headers (the first value of a repeated key). */
@@ -67,10 +110,14 @@ export class NatsDeliveredMessage implements DeliveredMessage {
     return this.msg.data;
   }
 
-  /** Ack and wait for the server to confirm it (a lost ack would mean a redelivery). */
+  /**
+   * Ack (written at once, in call order) and wait for the server to have read it (see
+   * `AckConfirmer`). Rejects when that is not confirmed: the ack may be lost and the message redelivered.
+   */
   async ack(): Promise<void> {
     try {
-      await this.msg.ackAck({ timeout: NATS_DEFAULTS.requestTimeoutMs });
+      this.msg.ack();
+      await this.context.acks.confirm();
     } catch (error) {
       throw new Error(`ack of ${this.describe()} was not confirmed: ${(error as Error).message}`, {
         cause: error,

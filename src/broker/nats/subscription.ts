@@ -16,7 +16,7 @@ import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from "@nats-i
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { BrokerEvent, DeliveredMessage, Subscription } from "../port.js";
 import { NATS_DEFAULTS } from "./defaults.js";
-import { NatsDeliveredMessage, type DeliveryContext } from "./delivered-message.js";
+import { AckConfirmer, NatsDeliveredMessage, type DeliveryContext } from "./delivered-message.js";
 
 /** What a subscription needs; wired by the broker. */
 export interface NatsSubscriptionProps {
@@ -65,6 +65,7 @@ export class NatsSubscription implements Subscription {
       stream: props.stream,
       deadLetterStream: props.deadLetterStream,
       maxDeliveries: props.maxDeliveries,
+      acks: new AckConfirmer(props.nc),
     };
   }
 
