@@ -47,6 +47,8 @@ export interface BrokerContractSetup {
     suffix: string,
     overrides: Partial<BrokerOptions>,
   ) => BrokerOptions;
+  /** Delete the durable consumer group of `options` behind the adapter's back (that test is skipped without it). */
+  readonly deleteConsumerGroup?: (options: BrokerOptions) => Promise<void>;
   /** Everything currently on the dead-letter stream of `options` (the DLQ test is skipped without it). */
   readonly readDeadLetters?: (options: BrokerOptions) => Promise<DeadLetter[]>;
   readonly teardown: () => Promise<void>;
@@ -311,6 +313,33 @@ export function describeBrokerContract(kind: BrokerKind, setup: () => Promise<Br
         const d = await broker.queueDepth();
         return d.total === 0 ? d : undefined;
       });
+    });
+
+    it("resumes when the consumer group is deleted and provisioned again", async (ctx) => {
+      const deleteGroup = env.deleteConsumerGroup;
+      if (!deleteGroup) return ctx.skip();
+      const { options, broker } = await provisioned();
+      const puller = await subscribe(broker, 10);
+      const first = testMessage();
+      await broker.publish(first);
+      const m1 = await pollUntil("first delivery", () => puller.next(1_000));
+      expect(m1.id).toBe(first.id);
+      await m1.ack();
+      await deleteGroup(options);
+      await expect(broker.queueDepth()).rejects.toThrow(/not found/);
+      await broker.provision(); // a new durable: it starts again from the beginning of the stream
+      const second = testMessage();
+      await broker.publish(second);
+      const seen = new Set<string>();
+      await puller.until(
+        "delivery from the re-created group",
+        async (m) => {
+          seen.add(m.id!);
+          await m.ack();
+        },
+        () => seen.has(second.id),
+        30_000,
+      );
     });
 
     it("close() leaves the durable consumer group in place", async () => {

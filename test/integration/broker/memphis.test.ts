@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseEndpoint, connectOptions } from "../../../src/broker/memphis/connection.js";
 import { FetchSizer } from "../../../src/broker/memphis/fetch-sizer.js";
 import { MemphisBroker } from "../../../src/broker/memphis/memphis-broker.js";
+import { stationStreamName } from "../../../src/broker/memphis/names.js";
 import { fetchQueueDepth } from "../../../src/broker/nats/queue-depth.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
 import { memphisDeadLetterReader, memphisOptions } from "../../support/memphis-broker-options.js";
@@ -28,6 +29,10 @@ describeBrokerContract("memphis", async () => {
     options: memphisOptions(standIn),
     capabilities: { dedup: false, inProgress: false },
     readDeadLetters: memphisDeadLetterReader(standIn),
+    deleteConsumerGroup: async (options) => {
+      const jsm = await jetstreamManager(standIn.connection);
+      await jsm.consumers.delete(stationStreamName(options.stream), options.consumerGroup);
+    },
     teardown: () => standIn.stop(),
   };
 });
@@ -268,35 +273,6 @@ describe("Memphis adapter", () => {
     expect(letters[0]?.reason).toBe("max deliveries exceeded (2)");
     expect(letters[0]?.headers["X-Trace-Id"]).toBe("trace-7");
     expect(letters[0]?.headers["msg-id"]).toBe(message.id);
-  });
-
-  it("resumes when the consumer group is deleted and provisioned again", async () => {
-    const options = fresh();
-    const broker = await open(options);
-    await broker.provision();
-    const puller = new Puller(await broker.consume({ batchSize: 10 }));
-    cleanups.push(() => puller.subscription.stop());
-    const first = testMessage();
-    await broker.publish(first);
-    const m1 = await pollUntil("first delivery", () => puller.next(1_000));
-    expect(m1.id).toBe(first.id);
-    await m1.ack();
-    const jsm = await jetstreamManager(standIn.connection);
-    await jsm.consumers.delete(`${options.stream}$1`, options.consumerGroup);
-    await expect(broker.queueDepth()).rejects.toThrow(/not found/);
-    await broker.provision();
-    const second = testMessage();
-    await broker.publish(second);
-    const seen = new Set<string>();
-    await puller.until(
-      "delivery from the re-created group",
-      async (m) => {
-        seen.add(m.id!);
-        await m.ack();
-      },
-      () => seen.has(second.id),
-      30_000,
-    );
   });
 
   it("consumes far faster than the SDK's on('message') loop (reports msg/s)", async () => {
