@@ -1,22 +1,20 @@
+import type { BrokerOptions } from "../../src/broker/options.js";
 import { DEFAULTS } from "../../src/shared/defaults.js";
 
-/** Stream, consumer group and delivery settings shared by producer, consumer and provisioning Job. */
-export interface MessagingSettings {
-  /** Stream (NATS) or station (Memphis) name. @default "events" */
-  readonly stream: string;
-  /** Durable consumer group. @default "event-consumers" */
-  readonly consumerGroup: string;
-  /** Dead-letter stream or station. @default "events-dlq" */
-  readonly deadLetterStream: string;
-  /** Ack deadline in milliseconds. @default 30000 */
-  readonly ackWaitMs: number;
-  /** Deliveries before a message is dead-lettered (1..10). @default 5 */
-  readonly maxDeliveries: number;
-  /** Stream retention in seconds. @default 604800 (7 days) */
-  readonly retentionSeconds: number;
-  /** Publish dedup window in milliseconds. @default 120000 */
-  readonly dedupWindowMs: number;
-}
+/**
+ * Stream, consumer group and delivery settings shared by producer, consumer and provisioning Job:
+ * the same fields the apps read into `BrokerOptions` (documented there), defaults in `DEFAULT_MESSAGING`.
+ */
+export type MessagingSettings = Pick<
+  BrokerOptions,
+  | "stream"
+  | "consumerGroup"
+  | "deadLetterStream"
+  | "ackWaitMs"
+  | "maxDeliveries"
+  | "retentionSeconds"
+  | "dedupWindowMs"
+>;
 
 /** The apps' own defaults (src/shared/defaults.ts): the manifests never restate them. */
 export const DEFAULT_MESSAGING: MessagingSettings = {
