@@ -13,15 +13,27 @@ import type { DeliveredMessage, MessageHeaders } from "../port.js";
 /** Header the SDK sets from `produce({ msgId })`; the broker deduplicates on it. */
 export const MSG_ID_HEADER = "msg-id";
 
+/**
+ * JetStream delivery info of the `JsMsg` the SDK wraps (a private field: the SDK exposes neither
+ * the delivery count nor the pending count). Undefined for a plain NATS message (a dead-letter
+ * re-send has no JetStream reply subject to parse, and reading `info` throws).
+ */
+function jetStreamInfoOf(
+  message: Message,
+): { readonly redeliveryCount?: unknown; readonly pending?: unknown } | undefined {
+  const inner = (
+    message as unknown as { message?: { info?: { redeliveryCount?: unknown; pending?: unknown } } }
+  ).message;
+  try {
+    return inner?.info;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Delivery count of an SDK message: 1 on first delivery (also for messages the broker re-sends from its dead-letter store). */
 export function deliveryCountOf(message: Message): number {
-  const inner = (message as unknown as { message?: { info?: { redeliveryCount?: unknown } } }).message;
-  let count: unknown;
-  try {
-    count = inner?.info?.redeliveryCount;
-  } catch {
-    count = undefined; // a plain NATS message (dead-letter re-send) has no JetStream reply subject to parse
-  }
+  const count = jetStreamInfoOf(message)?.redeliveryCount;
   return typeof count === "number" && count >= 1 ? count : 1;
 }
 
@@ -30,13 +42,7 @@ export function deliveryCountOf(message: Message): number {
  * delivered, from the wrapped `JsMsg` (`info.pending`); undefined where the message has none.
  */
 export function pendingOf(message: Message): number | undefined {
-  const inner = (message as unknown as { message?: { info?: { pending?: unknown } } }).message;
-  let pending: unknown;
-  try {
-    pending = inner?.info?.pending;
-  } catch {
-    pending = undefined; // a plain NATS message (dead-letter re-send) has no JetStream reply subject to parse
-  }
+  const pending = jetStreamInfoOf(message)?.pending;
   return typeof pending === "number" && pending >= 0 ? pending : undefined;
 }
 
