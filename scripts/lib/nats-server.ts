@@ -69,6 +69,10 @@ export class NatsServer {
       BROKER_ACCOUNT: "$G",
     };
   }
+  /** Whether the process has not exited (a paused one still runs). */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
   get pid(): number {
     if (this.child.pid === undefined) throw new Error("nats-server has no pid");
     return this.child.pid;
@@ -129,7 +133,7 @@ export class NatsServer {
 
   /** Send a signal to the server process (e.g. SIGKILL to simulate a crash). Resolves when it has exited. */
   async kill(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.running) return;
     const exited = once(this.child, "exit");
     process.kill(this.pid, signal);
     await exited;

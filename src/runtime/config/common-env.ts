@@ -8,7 +8,7 @@ import type { BrokerOptions } from "../../broker/options.js";
 import type { BrokerKind } from "../../broker/port.js";
 import { DEFAULTS } from "../defaults.js";
 import type { ConfigProblem } from "./config-error.js";
-import { httpUrl, intInRange, tcpPort, token } from "./validators.js";
+import { httpUrlList, intInRange, tcpPort, token } from "./validators.js";
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -27,8 +27,8 @@ export const commonEnvSpecs = {
     desc: "Broker client endpoints, comma-separated: nats://host:4222 for nats, host:6666 for memphis",
     example: "nats://nats.messaging:4222",
   }),
-  BROKER_MONITOR_URL: httpUrl({
-    desc: "Broker monitoring endpoint (port 8222), read for queue depth",
+  BROKER_MONITOR_URL: httpUrlList({
+    desc: "Broker monitoring endpoint (port 8222), read for queue depth; comma-separated, one per node, for a cluster whose nodes have no common DNS parent",
     example: "http://nats.messaging:8222",
   }),
   BROKER_ACCOUNT: str({

@@ -40,8 +40,8 @@ export const tcpPort = makeValidator<number>((input) => {
   return value;
 });
 
-/** An http(s) URL without trailing slash. */
-export const httpUrl = makeValidator<string>((input) => {
+/** `input` as an http(s) URL without trailing slash; throws saying what is wrong. */
+function checkHttpUrl(input: string): string {
   let parsed: URL;
   try {
     parsed = new URL(input);
@@ -51,6 +51,12 @@ export const httpUrl = makeValidator<string>((input) => {
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
     throw new Error(`"${input}" must be an http:// or https:// URL`);
   return input.replace(/\/+$/, "");
+}
+
+/** One or more http(s) URLs, comma-separated (one per node of a broker cluster); each without trailing slash. */
+export const httpUrlList = makeValidator<string>((input) => {
+  const entries = input.split(",").map((e) => e.trim());
+  return entries.map(checkHttpUrl).join(",");
 });
 
 /** A non-empty string without whitespace. */
