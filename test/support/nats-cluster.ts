@@ -158,6 +158,19 @@ export class NatsCluster {
     );
   }
 
+  /**
+   * Wait until `node` answers `/healthz` with 200: nats-server reports unhealthy until its
+   * JetStream assets are current (what the chart's readiness probe waits on before a rollout moves on).
+   */
+  async waitHealthy(node: ClusterNode, timeoutMs = 30_000): Promise<void> {
+    await waitFor(
+      `${node.name} healthy`,
+      async () =>
+        (await fetch(`${node.server.monitorUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok,
+      { timeoutMs, intervalMs: 100 },
+    );
+  }
+
   /** SIGKILL one node (a crash): resolves once it has exited. */
   async kill(node: ClusterNode): Promise<void> {
     await node.server.kill("SIGKILL");
