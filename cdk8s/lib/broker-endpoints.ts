@@ -50,8 +50,16 @@ const MEMPHIS: BrokerEndpoints = {
   naming: brokerNaming("memphis"),
 };
 
-/** NATS chart 1.x, release "nats" in namespace "nats" (Service "nats" with the monitor port enabled). */
+/**
+ * NATS chart 1.2.8, release "nats" in namespace "nats": clients on the Service "nats"; /jsz on the
+ * headless Service "nats-headless" (port 8222 is there by default). In a cluster KEDA's
+ * nats-jetstream scaler reads the group's leader at `<server_name>.<endpoint host>`
+ * (kedacore/keda@v2.16.0:pkg/scalers/nats_jetstream_scaler.go `getNATSJetStreamMonitoringNodeURLByNode`,
+ * taken because the chart always sets `no_advertise`), and only the headless Service has the
+ * per-pod names `nats-<i>.nats-headless...` that this resolves to; the apps read it the same way.
+ */
 const natsHost = clusterHost("nats", "nats");
+const natsMonitorHost = clusterHost("nats-headless", "nats");
 const NATS: BrokerEndpoints = {
   kind: "nats",
   namespace: "nats",
@@ -61,8 +69,8 @@ const NATS: BrokerEndpoints = {
   exporterPort: 7777,
   exporterPortName: "prom-metrics",
   url: `nats://${natsHost}:4222`,
-  monitorHostPort: `${natsHost}:8222`,
-  monitorUrl: `http://${natsHost}:8222`,
+  monitorHostPort: `${natsMonitorHost}:8222`,
+  monitorUrl: `http://${natsMonitorHost}:8222`,
   naming: brokerNaming("nats"),
 };
 
