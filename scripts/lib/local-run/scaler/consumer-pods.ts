@@ -2,14 +2,16 @@
  * The consumer Deployment on this machine: a replica is a real consumer process. `scaleTo(n)`
  * starts processes or removes the ones the ReplicaSet controller would (pod-ranking.ts); removal
  * is SIGTERM, then SIGKILL once `terminationGracePeriodSeconds` have passed, as the kubelet does.
- * A replica is ready once its readiness probe path answers, probed every `probePeriodMs`.
+ * A replica is ready once its readiness probe path answers, probed every `probePeriodMs`. A pod
+ * removed before its process was spawned is never spawned and leaves no exit.
  */
+import { freePort } from "../../nats-server.js";
 import type { AppChild, ChildExit } from "../app-child.js";
 import { podsToDelete } from "./pod-ranking.js";
 
 export interface ConsumerPodsProps {
-  /** Start the process of the pod named `name`. */
-  readonly start: (name: string) => Promise<AppChild>;
+  /** Start the process of the pod named `name`, serving HTTP on `httpPort`. */
+  readonly start: (name: string, httpPort: number) => AppChild;
   /** SIGKILL this long after SIGTERM (terminationGracePeriodSeconds, real time). */
   readonly graceMs: number;
   /** Readiness probe path and period. */
@@ -114,16 +116,19 @@ export class ConsumerPods {
       this.props.onExit?.(record);
       settle(record);
     };
-    this.props.start(name).then(
-      (child) => {
-        pod.child = child;
-        this.everStarted.push(child);
-        if (pod.terminating) child.signal(pod.killed ? "SIGKILL" : "SIGTERM");
-        else this.probe(pod);
-        void child.exit.then(end);
-      },
-      () => end({ code: null, signal: null }),
-    );
+    void freePort().then((port) => {
+      // Deleted before its container started: like the kubelet, never start it (no process, no exit).
+      if (pod.terminating) {
+        this.pods.delete(pod);
+        settle({ name, code: null, signal: null, terminated: true, stopMs: 0, killed: false });
+        return;
+      }
+      const child = this.props.start(name, port);
+      pod.child = child;
+      this.everStarted.push(child);
+      this.probe(pod);
+      void child.exit.then(end);
+    });
   }
 
   private probe(pod: Pod): void {

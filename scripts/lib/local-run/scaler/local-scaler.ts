@@ -89,10 +89,13 @@ export class LocalScaler {
     };
   }
 
-  /** Start both loops (the first poll and the first sync run at once) and the Deployment. */
+  /**
+   * Start both loops; the first poll and the first sync run at once. The Deployment's pods are
+   * started by the first decision's reconcile, so a Deployment KEDA takes to 0 at its first poll
+   * never starts a process.
+   */
   start(): void {
     this.startedAt = performance.now();
-    this.props.pods.scaleTo(this.state.replicas);
     const { spec } = this.props;
     this.loop("poll", (spec.pollingIntervalSeconds * 1000) / this.speed);
     this.loop("sync", (spec.hpa.syncPeriodSeconds * 1000) / this.speed);

@@ -9,7 +9,6 @@ import { loadConsumerConfig } from "../../../../src/apps/consumer/config.js";
 import { durableName, stationStreamName } from "../../../../src/broker/memphis/names.js";
 import type { QueueDepthTarget } from "../../../../src/broker/nats/queue-depth.js";
 import { AppChild } from "../app-child.js";
-import { freePort } from "../../nats-server.js";
 import { ConsumerPods, type PodExit } from "./consumer-pods.js";
 import { readJetStreamLag } from "./jetstream-lag.js";
 import { LocalScaler, type ScalingEvent } from "./local-scaler.js";
@@ -68,7 +67,7 @@ export function startScaledConsumers(props: ScaledConsumersProps): ScaledConsume
           consumer: broker.consumerGroup,
         };
   const pods = new ConsumerPods({
-    start: async (name) => AppChild.start("consumer", name, podEnv, await freePort(), props.workDir),
+    start: (name, httpPort) => AppChild.start("consumer", name, podEnv, httpPort, props.workDir),
     graceMs: manifests.pod.terminationGracePeriodSeconds * 1000,
     probePath: manifests.pod.readinessPath,
     // The kubelet's probe period, sped up like the controllers so readiness shows in step.
