@@ -75,7 +75,7 @@ process.on("SIGINT", () => {
   if (stopping || interrupted) {
     log("second Ctrl-C: killing everything");
     producer?.kill();
-    for (const child of consumers?.pods.children ?? []) child.kill();
+    for (const child of consumers?.pods.started ?? []) child.kill();
     void (broker?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
     return;
   }
