@@ -337,3 +337,40 @@ describe("8. memory limits come from the recorded benchmark peak RSS plus headro
     expect(memoryLimitFromBench("memphis", "producer") % MEMORY_SIZING.stepMebibytes).toBe(0);
   });
 });
+
+describe.each(ENVIRONMENT_NAMES)(
+  "2/4. the platform project admits the sealed platform Secrets of %s",
+  (env) => {
+    const project = docsUnder(files, `argocd/${env}/bootstrap/`).find(
+      (d) => d.kind === "AppProject" && d.metadata.name === "event-pipeline-platform",
+    )!;
+    const rejected = (docs: KubeDoc[], p: KubeDoc): string[] => {
+      const allowed = new Set(
+        [...p.spec.namespaceResourceWhitelist, ...p.spec.clusterResourceWhitelist].map(
+          (k: any) => `${k.group}/${k.kind}`,
+        ),
+      );
+      const namespaces = new Set(p.spec.destinations.map((d: any) => d.namespace));
+      return docs.flatMap((d) => {
+        const gk = `${d.apiVersion.includes("/") ? d.apiVersion.split("/")[0] : ""}/${d.kind}`;
+        return [
+          ...(allowed.has(gk) ? [] : [`kind ${gk}`]),
+          ...(d.metadata.namespace === undefined || namespaces.has(d.metadata.namespace)
+            ? []
+            : [`namespace ${d.metadata.namespace}`]),
+        ];
+      });
+    };
+
+    it("every kind and namespace of dist-manifests/<env>-platform is allowed", () => {
+      const docs = docsUnder(files, `dist-manifests/${env}-platform/`);
+      expect(docs.some((d) => d.kind === "SealedSecret")).toBe(true);
+      expect(rejected(docs, project)).toEqual([]);
+      const without = clone(project);
+      without.spec.namespaceResourceWhitelist = without.spec.namespaceResourceWhitelist.filter(
+        (k: any) => k.kind !== "SealedSecret",
+      );
+      expect(new Set(rejected(docs, without))).toEqual(new Set(["kind bitnami.com/SealedSecret"]));
+    });
+  },
+);
