@@ -104,7 +104,8 @@ export class QueueScaler extends Construct {
         `QueueScaler: target ${props.target.name} must be created with autoscaled: true (no replicas)`,
       );
 
-    const jetStreamName = props.broker.jetStreamName(props.stream);
+    const jetStreamName = props.broker.naming.streamName(props.stream);
+    const durableName = props.broker.naming.durableName(props.consumerGroup);
     // `fallback` needs every trigger to use metricType AverageValue: KEDA's admission webhook rejects
     // it otherwise (kedacore/keda#6066; apis/keda/v1alpha1/scaledobject_types.go CheckFallbackValid).
     const trigger: ScaledObjectSpecTriggers =
@@ -114,9 +115,9 @@ export class QueueScaler extends Construct {
             metricType: FALLBACK_METRIC_TYPE,
             metadata: {
               natsServerMonitoringEndpoint: props.broker.monitorHostPort,
-              account: props.broker.account,
+              account: props.broker.naming.account,
               stream: jetStreamName,
-              consumer: props.consumerGroup,
+              consumer: durableName,
               lagThreshold: String(props.lagThreshold),
               activationLagThreshold: String(activation),
               useHttps: "false",
@@ -127,7 +128,7 @@ export class QueueScaler extends Construct {
             metricType: FALLBACK_METRIC_TYPE,
             metadata: {
               serverAddress: source.serverAddress ?? d.prometheusServerAddress,
-              query: queueDepthQuery(jetStreamName, props.consumerGroup),
+              query: queueDepthQuery(jetStreamName, durableName),
               threshold: String(props.lagThreshold),
               activationThreshold: String(activation),
               // An empty result is an error (fallback applies), not a queue of zero.
