@@ -209,6 +209,7 @@ describe("Consumer", () => {
     expect(scaled.spec.triggers).toEqual([
       {
         type: "prometheus",
+        metricType: "AverageValue",
         metadata: {
           serverAddress: "http://prom:9090",
           query:
