@@ -4,7 +4,7 @@
  * a meta leader that all nodes agree on. Nodes are stopped, killed, paused (SIGSTOP) and resumed
  * by PID, one at a time, so the tests can take the stream's leader away and watch the rest elect.
  */
-import { NatsServer, freePort } from "./nats-server.js";
+import { NatsServer, freePort, natsAppEnv } from "./nats-server.js";
 import { waitFor } from "./poll.js";
 
 /** What `/jsz` (nats-server 2.9) says about the meta group and one stream's groups. */
@@ -87,12 +87,7 @@ export class NatsCluster {
   }
   /** What the apps need to use this cluster. */
   get appEnv(): Record<string, string> {
-    return {
-      BROKER: "nats",
-      BROKER_URL: this.url,
-      BROKER_MONITOR_URL: this.monitorUrl,
-      BROKER_ACCOUNT: "$G",
-    };
+    return natsAppEnv(this);
   }
 
   node(name: string): ClusterNode {

@@ -30,6 +30,13 @@ describe("apps on a 3-node NATS cluster survive node faults", { timeout: 120_000
   const streamLeader = () => cluster.waitForLeader(APP_NAMES.stream);
   const groupLeader = () => cluster.waitForLeader(APP_NAMES.stream, APP_NAMES.consumerGroup);
   const run = { count: 1500, ratePerSecond: 300 } as const;
+  /** SIGKILL the leader of the stream (or of its group), wait for a successor, restart the old one. */
+  const killLeader = async (consumer?: string): Promise<void> => {
+    const leader = await cluster.waitForLeader(APP_NAMES.stream, consumer);
+    await cluster.kill(leader);
+    await cluster.waitForLeader(APP_NAMES.stream, consumer, { not: leader });
+    await cluster.restart(leader);
+  };
 
   it("SIGKILL of the stream leader mid-publish, then restart", async () => {
     await faultRun({
@@ -38,12 +45,7 @@ describe("apps on a 3-node NATS cluster survive node faults", { timeout: 120_000
       name: "stream leader SIGKILL mid-publish",
       during: "publishing",
       faultAfter: 300,
-      fault: async () => {
-        const leader = await streamLeader();
-        await cluster.kill(leader);
-        await cluster.waitForLeader(APP_NAMES.stream, undefined, { not: leader });
-        await cluster.restart(leader);
-      },
+      fault: () => killLeader(),
     });
   });
 
@@ -55,12 +57,7 @@ describe("apps on a 3-node NATS cluster survive node faults", { timeout: 120_000
       name: "group leader SIGKILL mid-consume",
       during: "consuming",
       faultAfter: 500,
-      fault: async () => {
-        const leader = await groupLeader();
-        await cluster.kill(leader);
-        await cluster.waitForLeader(APP_NAMES.stream, APP_NAMES.consumerGroup, { not: leader });
-        await cluster.restart(leader);
-      },
+      fault: () => killLeader(APP_NAMES.consumerGroup),
     });
   });
 
