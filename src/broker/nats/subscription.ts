@@ -8,8 +8,8 @@
  *
  * When the group elects a new leader (a node died or stalled), the server announces it on
  * `$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED.<stream>.<consumer>` (nats-server
- * server/jetstream_cluster.go `sendConsumerLeaderElectAdvisory`; nats-server 2.9 sends the open pull
- * requests no status when the leader changes, newer servers a 409). The session is then replaced at
+ * server/jetstream_cluster.go `sendConsumerLeaderElectAdvisory`; nats-server 2.9.10 sends the open
+ * pull requests no status when the leader changes). The session is then replaced at
  * once instead of after two missed heartbeats.
  *
  * `stop()` ends the session in one round trip, idle or not, and hands back (nak without delay)
