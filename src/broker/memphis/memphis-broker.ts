@@ -92,7 +92,7 @@ export class MemphisBroker implements Broker {
       retentionType: memphis.retentionTypes.MAX_MESSAGE_AGE_SECONDS,
       retentionValue: options.retentionSeconds,
       storageType: memphis.storageTypes.DISK,
-      replicas: 1,
+      replicas: options.streamReplicas,
       idempotencyWindowMs: options.dedupWindowMs,
       partitionsNumber: 1,
       timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,

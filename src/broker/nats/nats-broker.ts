@@ -59,7 +59,10 @@ export class NatsBroker implements Broker {
   }
 
   provision(): Promise<void> {
-    return provisionAll(this.jsm, this.options);
+    return provisionAll(this.jsm, this.options, {
+      clustered: this.nc.info?.cluster !== undefined,
+      url: this.nc.getServer(),
+    });
   }
 
   async publish(message: OutgoingMessage): Promise<PublishAck> {

@@ -98,6 +98,15 @@ describe("Memphis adapter", () => {
     ).resolves.toEqual({ pending: 0, ackPending: 0, total: 0 });
   });
 
+  it("creates the stations with streamReplicas replicas (a broker outside a cluster refuses 3)", async () => {
+    const one = fresh({ streamReplicas: 1 });
+    await (await open(one)).provision();
+    const jsm = await jetstreamManager(standIn.connection);
+    expect((await jsm.streams.info(stationStreamName(one.stream))).config.num_replicas).toBe(1);
+    const three = fresh({ streamReplicas: 3 });
+    await expect((await open(three)).provision()).rejects.toThrow(/replicas > 1 not supported/);
+  });
+
   it("maps dots in a station name to '#' as the broker does", async () => {
     const options = fresh({ stream: `orders.created.m${counter + 1}` });
     const broker = await open(options);
