@@ -6,7 +6,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { BrokerEvents } from "../common/broker-events.js";
 import { CloseOnce } from "../common/close-once.js";
 import { watchConnection } from "../common/connection-watch.js";
-import { fetchQueueDepth } from "../common/jsz.js";
+import { readQueueDepth } from "../common/jsz.js";
 import type { BrokerOptions } from "../options.js";
 import type {
   Broker,
@@ -21,6 +21,7 @@ import { connectWithRetry } from "./connect.js";
 import { eventSubject, NATS_DEFAULTS } from "./defaults.js";
 import { toMsgHdrs } from "./delivered-message.js";
 import { provisionAll } from "./provision.js";
+import { NATS_NAMING } from "./names.js";
 import { NatsSubscription } from "./subscription.js";
 
 export class NatsBroker implements Broker {
@@ -108,12 +109,7 @@ export class NatsBroker implements Broker {
   }
 
   queueDepth(): Promise<QueueDepth> {
-    return fetchQueueDepth({
-      monitorUrl: this.options.monitorUrl,
-      account: this.options.account,
-      stream: this.options.stream,
-      consumer: this.options.consumerGroup,
-    });
+    return readQueueDepth(this.options, NATS_NAMING);
   }
 
   onEvent(listener: (event: BrokerEvent) => void): () => void {

@@ -111,7 +111,8 @@ describe("Memphis adapter", () => {
     const options = fresh({ stream: `orders.created.m${counter + 1}` });
     const broker = await open(options);
     await broker.provision();
-    expect(broker.streamName).toBe(`orders#created#m${counter}$1`);
+    // The queue depth below is read from this stream: the broker created it under this name.
+    expect(stationStreamName(options.stream)).toBe(`orders#created#m${counter}$1`);
     const message = testMessage();
     await broker.publish(message);
     const depth = await pollUntil("1 pending", async () => {
