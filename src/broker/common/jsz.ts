@@ -11,6 +11,8 @@
  * `no_advertise`) that node is `<leader>.<host>` (`getNATSJetStreamMonitoringNodeURLByNode`); with a
  * list of URLs (one per node) it is the one whose `/varz` `server_name` is the leader's name.
  */
+import type { BrokerNaming } from "../naming.js";
+import type { BrokerOptions } from "../options.js";
 import type { QueueDepth } from "../port.js";
 import { BROKER_DEFAULTS } from "./defaults.js";
 
@@ -92,6 +94,22 @@ export function depthFromJsz(body: JszResponse, target: QueueDepthTarget): Queue
   const pending = consumer.num_pending ?? 0;
   const ackPending = consumer.num_ack_pending ?? 0;
   return { pending, ackPending, total: pending + ackPending };
+}
+
+/**
+ * Queue depth of the consumer group of `options`, read for the JetStream stream and durable that
+ * `naming` (the broker's own naming function) puts behind them.
+ */
+export function readQueueDepth(
+  options: Pick<BrokerOptions, "monitorUrl" | "account" | "stream" | "consumerGroup">,
+  naming: BrokerNaming,
+): Promise<QueueDepth> {
+  return fetchQueueDepth({
+    monitorUrl: options.monitorUrl,
+    account: options.account,
+    stream: naming.streamName(options.stream),
+    consumer: naming.durableName(options.consumerGroup),
+  });
 }
 
 /** Fetch and parse; in a cluster read at the consumer's leader. Rejects naming every URL tried and why. */

@@ -63,6 +63,8 @@ export async function faultRun(props: FaultRunProps): Promise<FaultCounts> {
   const sinkDir = await mkdtemp(join(tmpdir(), "effects-"));
   const env = {
     ...props.cluster.appEnv,
+    // the stream, the dead-letter stream and the group on all three nodes
+    STREAM_REPLICAS: "3",
     ACK_WAIT_MS: "5000",
     MAX_DELIVERIES: "5",
     RETRY_DELAY_MS: "200",

@@ -1,27 +1,18 @@
 /**
- * The real producer and consumer against a real 3-node JetStream cluster (streams and group with 3
- * replicas), through node faults: SIGKILL of the stream leader mid-publish and of the group's
+ * The real producer and consumer against a real 3-node JetStream cluster (they provision the
+ * streams and the group with STREAM_REPLICAS=3), through node faults: SIGKILL of the stream leader mid-publish and of the group's
  * leader mid-consume, SIGKILL of a follower, a rolling restart of all three nodes while the
  * producer runs, SIGSTOP of the stream leader past the election timeout. Each run prints its
  * counts (fault-run.ts); lost and duplicate effects must be 0.
  */
 import { afterEach, beforeEach, describe, it } from "vitest";
-import { testBrokerOptions } from "../../support/broker-options.js";
 import { NatsCluster } from "../../support/nats-cluster.js";
-import { createReplicatedStreams } from "../../support/replicated-streams.js";
 import { APP_NAMES, faultRun } from "./fault-run.js";
 
 describe("apps on a 3-node NATS cluster survive node faults", { timeout: 120_000 }, () => {
   let cluster: NatsCluster;
   beforeEach(async () => {
     cluster = await NatsCluster.start({ size: 3 });
-    await createReplicatedStreams(
-      testBrokerOptions(
-        { kind: "nats", url: cluster.url, monitorUrl: cluster.monitorUrl, account: "$G" },
-        APP_NAMES,
-      ),
-      3,
-    );
   });
   afterEach(async () => {
     await cluster?.stop();

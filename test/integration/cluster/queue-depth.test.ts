@@ -12,7 +12,6 @@ import { depthFromJsz, fetchQueueDepth, jszUrl } from "../../../src/broker/commo
 import { NatsBroker } from "../../../src/broker/nats/nats-broker.js";
 import { testBrokerOptions } from "../../support/broker-options.js";
 import { NatsCluster } from "../../support/nats-cluster.js";
-import { createReplicatedStreams } from "../../support/replicated-streams.js";
 import { testMessage } from "../broker/helpers.js";
 
 describe("3-node cluster: leader-aware queue depth", () => {
@@ -38,9 +37,8 @@ describe("3-node cluster: leader-aware queue depth", () => {
   it("agrees with the leader's JetStream API answer through every node, and after the leader dies", async () => {
     const options = testBrokerOptions(
       { kind: "nats", url: cluster.url, monitorUrl: cluster.monitorUrl, account: "$G" },
-      { stream: "depth", deadLetterStream: "depth-dlq", consumerGroup: "depth-group" },
+      { stream: "depth", deadLetterStream: "depth-dlq", consumerGroup: "depth-group", streamReplicas: 3 },
     );
-    await createReplicatedStreams(options, 3);
     const broker = await NatsBroker.connect(options);
     try {
       await broker.provision();
@@ -80,13 +78,10 @@ describe("3-node cluster: leader-aware queue depth", () => {
   it("negative control: a node without a replica has no stream for the single-URL read; the lookup finds it", async () => {
     const options = testBrokerOptions(
       { kind: "nats", url: cluster.url, monitorUrl: cluster.monitorUrl, account: "$G" },
-      { stream: "single", deadLetterStream: "single-dlq", consumerGroup: "single-group" },
+      { stream: "single", deadLetterStream: "single-dlq", consumerGroup: "single-group", streamReplicas: 1 },
     );
-    await createReplicatedStreams(options, 1);
-    await jsm.consumers.add(options.stream, {
-      durable_name: options.consumerGroup,
-      ack_policy: "explicit" as never,
-    });
+    const broker = await NatsBroker.connect(options);
+    await broker.provision().finally(() => broker.close());
     const holder = await cluster.waitForLeader(options.stream, options.consumerGroup);
     const other = cluster.nodes.find((n) => n !== holder)!;
     const body = await (await fetch(jszUrl(target(options), other.server.monitorUrl))).json();
