@@ -10,6 +10,7 @@
  * the cycle an orderly stop (producer first, consumers once the queue is empty) and a summary.
  * Everything it started is stopped; a second Ctrl-C kills at once.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +25,7 @@ import { startScaledConsumers, type ScaledConsumers } from "./lib/local-run/scal
 import { formatStatus, STATUS_HEADER, StatusWindow, type StatusRow } from "./lib/local-run/status.js";
 import type { MetricSet } from "./lib/metrics-text.js";
 import { freePort } from "./lib/nats-server.js";
+import { REPO_ROOT } from "./lib/repo-root.js";
 
 const log = (line: string) => console.log(`[local] ${line}`);
 const parsed = (() => {
@@ -40,6 +42,12 @@ if (parsed === "help") {
   process.exit(0);
 }
 const args = parsed;
+// Built here rather than in the npm script, so that --help and bad flags answer at once.
+const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
+if (build.status !== 0) {
+  console.error("[local] npm run build failed");
+  process.exit(1);
+}
 const manifests = readConsumerManifests(args.env);
 const scaled = args.consumers === undefined;
 const speed = args.speed ?? DEFAULT_SPEED;
