@@ -20,6 +20,8 @@ export const APP_WAVE = {
 } as const;
 
 export const MONITORING_NAMESPACE = "monitoring";
+/** Namespace of the KEDA operator. */
+export const KEDA_NAMESPACE = "keda";
 const LOKI_PUSH_URL = `http://loki-gateway.${MONITORING_NAMESPACE}.svc.cluster.local/loki/api/v1/push`;
 const LOKI_URL = `http://loki-gateway.${MONITORING_NAMESPACE}.svc.cluster.local`;
 
@@ -76,7 +78,7 @@ export function infrastructureApplications(env: EnvironmentName, broker: BrokerK
       // The name and namespace `kubeseal` looks for by default.
       fullnameOverride: "sealed-secrets-controller",
     }),
-    helm("keda", HELM_CHARTS.keda, "keda", APP_WAVE.operators, {
+    helm("keda", HELM_CHARTS.keda, KEDA_NAMESPACE, APP_WAVE.operators, {
       prometheus: {
         operator: { enabled: true, serviceMonitor: { enabled: true } },
         metricServer: { enabled: true, serviceMonitor: { enabled: true } },

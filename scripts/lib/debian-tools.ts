@@ -26,6 +26,12 @@ export const PROMTOOL: DebianTool = {
   neededFor: "the alert rule tests (promtool test rules)",
 };
 
+export const PROMETHEUS: DebianTool = {
+  command: "prometheus",
+  debianPackage: "prometheus",
+  neededFor: "the local run's Prometheus (dashboards and alerts evaluated live) and its tests",
+};
+
 function which(command: string): string | undefined {
   const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
   return found.status === 0 && found.stdout.trim() !== "" ? found.stdout.trim() : undefined;

@@ -4,7 +4,7 @@
  */
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { decodeEnvelope } from "../../src/shared/envelope.js";
+import { decodeEnvelope } from "../../src/runtime/envelope.js";
 
 /** Every id in `stream` (a message that is not an envelope would throw: none is expected here). */
 export async function storedIds(

@@ -5,7 +5,7 @@
  * (getMaxMsgLag); a consumer that does not exist reads as the stream's `last_seq`, and a stream that
  * does not exist is an error ("stream not found"), as in GetMetricsAndActivity.
  */
-import { jszUrl, type QueueDepthTarget } from "../../../../src/broker/nats/queue-depth.js";
+import { jszUrl, type QueueDepthTarget } from "../../../../src/broker/common/jsz.js";
 
 interface Jsz {
   readonly account_details?: readonly {

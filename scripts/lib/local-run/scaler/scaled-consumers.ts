@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { loadConsumerConfig } from "../../../../src/apps/consumer/config.js";
 import { durableName, stationStreamName } from "../../../../src/broker/memphis/names.js";
-import type { QueueDepthTarget } from "../../../../src/broker/nats/queue-depth.js";
+import type { QueueDepthTarget } from "../../../../src/broker/common/jsz.js";
 import { AppChild } from "../app-child.js";
 import { ConsumerPods, type PodExit } from "./consumer-pods.js";
 import { readJetStreamLag } from "./jetstream-lag.js";
