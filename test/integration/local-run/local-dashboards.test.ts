@@ -63,6 +63,7 @@ interface Alert {
 }
 
 let run: ChildProcess;
+let runStartedAt = 0;
 let output = "";
 let prometheusUrl: string;
 let pageUrl: string;
@@ -112,6 +113,7 @@ function resolve(expr: string): string {
 }
 
 beforeAll(async () => {
+  runStartedAt = performance.now();
   run = spawn(
     process.execPath,
     [
@@ -167,8 +169,9 @@ describe("npm run local: Prometheus, alert rules and the dashboard page", () => 
       },
       60_000,
     );
+    let missingNow: string[] = [];
     const empty = await until(
-      "every panel but the listed ones to hold data",
+      "every panel but the listed ones to hold data (still empty: see the message below)",
       async () => {
         const end = Date.now() / 1000;
         const missing: string[] = [];
@@ -182,10 +185,15 @@ describe("npm run local: Prometheus, alert rules and the dashboard page", () => 
           if (!r.result.some((s) => s.values.some(([, v]) => Number.isFinite(Number(v)))))
             missing.push(q.where);
         }
+        missingNow = missing;
         return missing.every((w) => w in EXPECTED_EMPTY) ? missing : undefined;
       },
       60_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message.split("\n")[0]}: ${missingNow.filter((w) => !(w in EXPECTED_EMPTY)).join("; ")}`,
+      );
+    });
     expect(empty.sort()).toEqual(Object.keys(EXPECTED_EMPTY).sort());
   }, 150_000);
 
@@ -266,6 +274,7 @@ describe("npm run local: Prometheus, alert rules and the dashboard page", () => 
     await page.waitForSelector(`#alerts li[data-alert="${BACKLOG_ALERT}"][data-state="firing"]`, {
       timeout: 10_000,
     });
+    const firedAt = (performance.now() - runStartedAt) / 1000;
     // The scale-up 0 -> maxReplicaCount in the charts, the backlog still growing, the alert firing.
     if (process.env.UPDATE_SCREENSHOT === "1")
       await page.screenshot({ path: join(REPO_ROOT, "docs", "local-dashboard.png"), fullPage: true });
@@ -273,6 +282,11 @@ describe("npm run local: Prometheus, alert rules and the dashboard page", () => 
       `${BACKLOG_ALERT} to clear`,
       async () => ((await alerts()).some((a) => a.labels.alertname === BACKLOG_ALERT) ? undefined : true),
       90_000,
+    );
+    const clearedAt = (performance.now() - runStartedAt) / 1000;
+    // For the note (docs/local-dashboard.md): when it fired and cleared, seconds after the spawn.
+    console.log(
+      `${BACKLOG_ALERT}: firing seen at ${firedAt.toFixed(0)} s, cleared at ${clearedAt.toFixed(0)} s after the spawn`,
     );
     // Cleared because the load dropped: the producer's target rate is 0 by now.
     const target = await api<{ result: { value: [number, string] }[] }>("/api/v1/query", {
