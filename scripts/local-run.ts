@@ -15,6 +15,8 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PRODUCER_RATE_PER_SECOND } from "../cdk8s/config.js";
+import { loadConsumerConfig } from "../src/apps/consumer/config.js";
+import { connectBroker } from "../src/broker/index.js";
 import { AppChild } from "./lib/local-run/app-child.js";
 import { LOCAL_RUN_USAGE, LocalRunArgsError, parseLocalRunArgs } from "./lib/local-run/args.js";
 import { DEFAULT_SPEED, demoPlan } from "./lib/local-run/demo-plan.js";
@@ -75,7 +77,7 @@ process.on("SIGINT", () => {
   if (stopping || interrupted) {
     log("second Ctrl-C: killing everything");
     producer?.kill();
-    for (const child of consumers?.pods.children ?? []) child.kill();
+    for (const child of consumers?.pods.started ?? []) child.kill();
     void (broker?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
     return;
   }
@@ -122,9 +124,17 @@ async function sample(window: StatusWindow, c: ScaledConsumers): Promise<StatusR
 }
 
 let exitCode = 0;
+/** Seconds since the start at which the scaler last took the consumers to 0. */
+let backToZeroAt: number | undefined;
 try {
   broker = await startLocalBroker(args.broker, log);
   log(`broker: ${broker.description}`);
+  // The stream and the durable group exist before any consumer runs, as the provisioning Job
+  // makes them in the cluster, so the scaler reads a real lag at zero replicas.
+  const port = await connectBroker(
+    loadConsumerConfig({ ...broker.env, INSTANCE_ID: "provision" }).common.broker,
+  );
+  await port.provision().finally(() => port.close());
   const { scaling, pod } = manifests;
   if (scaled) {
     log(`scaling by ${manifests.files.join(" and ")}`);
@@ -151,10 +161,11 @@ try {
     speed,
     fixedReplicas: args.consumers,
     onScale: (e) => {
+      if (e.to === 0) backToZeroAt = seconds();
       const line =
         `consumers ${e.from} -> ${e.to}  ${e.reason}` +
         `${e.lag === undefined ? "" : ` (lag ${e.lag}, desired ${e.desired})`}`;
-      announce(`${e.atSeconds.toFixed(1).padStart(6)}s  ${line}`);
+      announce(`${seconds().toFixed(1).padStart(6)}s  ${line}`);
       observability?.event(line);
     },
     onExit: (e) => {
@@ -215,12 +226,14 @@ try {
         : Infinity;
   let firstProcessedAt: number | undefined;
   let firstLagAt: number | undefined;
+  let lastLagAt: number | undefined;
   while (!interrupted && performance.now() < deadline) {
     await pause(Math.min(1000, deadline - performance.now()));
     if (interrupted) break;
     const row = await sample(window, consumers);
     show(formatStatus(row));
     if (firstLagAt === undefined && (row.lag ?? 0) > 0) firstLagAt = row.elapsedSeconds;
+    if ((row.lag ?? 0) > 0) lastLagAt = row.elapsedSeconds;
     if (firstProcessedAt === undefined && row.processed > 0) firstProcessedAt = row.elapsedSeconds;
     if (!producer.running) throw new Error(`the producer exited on its own; see ${producer.logFile}`);
     const status = consumers.scaler?.status;
@@ -275,7 +288,10 @@ try {
     );
     if (firstLagAt !== undefined && firstProcessedAt !== undefined)
       console.log(
-        `  first processing ${(firstProcessedAt - firstLagAt).toFixed(0)} s after the queue first held messages`,
+        `  cycle           first processing ${(firstProcessedAt - firstLagAt).toFixed(0)} s after the queue first held messages` +
+          (backToZeroAt !== undefined && lastLagAt !== undefined && backToZeroAt > lastLagAt
+            ? `; back to 0 replicas ${(backToZeroAt - lastLagAt).toFixed(0)} s after it last did (${(backToZeroAt - firstLagAt).toFixed(0)} s after the first)`
+            : ""),
       );
   }
   console.log(

@@ -59,6 +59,12 @@ describe("scaling spec from dist-manifests/<env>/", () => {
     expect(spec.hpa.scaleDown.policies).toEqual(SCALING_DEFAULTS.hpa.scaleDown.policies);
   });
 
+  it("a metricType other than AverageValue is refused, not modelled wrongly", () => {
+    expect(() =>
+      scalingSpecOf({ spec: { triggers: [{ type: "nats-jetstream", metricType: "Value", metadata: {} }] } }),
+    ).toThrow(/AverageValue/);
+  });
+
   it("no nats-jetstream trigger is an error", () => {
     expect(() => scalingSpecOf({ spec: { triggers: [{ type: "cpu" }] } })).toThrow(/nats-jetstream/);
   });

@@ -80,6 +80,12 @@ export function scalingSpecOf(scaledObject: unknown): ScalingSpec {
     ? triggers.find((t) => at(t, "type") === "nats-jetstream")
     : undefined;
   if (trigger === undefined) throw new Error("the ScaledObject has no nats-jetstream trigger");
+  // The HPA rule modelled is the AverageValue target (KEDA's default metricType for this trigger).
+  const metricType = at(trigger, "metricType") ?? "AverageValue";
+  if (metricType !== "AverageValue")
+    throw new Error(
+      `the trigger's metricType is ${String(metricType)}; the local scaler models AverageValue only`,
+    );
   const minReplicaCount = num(at(spec, "minReplicaCount"), keda.minReplicaCount, "minReplicaCount");
   const maxReplicaCount = num(at(spec, "maxReplicaCount"), keda.maxReplicaCount, "maxReplicaCount");
   const fallback = at(spec, "fallback");
