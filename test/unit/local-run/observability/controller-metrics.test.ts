@@ -37,6 +37,11 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** The exporter of a scaled Deployment (a ScaledObject and its HPA). */
+function startScaled(): Promise<ControllerMetrics> {
+  return ControllerMetrics.start({ identity, spec: scaling, pods, scaler, fixedReplicas: undefined });
+}
+
 async function scrape(path: string): Promise<MetricSet> {
   const response = await fetch(`http://${server!.address}${path}`);
   expect(response.status).toBe(200);
@@ -57,13 +62,7 @@ describe("controller metrics", () => {
   });
 
   it("exports KEDA's series only once a poll has happened, with KEDA's labels", async () => {
-    server = await ControllerMetrics.start({
-      identity,
-      spec: scaling,
-      pods,
-      scaler,
-      fixedReplicas: undefined,
-    });
+    server = await startScaled();
     status = {};
     expect((await scrape(KEDA_METRICS_PATH)).samples).toEqual([]);
     status = {
@@ -88,13 +87,7 @@ describe("controller metrics", () => {
   });
 
   it("exports kube-state-metrics' Deployment and HPA series", async () => {
-    server = await ControllerMetrics.start({
-      identity,
-      spec: scaling,
-      pods,
-      scaler,
-      fixedReplicas: undefined,
-    });
+    server = await startScaled();
     status = { lag: 420, replicas: 3, desired: 9 };
     const ksm = await scrape(KUBE_STATE_METRICS_PATH);
     const deployment = { namespace: "event-pipeline", deployment: "consumer" };
