@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../../scripts/lib/repo-root.js";
+import { CHROMIUM, ensureDebianTool } from "../../../scripts/lib/debian-tools.js";
 import { dashboardQueries } from "../../observability/collect-queries.js";
 import { readClusterIdentity } from "../../../scripts/lib/local-run/observability/cluster-identity.js";
 import { generateDashboards } from "../../../dashboards/src/index.js";
@@ -201,7 +202,7 @@ describe("npm run local: Prometheus, alert rules and the dashboard page", () => 
     userDataDir = await mkdtemp(join(tmpdir(), "chromium-"));
     // A fresh profile: Playwright passes it as --user-data-dir.
     browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: "/usr/bin/chromium",
+      executablePath: ensureDebianTool(CHROMIUM),
       args: CHROMIUM_FLAGS,
       viewport: { width: 1600, height: 1500 },
     });
