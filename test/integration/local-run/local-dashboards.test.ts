@@ -42,6 +42,12 @@ const EXPECTED_EMPTY: Record<string, string> = {
     "the broker chart's exporter exists only in a cluster",
   'event-pipeline-overview.json: panel "Queue depth (broker exporter)" C':
     "the broker chart's exporter exists only in a cluster",
+  'event-pipeline-overview.json: panel "Queue depth (broker exporter)" D':
+    "the broker chart's exporter exists only in a cluster",
+  'event-pipeline-overview.json: panel "Queue depth (broker exporter)" E':
+    "the broker chart's exporter exists only in a cluster",
+  'event-pipeline-overview.json: panel "Queue depth (broker exporter)" F':
+    "the broker chart's exporter exists only in a cluster",
   'event-pipeline-overview.json: panel "Publish failures" A':
     "no publish fails in a healthy run: producer_publish_failures_total has no series until one does",
 };
