@@ -26,6 +26,14 @@ export const IMAGES = {
   consumer: { repository: "ghcr.io/example-org/keda-event-pipeline/consumer", tag: "0.1.0" },
 } as const;
 
+/**
+ * The image an environment runs: the build for its broker (Dockerfile `BROKER` argument; a NATS
+ * build carries no Memphis SDK), which the image workflow tags `<tag>-<broker>`.
+ */
+export function imageReference(app: keyof typeof IMAGES, broker: BrokerKind): string {
+  return `${IMAGES[app].repository}:${IMAGES[app].tag}-${broker}`;
+}
+
 /** Broker per environment: Memphis by default, as the original system. */
 export const BROKER_BY_ENVIRONMENT: Record<EnvironmentName, BrokerKind> = {
   dev: "memphis",

@@ -20,7 +20,7 @@ import {
   BROKER_BY_ENVIRONMENT,
   ENVIRONMENT_NAMES,
   ENVIRONMENTS,
-  IMAGES,
+  imageReference,
   PRODUCER_RATE_PER_SECOND,
 } from "./config.js";
 import { readSealedCredentials, SEALED_DIR } from "./lib/broker-credentials.js";
@@ -60,8 +60,8 @@ export function buildCharts(options: BuildOptions = {}): EnvironmentCharts[] {
       broker,
       ratePerSecond: PRODUCER_RATE_PER_SECOND[environment],
       images: {
-        producer: `${IMAGES.producer.repository}:${IMAGES.producer.tag}`,
-        consumer: `${IMAGES.consumer.repository}:${IMAGES.consumer.tag}`,
+        producer: imageReference("producer", broker),
+        consumer: imageReference("consumer", broker),
       },
       sealedCredentials: readSealedCredentials(environment, options.sealedDir ?? SEALED_DIR),
     });
