@@ -12,7 +12,9 @@
 ARG BASE_IMAGE=docker.io/library/node:24-bookworm-slim@sha256:e8e2e91b1378f83c5b2dd15f0247f34110e2fe895f6ca7719dbb780f929368eb
 # Broker SDK the image carries: `memphis` (memphis-dev, an optional dependency, and its NestJS /
 # Express tree) or `nats` (none of it: the NATS adapter needs only @nats-io/*). Build the image of
-# an environment with BROKER_BY_ENVIRONMENT's broker (cdk8s/config.ts).
+# an environment with BROKER_BY_ENVIRONMENT's broker (cdk8s/config.ts). `--omit=optional` leaves
+# optional dependencies off disk (https://docs.npmjs.com/cli/v11/commands/npm-ci#omit); memphis-dev
+# is the only one (test/delivery/dockerfile.test.ts), and the image test checks both images.
 ARG BROKER=memphis
 
 # --- build: all dependencies, compile src/ to dist/ ------------------------------------------
