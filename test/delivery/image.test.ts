@@ -25,7 +25,7 @@ import { ensureLocalBase, pruneStaleTestImages } from "../../scripts/image/local
 import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
 import { shippedNodeMajor } from "../../scripts/lib/shipped-node.js";
 import { memphisOptions } from "../support/memphis-broker-options.js";
-import { startMemphisStandIn, type MemphisStandIn } from "../support/memphis-stand-in.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
 import { NatsServer, freePort } from "../support/nats-server.js";
 
 const privilegeOrReason = process.platform === "linux" ? detectPrivilege() : "the image test needs Linux";
