@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseCli, type CliOption, type CliSpec } from "./cli.js";
-import { applyEdit, CONFIG_FILE, type ConfigCommandIo } from "./set-rate-command.js";
+import { applyEdit, CONFIG_EDIT_OPTIONS, CONFIG_FILE, type ConfigCommandIo } from "./set-rate-command.js";
 import { runSynth } from "./run-synth.js";
 import { editExportedObject, type LiteralEdit } from "./ts-config-edit.js";
 
@@ -57,10 +57,7 @@ export const BUMP_IMAGES_CLI = {
       valueName: "prefix",
       help: "registry and path prefix, e.g. ghcr.io/org/repo",
     },
-    config: { type: "string", valueName: "file", help: "config file to edit (default cdk8s/config.ts)" },
-    "pr-body": { type: "string", valueName: "file", help: "write the pull request body here" },
-    "no-synth": { type: "boolean", default: false, help: "do not re-synthesize the manifests" },
-    "dry-run": { type: "boolean", default: false, help: "print the diff of the config file; write nothing" },
+    ...CONFIG_EDIT_OPTIONS,
   },
 } satisfies CliSpec<Record<string, CliOption>>;
 

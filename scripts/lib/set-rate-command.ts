@@ -53,6 +53,14 @@ export function parseEnvironment(text: string | undefined): EnvironmentName {
   return text as EnvironmentName;
 }
 
+/** Flags both config scripts (set-rate, bump-images) take. */
+export const CONFIG_EDIT_OPTIONS = {
+  config: { type: "string", valueName: "file", help: "config file to edit (default cdk8s/config.ts)" },
+  "pr-body": { type: "string", valueName: "file", help: "write the pull request body here" },
+  "no-synth": { type: "boolean", default: false, help: "do not re-synthesize the manifests" },
+  "dry-run": { type: "boolean", default: false, help: "print the diff of the config file; write nothing" },
+} satisfies Record<string, CliOption>;
+
 /** Flags of `npm run set-rate`. */
 export const SET_RATE_CLI = {
   usage:
@@ -67,11 +75,8 @@ export const SET_RATE_CLI = {
       valueName: "msg/s",
       help: "producer rate in messages per second (may be below 1)",
     },
-    config: { type: "string", valueName: "file", help: "config file to edit (default cdk8s/config.ts)" },
-    "pr-body": { type: "string", valueName: "file", help: "write the pull request body here" },
     "pr-title": { type: "string", valueName: "file", help: "write the pull request title here" },
-    "no-synth": { type: "boolean", default: false, help: "do not re-synthesize the manifests" },
-    "dry-run": { type: "boolean", default: false, help: "print the diff of the config file; write nothing" },
+    ...CONFIG_EDIT_OPTIONS,
   },
 } satisfies CliSpec<Record<string, CliOption>>;
 
