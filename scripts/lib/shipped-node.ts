@@ -49,7 +49,7 @@ function described(dir: string): ShippedNode | undefined {
   return /^\d+\.\d+\.\d+$/.test(version) ? { node, npmDir, version } : undefined;
 }
 
-/** The shipped Node binary: this process's own when it is that line, else installed into the cache. */
+/** The shipped Node binary and npm, installed into the cache once (reused while its major matches). */
 export function ensureShippedNode(options: ShippedNodeOptions = {}): ShippedNode {
   const major = options.major ?? shippedNodeMajor();
   const cacheRoot =
