@@ -18,6 +18,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const SCRIPTS: Record<string, { entry: string; writes: string[]; args?: string[] }> = {
   import: { entry: "scripts/import-crds.ts", writes: ["cdk8s/imports"] },
   dashboards: { entry: "scripts/dashboards.ts", writes: ["dashboards"] },
+  docs: { entry: "scripts/configuration-doc.ts", writes: ["docs"] },
   synth: { entry: "cdk8s/main.ts", writes: [scratch], args: ["--out", scratch] },
   "synth:check": { entry: "scripts/synth-check.ts", writes: ["dist-manifests", "argocd"] },
   seal: { entry: "scripts/seal.ts", writes: ["cdk8s/sealed"] },
