@@ -61,6 +61,8 @@ export interface EnvironmentSettings {
   /** Kubernetes namespace of the pipeline (one cluster per environment). */
   readonly namespace: string;
   readonly logLevel: "debug" | "info" | "warn" | "error";
+  /** Replicas of the stream, dead-letter stream and consumer group (STREAM_REPLICAS); above 1 needs a clustered broker. */
+  readonly streamReplicas: number;
   readonly producer: {
     /** Producer replicas; each one publishes at `RATE_PER_SECOND`. */
     readonly replicas: number;
@@ -87,6 +89,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
   dev: {
     namespace: "event-pipeline",
     logLevel: "debug",
+    streamReplicas: 1,
     producer: {
       replicas: 1,
       resources: {
@@ -114,6 +117,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
   prod: {
     namespace: "event-pipeline",
     logLevel: "info",
+    streamReplicas: 3,
     producer: {
       replicas: 1,
       resources: {

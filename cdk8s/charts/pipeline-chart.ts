@@ -87,7 +87,7 @@ export class PipelineChart extends Chart {
     });
     const connection: PipelineConnection = {
       broker,
-      messaging: resolveMessaging(props.messaging),
+      messaging: resolveMessaging({ streamReplicas: props.settings.streamReplicas, ...props.messaging }),
       credentials: this.credentials.secret,
       logLevel: props.settings.logLevel,
     };

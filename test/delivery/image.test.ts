@@ -24,8 +24,9 @@ import { APP_TARGETS, buildAppImages, type AppTarget } from "../../scripts/image
 import { ensureLocalBase, pruneStaleTestImages } from "../../scripts/image/local-base.js";
 import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
 import { shippedNodeMajor } from "../../scripts/lib/shipped-node.js";
-import { memphisOptions } from "../support/memphis-broker-options.js";
 import { startMemphisStandIn, type MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
+import { testBrokerOptions } from "../support/broker-options.js";
+import { memphisOptions } from "../support/memphis-broker-options.js";
 import { NatsServer, freePort } from "../support/nats-server.js";
 
 const privilegeOrReason = process.platform === "linux" ? detectPrivilege() : "the image test needs Linux";
@@ -107,23 +108,12 @@ describe.skipIf(skipReason !== undefined)("container image", () => {
         `size ${broker}/${app}: ${podman("image", "inspect", "--format", "{{.Size}}", images[broker][app])} bytes`,
       );
     nats = await NatsServer.start();
-    const natsOptions: BrokerOptions = {
-      kind: "nats",
-      url: nats.url,
-      monitorUrl: nats.monitorUrl,
-      account: "$G",
-      stream: STREAM,
-      consumerGroup: GROUP,
-      deadLetterStream: "events-dlq",
-      ackWaitMs: 30_000,
-      maxDeliveries: 5,
-      retentionSeconds: 3600,
-      dedupWindowMs: 120_000,
-      accountId: 1,
-      clientName: "image-test-provisioning",
-      connectRetries: 3,
-    };
-    await provision(natsOptions);
+    await provision(
+      testBrokerOptions(
+        { kind: "nats", url: nats.url, monitorUrl: nats.monitorUrl, account: "$G" },
+        { stream: STREAM, consumerGroup: GROUP, ackWaitMs: 30_000, clientName: "image-test-provisioning" },
+      ),
+    );
     brokerEnv.nats = { BROKER: "nats", BROKER_URL: nats.url, BROKER_MONITOR_URL: nats.monitorUrl };
     memphis = await startMemphisStandIn();
     await provision(memphisOptions(memphis));
