@@ -5,7 +5,17 @@
 # reach the pods at run time from the SealedSecret "broker-credentials".
 # `--ignore-scripts`: no dependency needs an install script (only banners and version checks:
 # @nestjs/core, protobufjs; esbuild's is for tsx, unused here), and none may run in the build.
-ARG BASE_IMAGE=docker.io/library/node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0
+# The Node.js major is the one in .nvmrc (test/delivery/dockerfile.test.ts holds them together).
+# Digest: the multi-arch index of node:24-bookworm-slim as pinned in openclaw/openclaw@43ac601c:Dockerfile
+# (Dependabot-maintained there); no registry is reachable from where this was written, so it was
+# not re-resolved here. Renovate (renovate.json) keeps it current from now on.
+ARG BASE_IMAGE=docker.io/library/node:24-bookworm-slim@sha256:e8e2e91b1378f83c5b2dd15f0247f34110e2fe895f6ca7719dbb780f929368eb
+# Broker SDK the image carries: `memphis` (memphis-dev, an optional dependency, and its NestJS /
+# Express tree) or `nats` (none of it: the NATS adapter needs only @nats-io/*). Build the image of
+# an environment with BROKER_BY_ENVIRONMENT's broker (cdk8s/config.ts). `--omit=optional` leaves
+# optional dependencies off disk (https://docs.npmjs.com/cli/v11/commands/npm-ci#omit); memphis-dev
+# is the only one (test/delivery/dockerfile.test.ts), and the image test checks both images.
+ARG BROKER=memphis
 
 # --- build: all dependencies, compile src/ to dist/ ------------------------------------------
 FROM ${BASE_IMAGE} AS build
@@ -18,12 +28,23 @@ RUN npx tsc -p tsconfig.build.json
 
 # --- production dependencies only ------------------------------------------------------------
 FROM ${BASE_IMAGE} AS prod-deps
+ARG BROKER
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm \
+    case "$BROKER" in \
+      memphis) omit="" ;; \
+      nats) omit="--omit=optional" ;; \
+      *) echo "BROKER must be memphis or nats, got '$BROKER'" >&2; exit 2 ;; \
+    esac && \
+    npm ci --omit=dev $omit --ignore-scripts --no-audit --no-fund && \
+    if [ "$BROKER" = memphis ]; then test -f node_modules/memphis-dev/package.json; \
+    else test ! -e node_modules/memphis-dev; fi
 
 # --- runtime: node, production node_modules, dist/; non-root ---------------------------------
 FROM ${BASE_IMAGE} AS runtime
+ARG BROKER
+LABEL io.keda-event-pipeline.broker="${BROKER}"
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules

@@ -28,6 +28,14 @@ export const IMAGES = {
 } as const;
 
 /**
+ * The image an environment runs: the build for its broker (Dockerfile `BROKER` argument; a NATS
+ * build carries no Memphis SDK), which the image workflow tags `<tag>-<broker>`.
+ */
+export function imageReference(app: keyof typeof IMAGES, broker: BrokerKind): string {
+  return `${IMAGES[app].repository}:${IMAGES[app].tag}-${broker}`;
+}
+
+/**
  * Broker per environment. Prod runs the clustered NATS JetStream (3 nodes): Memphis is unmaintained
  * upstream (last release 1.4.4, May 2024, Business Source License) and its cluster mode cannot be
  * tested here (docs/cluster.md). Dev keeps Memphis, as the original system; either environment

@@ -3,11 +3,22 @@
  * (see cdk8s/synth.ts). `--out <dir>` writes under another root (used by `npm run synth:check`).
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli, runCli } from "../scripts/lib/cli.js";
 import { synthesize, writeSynthesized } from "./synth.js";
 
-const { values } = parseArgs({ options: { out: { type: "string" } } });
-const root = resolve(values.out ?? resolve(import.meta.dirname, ".."));
-const files = synthesize();
-writeSynthesized(files, root);
-console.log(`synthesized ${files.length} files into ${root}/{dist-manifests,argocd}`);
+runCli("synth", () => {
+  const { values } = parseCli(
+    {
+      usage: "npm run synth [-- --out <dir>]",
+      description: "Synthesize every environment from cdk8s/config.ts into dist-manifests/ and argocd/.",
+      options: {
+        out: { type: "string", valueName: "dir", help: "write under this root instead of the repository" },
+      },
+    },
+    process.argv.slice(2),
+  );
+  const root = resolve(values.out ?? resolve(import.meta.dirname, ".."));
+  const files = synthesize();
+  writeSynthesized(files, root);
+  console.log(`synthesized ${files.length} files into ${root}/{dist-manifests,argocd}`);
+});

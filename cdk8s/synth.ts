@@ -21,7 +21,7 @@ import {
   BROKER_BY_ENVIRONMENT,
   ENVIRONMENT_NAMES,
   ENVIRONMENTS,
-  IMAGES,
+  imageReference,
   PRODUCER_RATE_PER_SECOND,
 } from "./config.js";
 import { readSealedCredentials, SEALED_DIR } from "./lib/broker-credentials.js";
@@ -67,8 +67,8 @@ export function buildCharts(options: BuildOptions = {}): EnvironmentCharts[] {
       broker,
       ratePerSecond: PRODUCER_RATE_PER_SECOND[environment],
       images: {
-        producer: `${IMAGES.producer.repository}:${IMAGES.producer.tag}`,
-        consumer: `${IMAGES.consumer.repository}:${IMAGES.consumer.tag}`,
+        producer: imageReference("producer", broker),
+        consumer: imageReference("consumer", broker),
       },
       sealedCredentials: readSealedCredentials(environment, sealedDir),
       ...(broker === "memphis" && memphisAdmin !== undefined

@@ -4,18 +4,37 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parseCli, runCli } from "./lib/cli.js";
 import { CONFIGURATION_DOC_PATH, renderConfigurationDoc } from "./lib/configuration-doc.js";
 import { REPO_ROOT } from "./lib/repo-root.js";
 
-const path = join(REPO_ROOT, CONFIGURATION_DOC_PATH);
-const wanted = renderConfigurationDoc();
-const current = await readFile(path, "utf8").catch(() => undefined);
-if (process.argv.includes("--check")) {
-  if (current !== wanted) {
-    console.error(`${CONFIGURATION_DOC_PATH} is stale. Run \`npm run docs\`.`);
-    process.exitCode = 1;
-  } else console.log(`${CONFIGURATION_DOC_PATH} is up to date`);
-} else {
+runCli("docs", async () => {
+  const { values } = parseCli(
+    {
+      usage: "npm run docs [-- --check]",
+      description: `Write ${CONFIGURATION_DOC_PATH} from the apps' configuration contracts.`,
+      options: {
+        check: {
+          type: "boolean",
+          default: false,
+          help: "write nothing; exit 1 when the committed file differs from the contracts",
+        },
+      },
+    },
+    process.argv.slice(2),
+  );
+  const path = join(REPO_ROOT, CONFIGURATION_DOC_PATH);
+  const wanted = renderConfigurationDoc();
+  const current = await readFile(path, "utf8").catch(() => undefined);
+  if (values.check) {
+    if (current !== wanted) {
+      console.error(`${CONFIGURATION_DOC_PATH} is stale. Run \`npm run docs\`.`);
+      return 1;
+    }
+    console.log(`${CONFIGURATION_DOC_PATH} is up to date`);
+    return 0;
+  }
   await writeFile(path, wanted);
   console.log(`wrote ${CONFIGURATION_DOC_PATH}${current === wanted ? " (unchanged)" : ""}`);
-}
+  return 0;
+});

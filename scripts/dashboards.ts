@@ -6,10 +6,11 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateDashboards } from "../dashboards/src/index.js";
+import { parseCli, runCli } from "./lib/cli.js";
 
 const DASHBOARDS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "dashboards");
 
-async function main(check: boolean): Promise<void> {
+async function main(check: boolean): Promise<number> {
   const generated = generateDashboards();
   const wanted = new Set(generated.map((d) => d.fileName));
   const existing = (await readdir(DASHBOARDS_DIR)).filter((name) => name.endsWith(".json"));
@@ -27,14 +28,30 @@ async function main(check: boolean): Promise<void> {
   }
   if (check && stale.length > 0) {
     console.error(`dashboards are stale: ${stale.join(", ")}. Run \`npm run dashboards\`.`);
-    process.exitCode = 1;
-    return;
+    return 1;
   }
   console.log(
     check
       ? `dashboards are up to date (${generated.length})`
       : `wrote ${generated.length} dashboards to dashboards/ (${stale.length} changed)`,
   );
+  return 0;
 }
 
-await main(process.argv.includes("--check"));
+runCli("dashboards", async () => {
+  const { values } = parseCli(
+    {
+      usage: "npm run dashboards [-- --check]",
+      description: "Write the generated Grafana dashboards to dashboards/*.json.",
+      options: {
+        check: {
+          type: "boolean",
+          default: false,
+          help: "write nothing; exit 1 when a committed dashboard differs from the generator",
+        },
+      },
+    },
+    process.argv.slice(2),
+  );
+  return main(values.check);
+});

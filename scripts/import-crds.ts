@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseCli, runCli } from "./lib/cli.js";
 import { HELM_CHARTS } from "../cdk8s/config.js";
 import { pinnedCrdDir } from "../cdk8s/argocd/chart-facts.js";
 
@@ -30,25 +31,36 @@ export const CRD_MODULES: Record<string, readonly string[]> = {
   argocd: ["crds/argo-cd/application-crd.yaml", "crds/argo-cd/appproject-crd.yaml"],
 };
 
-const work = mkdtempSync(join(tmpdir(), "crd-import-"));
-try {
-  for (const [module, files] of Object.entries(CRD_MODULES)) {
-    const combined = join(work, `${module}.yaml`);
-    writeFileSync(combined, files.map((f) => readFileSync(join(schemas, f), "utf8")).join("\n---\n"));
-    execFileSync(
-      join(repo, "node_modules", ".bin", "cdk8s"),
-      [
-        "import",
-        `${module}:=${combined}`,
-        "--output",
-        join(repo, "cdk8s", "imports"),
-        "--no-check-upgrade",
-        "--language",
-        "typescript",
-      ],
-      { stdio: "inherit", cwd: repo },
-    );
+runCli("import", () => {
+  parseCli(
+    {
+      usage: "npm run import",
+      description:
+        "Regenerate the typed CRD constructs in cdk8s/imports/ from the CRDs vendored in schemas/ (SCHEMAS_DIR overrides).",
+      options: {},
+    },
+    process.argv.slice(2),
+  );
+  const work = mkdtempSync(join(tmpdir(), "crd-import-"));
+  try {
+    for (const [module, files] of Object.entries(CRD_MODULES)) {
+      const combined = join(work, `${module}.yaml`);
+      writeFileSync(combined, files.map((f) => readFileSync(join(schemas, f), "utf8")).join("\n---\n"));
+      execFileSync(
+        join(repo, "node_modules", ".bin", "cdk8s"),
+        [
+          "import",
+          `${module}:=${combined}`,
+          "--output",
+          join(repo, "cdk8s", "imports"),
+          "--no-check-upgrade",
+          "--language",
+          "typescript",
+        ],
+        { stdio: "inherit", cwd: repo },
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-} finally {
-  rmSync(work, { recursive: true, force: true });
-}
+});

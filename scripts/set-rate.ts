@@ -1,9 +1,7 @@
 /** `npm run set-rate`: see scripts/lib/set-rate-command.ts. */
+import { runCli } from "./lib/cli.js";
 import { runSetRate } from "./lib/set-rate-command.js";
 
-try {
+runCli("set-rate", () => {
   runSetRate(process.argv.slice(2), { log: (line) => console.log(line) });
-} catch (error) {
-  console.error(`set-rate: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
+});

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { OUTPUT_ROOTS, synthesize, writeSynthesized } from "../cdk8s/synth.js";
+import { parseCli, runCli } from "./lib/cli.js";
 
 function listFiles(root: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -50,12 +51,24 @@ export function synthDifferences(repoRoot: string): string[] {
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const differences = synthDifferences(resolve(import.meta.dirname, ".."));
-  if (differences.length > 0) {
-    console.error(`dist-manifests/ or argocd/ is stale (${differences.length} files differ):`);
-    for (const line of differences) console.error(`  ${line}`);
-    console.error("Run `npm run synth` and commit the result.");
-    process.exit(1);
-  }
-  console.log("dist-manifests/ and argocd/ match a fresh synthesis");
+  runCli("synth:check", () => {
+    parseCli(
+      {
+        usage: "npm run synth:check",
+        description:
+          "Synthesize into a temporary directory and compare with the committed dist-manifests/ and argocd/ (exit 1 when they differ).",
+        options: {},
+      },
+      process.argv.slice(2),
+    );
+    const differences = synthDifferences(resolve(import.meta.dirname, ".."));
+    if (differences.length > 0) {
+      console.error(`dist-manifests/ or argocd/ is stale (${differences.length} files differ):`);
+      for (const line of differences) console.error(`  ${line}`);
+      console.error("Run `npm run synth` and commit the result.");
+      return 1;
+    }
+    console.log("dist-manifests/ and argocd/ match a fresh synthesis");
+    return 0;
+  });
 }

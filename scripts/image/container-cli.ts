@@ -3,7 +3,8 @@
  * through passwordless `sudo -n` (GitHub runners), with the flags a sandbox without a Docker
  * engine needs. Everything here is probed, and a failure says exactly what is missing.
  */
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { createInterface } from "node:readline";
 import { ensureDebianTool, type DebianTool } from "../lib/debian-tools.js";
 
 /** Debian packages the image test needs (runc: crun cannot run in a cgroup v1/v2 hybrid host). */
@@ -90,6 +91,35 @@ export function run(
     );
   }
   return result;
+}
+
+/**
+ * Run a long command (a build), handing each line of its stdout and stderr to `log` as it comes,
+ * so progress shows while it runs; reject with the last lines when it fails or times out.
+ */
+export async function runStreaming(
+  argv: readonly string[],
+  options: { readonly log: (line: string) => void; readonly timeoutMs?: number },
+): Promise<void> {
+  const [command, ...args] = argv;
+  if (command === undefined) throw new Error("empty command");
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const tail: string[] = [];
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream }).on("line", (line) => {
+      options.log(line);
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+    });
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 900_000);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+  }).finally(() => clearTimeout(timer));
+  if (code !== 0)
+    throw new Error(
+      `\`${argv.join(" ")}\` failed (${code === null ? signal : `exit ${code}`}):\n${tail.join("\n")}`,
+    );
 }
 
 /** Hard limit of this process for `ulimit -H<flag>` (undefined when unlimited). */

@@ -1,14 +1,16 @@
 /**
- * A local stand-in for `node:20-bookworm-slim`, built without any registry: Debian bookworm
- * minbase from mmdebstrap (Debian's own mirror) plus this machine's Node 20 binary and npm
- * (Debian's nodejs package is v18) and this machine's CA bundle (so npm inside the build reaches
- * the registry through the same TLS trust as the host). Used only by the image test via the
- * Dockerfile's BASE_IMAGE build arg. Rebuilt only when the node version or the recipe changes.
+ * A local stand-in for `node:<.nvmrc>-bookworm-slim`, built without any container registry:
+ * Debian bookworm minbase from mmdebstrap (Debian's own mirror) plus the shipped Node.js binary
+ * and npm from the npm registry (scripts/lib/shipped-node.ts; Debian's nodejs package is v18), and
+ * this machine's CA bundle (so npm inside the build reaches the registry through the same TLS
+ * trust as the host). Used only by the image test via the Dockerfile's BASE_IMAGE build arg.
+ * Rebuilt only when the node version or the recipe changes.
  */
-import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { run, buildahBuildFlags, type Privilege } from "./container-cli.js";
+import { join } from "node:path";
+import { ensureShippedNode, type ShippedNode } from "../lib/shipped-node.js";
+import { run, runStreaming, buildahBuildFlags, type Privilege } from "./container-cli.js";
 
 export interface LocalBaseOptions {
   readonly privilege: Privilege;
@@ -20,14 +22,14 @@ export interface LocalBaseOptions {
 }
 
 /** Bump when the recipe below changes, so cached bases are rebuilt. */
-const RECIPE_VERSION = "2";
+const RECIPE_VERSION = "3";
 
 /** Label on the local base, inherited by every image built on it (including cached intermediate layers). */
 export const LOCAL_BASE_LABEL = "io.keda-event-pipeline.local-test-base";
 
-/** Name of the local base image for this node version. */
-export function localBaseImage(): string {
-  return `localhost/keda-pipeline-base:node${process.versions.node}-r${RECIPE_VERSION}`;
+/** Name of the local base image for a node version. */
+export function localBaseImage(nodeVersion: string): string {
+  return `localhost/keda-pipeline-base:node${nodeVersion}-r${RECIPE_VERSION}`;
 }
 
 function imageExists(privilege: Privilege, image: string): boolean {
@@ -39,18 +41,21 @@ function imageExists(privilege: Privilege, image: string): boolean {
   }
 }
 
-/** Build (or reuse) the local base image; returns its name. */
-export function ensureLocalBase(options: LocalBaseOptions): string {
-  const image = localBaseImage();
+/** Build (or reuse) the local base image on the shipped Node.js; returns its name and that Node. */
+export async function ensureLocalBase(
+  options: LocalBaseOptions,
+): Promise<{ image: string; node: ShippedNode }> {
   const { privilege, log } = options;
+  const node = ensureShippedNode({ log });
+  const image = localBaseImage(node.version);
   if (imageExists(privilege, image)) {
     log(`local base ${image} exists`);
-    return image;
+    return { image, node };
   }
   const context = mkdtempSync(join(tmpdir(), "local-base-"));
   try {
     log(`mmdebstrap ${options.suite ?? "bookworm"} minbase…`);
-    run(
+    await runStreaming(
       [
         ...privilege.prefix,
         "mmdebstrap",
@@ -58,19 +63,14 @@ export function ensureLocalBase(options: LocalBaseOptions): string {
         "--mode=root",
         "--format=tar",
         "--include=ca-certificates",
-        "--quiet",
         options.suite ?? "bookworm",
         join(context, "rootfs.tar"),
         options.mirror ?? "http://deb.debian.org/debian",
       ],
-      { timeoutMs: 900_000 },
+      { log, timeoutMs: 900_000 },
     );
-    const nodeBinary = realpathSync(process.execPath);
-    cpSync(nodeBinary, join(context, "node"));
-    const npmDir = resolve(dirname(nodeBinary), "..", "lib", "node_modules", "npm");
-    if (!existsSync(join(npmDir, "bin", "npm-cli.js")))
-      throw new Error(`npm not found next to ${nodeBinary} (looked in ${npmDir})`);
-    cpSync(npmDir, join(context, "npm"), { recursive: true, dereference: true });
+    cpSync(node.node, join(context, "node"));
+    cpSync(node.npmDir, join(context, "npm"), { recursive: true, dereference: true });
     cpSync("/etc/ssl/certs/ca-certificates.crt", join(context, "ca-certificates.crt"));
     writeFileSync(
       join(context, "Containerfile"),
@@ -83,16 +83,20 @@ export function ensureLocalBase(options: LocalBaseOptions): string {
         "RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && " +
           "ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && node --version && npm --version",
         "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt",
-        `LABEL ${LOCAL_BASE_LABEL}="true" org.opencontainers.image.description="local test base: Debian bookworm minbase + node ${process.versions.node}"`,
+        `LABEL ${LOCAL_BASE_LABEL}="true" org.opencontainers.image.description="local test base: Debian bookworm minbase + node ${node.version}"`,
         'CMD ["node"]',
         "",
       ].join("\n"),
     );
     log(`buildah bud ${image}…`);
-    run([...privilege.prefix, "buildah", "bud", ...buildahBuildFlags(), "-t", image, context], {
-      timeoutMs: 600_000,
-    });
-    return image;
+    await runStreaming(
+      [...privilege.prefix, "buildah", "bud", ...buildahBuildFlags(), "-t", image, context],
+      {
+        log,
+        timeoutMs: 600_000,
+      },
+    );
+    return { image, node };
   } finally {
     rmSync(context, { recursive: true, force: true });
   }

@@ -1,13 +1,14 @@
 /**
  * `npm run bump-images -- --tag <tag> [--app producer|consumer] [--registry <prefix>] [--no-synth]
- *   [--config <file>] [--pr-body <file>]`
+ *   [--config <file>] [--pr-body <file>] [--dry-run]`
  *
  * Sets `IMAGES.<app>.tag` (both apps by default) and, with `--registry`, `IMAGES.<app>.repository`
- * = `<prefix>/<app>` in cdk8s/config.ts (only those literals), then re-synthesizes.
+ * = `<prefix>/<app>` in cdk8s/config.ts (only those literals), then re-synthesizes. `--dry-run`
+ * prints the diff of cdk8s/config.ts and writes nothing.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { CONFIG_FILE, type ConfigCommandIo } from "./set-rate-command.js";
+import { parseCli, type CliOption, type CliSpec } from "./cli.js";
+import { applyEdit, CONFIG_EDIT_OPTIONS, CONFIG_FILE, type ConfigCommandIo } from "./set-rate-command.js";
 import { runSynth } from "./run-synth.js";
 import { editExportedObject, type LiteralEdit } from "./ts-config-edit.js";
 
@@ -41,20 +42,27 @@ export interface BumpImagesResult {
   readonly body: string;
 }
 
-export function runBumpImages(argv: readonly string[], io: ConfigCommandIo): BumpImagesResult {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      tag: { type: "string" },
-      app: { type: "string", multiple: true },
-      registry: { type: "string" },
-      config: { type: "string" },
-      "pr-body": { type: "string" },
-      "no-synth": { type: "boolean", default: false },
+/** Flags of `npm run bump-images`. */
+export const BUMP_IMAGES_CLI = {
+  usage:
+    "npm run bump-images -- --tag <tag> [--app producer|consumer]... [--registry <prefix>] [--pr-body <file>] [--no-synth] [--dry-run]",
+  description:
+    "Point IMAGES.<app> in cdk8s/config.ts at a new tag (both apps by default), optionally at a new " +
+    "registry prefix, and re-synthesize the manifests.",
+  options: {
+    tag: { type: "string", valueName: "tag", help: "image tag (an OCI tag, e.g. the commit SHA)" },
+    app: { type: "string", multiple: true, valueName: APPS.join("|"), help: "only this app" },
+    registry: {
+      type: "string",
+      valueName: "prefix",
+      help: "registry and path prefix, e.g. ghcr.io/org/repo",
     },
-  });
+    ...CONFIG_EDIT_OPTIONS,
+  },
+} satisfies CliSpec<Record<string, CliOption>>;
+
+export function runBumpImages(argv: readonly string[], io: ConfigCommandIo): BumpImagesResult {
+  const { values } = parseCli(BUMP_IMAGES_CLI, argv);
   const tag = parseTag(values.tag);
   const apps = (values.app ?? [...APPS]).map((app) => {
     if (!(APPS as readonly string[]).includes(app))
@@ -76,10 +84,11 @@ export function runBumpImages(argv: readonly string[], io: ConfigCommandIo): Bum
     from: String(edited.previous[index]),
     to: String(edit.value),
   }));
-  if (edited.text !== text) writeFileSync(configFile, edited.text);
   for (const change of changes) io.log(`${change.field}: ${change.from} -> ${change.to}`);
+  const dryRun = values["dry-run"];
+  applyEdit(configFile, text, edited.text, dryRun, io.log);
 
-  const synthesized = values["no-synth"] ? false : (io.synth ?? runSynth)(io.log);
+  const synthesized = values["no-synth"] || dryRun ? false : (io.synth ?? runSynth)(io.log);
   const body = [
     `Images built from this commit, tag \`${tag}\`:`,
     "",
@@ -92,6 +101,6 @@ export function runBumpImages(argv: readonly string[], io: ConfigCommandIo): Bum
     "_Opened by the images workflow (`npm run bump-images`)._",
     "",
   ].join("\n");
-  if (values["pr-body"] !== undefined) writeFileSync(values["pr-body"], body);
+  if (values["pr-body"] !== undefined && !dryRun) writeFileSync(values["pr-body"], body);
   return { changes, body };
 }

@@ -11,13 +11,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../cdk8s/config.js";
 import { BROKER_CREDENTIALS_NAME } from "../../cdk8s/lib/broker-credentials.js";
 import { BROKER_BY_ENVIRONMENT } from "../../cdk8s/config.js";
 import type { SealedSecretSpec } from "../../cdk8s/argocd/sealed-platform-secrets.js";
 import { sealableSecrets } from "../../cdk8s/argocd/sealed-platform-secrets.js";
 import { generatedSecretValue, memphisPasswordProblem } from "./sealing-values.js";
+import { parseCli, usageText, type CliOption, type CliSpec } from "./cli.js";
 import { readSealingKey } from "./sealing.js";
 import { sealCredentials, sealedFilePath, writeSealedDocument } from "./sealing-file.js";
 import { readCredentials } from "./sealing-input.js";
@@ -39,10 +39,41 @@ export interface SealIo {
   readonly synth?: (log: (line: string) => void) => boolean;
 }
 
-const USAGE =
-  "usage: npm run seal -- --cert <cert.pem|https://…/v1/cert.pem> --env <" +
-  ENVIRONMENT_NAMES.join("|") +
-  "> [--secret <name>] [--generate] [--namespace <ns>] [--stdin] [--username-from-env VAR] [--password-from-env VAR] [--no-synth]";
+/** Flags of `npm run seal`. */
+export const SEAL_CLI = {
+  usage:
+    "npm run seal -- --cert <cert.pem|https://…/v1/cert.pem> --env <" +
+    ENVIRONMENT_NAMES.join("|") +
+    "> [--secret <name>] [--generate] [--namespace <ns>] [--stdin] [--username-from-env VAR] [--password-from-env VAR] [--no-synth]",
+  description:
+    "Seal one Secret of an environment (the broker credentials by default) with the cluster's Sealed " +
+    "Secrets certificate into cdk8s/sealed/, then re-synthesize. Values come from the environment or stdin, never argv.",
+  options: {
+    cert: {
+      type: "string",
+      valueName: "file|url",
+      help: "the controller's certificate (kubeseal --fetch-cert)",
+    },
+    env: { type: "string", valueName: ENVIRONMENT_NAMES.join("|"), help: "environment whose Secret to seal" },
+    namespace: {
+      type: "string",
+      valueName: "ns",
+      help: "namespace of the secret (default: the environment's)",
+    },
+    secret: {
+      type: "string",
+      default: BROKER_CREDENTIALS_NAME,
+      valueName: "name",
+      help: `Secret to seal (default ${BROKER_CREDENTIALS_NAME}, or a platform Secret the charts read)`,
+    },
+    generate: { type: "boolean", default: false, help: "make a random value for every key not given" },
+    stdin: { type: "boolean", default: false, help: "read KEY=value lines from stdin" },
+    "username-from-env": { type: "string", valueName: "VAR", help: "read the username from this variable" },
+    "password-from-env": { type: "string", valueName: "VAR", help: "read the password from this variable" },
+    "no-synth": { type: "boolean", default: false, help: "do not re-synthesize the manifests" },
+  },
+} satisfies CliSpec<Record<string, CliOption>>;
+const USAGE = usageText(SEAL_CLI);
 
 /** Fetch the certificate text from a file or an https URL (what `kubeseal --fetch-cert` prints). */
 export async function loadCertificate(source: string): Promise<string> {
@@ -57,22 +88,7 @@ export async function loadCertificate(source: string): Promise<string> {
 }
 
 export async function runSeal(argv: readonly string[], io: SealIo): Promise<string> {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      cert: { type: "string" },
-      env: { type: "string" },
-      namespace: { type: "string" },
-      secret: { type: "string", default: BROKER_CREDENTIALS_NAME },
-      generate: { type: "boolean", default: false },
-      stdin: { type: "boolean", default: false },
-      "username-from-env": { type: "string" },
-      "password-from-env": { type: "string" },
-      "no-synth": { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseCli(SEAL_CLI, argv);
   if (values.cert === undefined) throw new Error(`--cert is required\n${USAGE}`);
   if (values.env === undefined) throw new Error(`--env is required\n${USAGE}`);
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(values.env))

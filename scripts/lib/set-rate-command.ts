@@ -1,18 +1,20 @@
 /**
- * `npm run set-rate -- --env <env> --rate <msg/s> [--pr-body <file>] [--no-synth] [--config <file>]`
+ * `npm run set-rate -- --env <env> --rate <msg/s> [--pr-body <file>] [--no-synth] [--config <file>] [--dry-run]`
  *
  * Edits `PRODUCER_RATE_PER_SECOND.<env>` in cdk8s/config.ts (only that literal), re-synthesizes,
  * and optionally writes the pull request body (old/new rate and expected consumer replicas).
+ * `--dry-run` prints the diff of cdk8s/config.ts and writes nothing.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { join, relative } from "node:path";
+import { parseCli, type CliOption, type CliSpec } from "./cli.js";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from "../../cdk8s/config.js";
 import { estimateReplicas, type ReplicaEstimate } from "./expected-replicas.js";
 import { ratePullRequestBody, ratePullRequestTitle } from "./rate-pr-body.js";
 import { REPO_ROOT } from "./repo-root.js";
 import { runSynth } from "./run-synth.js";
 import { editExportedObject } from "./ts-config-edit.js";
+import { unifiedDiff } from "./line-diff.js";
 
 /** The file both config scripts edit by default. */
 export const CONFIG_FILE = join(REPO_ROOT, "cdk8s", "config.ts");
@@ -51,20 +53,50 @@ export function parseEnvironment(text: string | undefined): EnvironmentName {
   return text as EnvironmentName;
 }
 
-export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRateResult {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      env: { type: "string" },
-      rate: { type: "string" },
-      config: { type: "string" },
-      "pr-body": { type: "string" },
-      "pr-title": { type: "string" },
-      "no-synth": { type: "boolean", default: false },
+/** Flags both config scripts (set-rate, bump-images) take. */
+export const CONFIG_EDIT_OPTIONS = {
+  config: { type: "string", valueName: "file", help: "config file to edit (default cdk8s/config.ts)" },
+  "pr-body": { type: "string", valueName: "file", help: "write the pull request body here" },
+  "no-synth": { type: "boolean", default: false, help: "do not re-synthesize the manifests" },
+  "dry-run": { type: "boolean", default: false, help: "print the diff of the config file; write nothing" },
+} satisfies Record<string, CliOption>;
+
+/** Flags of `npm run set-rate`. */
+export const SET_RATE_CLI = {
+  usage:
+    "npm run set-rate -- --env <env> --rate <msg/s> [--pr-body <file>] [--pr-title <file>] [--no-synth] [--dry-run]",
+  description:
+    "Set PRODUCER_RATE_PER_SECOND.<env> in cdk8s/config.ts (messages per second, >= 0; 0 pauses), " +
+    "re-synthesize the manifests and state the expected consumer replicas.",
+  options: {
+    env: { type: "string", valueName: ENVIRONMENT_NAMES.join("|"), help: "environment to change" },
+    rate: {
+      type: "string",
+      valueName: "msg/s",
+      help: "producer rate in messages per second (may be below 1)",
     },
-  });
+    "pr-title": { type: "string", valueName: "file", help: "write the pull request title here" },
+    ...CONFIG_EDIT_OPTIONS,
+  },
+} satisfies CliSpec<Record<string, CliOption>>;
+
+/** Print the diff of `edited` against `text` (dry run), or write it when it differs. */
+export function applyEdit(
+  configFile: string,
+  text: string,
+  edited: string,
+  dryRun: boolean,
+  log: (line: string) => void,
+): void {
+  if (dryRun) {
+    const diff = unifiedDiff(relative(REPO_ROOT, configFile), text, edited);
+    log(diff === "" ? `${configFile}: no change` : diff);
+    log("dry run: nothing written");
+  } else if (edited !== text) writeFileSync(configFile, edited);
+}
+
+export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRateResult {
+  const { values } = parseCli(SET_RATE_CLI, argv);
   const env = parseEnvironment(values.env);
   const newRate = parseRate(values.rate);
   const configFile = values.config ?? CONFIG_FILE;
@@ -76,10 +108,11 @@ export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRat
   const oldRate = edited.previous[0];
   if (typeof oldRate !== "number")
     throw new Error(`${configFile}: PRODUCER_RATE_PER_SECOND.${env} is not a number literal`);
-  if (edited.text !== text) writeFileSync(configFile, edited.text);
   io.log(`PRODUCER_RATE_PER_SECOND.${env}: ${oldRate} -> ${newRate} (${configFile})`);
+  const dryRun = values["dry-run"];
+  applyEdit(configFile, text, edited.text, dryRun, io.log);
 
-  const synthesized = values["no-synth"] ? false : (io.synth ?? runSynth)(io.log);
+  const synthesized = values["no-synth"] || dryRun ? false : (io.synth ?? runSynth)(io.log);
 
   const settings = ENVIRONMENTS[env];
   const scaling = {
@@ -102,8 +135,8 @@ export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRat
     workTimeSource: `ENVIRONMENTS.${env}.consumer.workTimeMs`,
     synthesized,
   });
-  if (values["pr-body"] !== undefined) writeFileSync(values["pr-body"], body);
-  if (values["pr-title"] !== undefined) writeFileSync(values["pr-title"], title);
+  if (values["pr-body"] !== undefined && !dryRun) writeFileSync(values["pr-body"], body);
+  if (values["pr-title"] !== undefined && !dryRun) writeFileSync(values["pr-title"], title);
   io.log(`expected steady-state consumer replicas in ${env}: ${estimate.expectedReplicas}`);
   return { env, oldRate, newRate, estimate, title, body };
 }

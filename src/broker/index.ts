@@ -15,8 +15,20 @@ export async function connectBroker(options: BrokerOptions): Promise<Broker> {
       return NatsBroker.connect(options);
     }
     case "memphis": {
-      const { MemphisBroker } = await import("./memphis/memphis-broker.js");
+      const { MemphisBroker } = await import("./memphis/memphis-broker.js").catch(explainMissingSdk);
       return MemphisBroker.connect(options);
     }
   }
+}
+
+/** The SDK is an optional dependency: images built with BROKER=nats leave it out (see Dockerfile). */
+function explainMissingSdk(error: unknown): never {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ERR_MODULE_NOT_FOUND" && String(error).includes("'memphis-dev'"))
+    throw new Error(
+      "BROKER=memphis, but memphis-dev is not installed: this is a BROKER=nats image " +
+        "(Dockerfile build argument); deploy the image built with BROKER=memphis",
+      { cause: error },
+    );
+  throw error;
 }

@@ -7,7 +7,7 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ENVIRONMENTS, IMAGES, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
+import { BROKER_BY_ENVIRONMENT, ENVIRONMENTS, IMAGES, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
 import { runBumpImages } from "../../scripts/lib/bump-images-command.js";
 import { estimateReplicas } from "../../scripts/lib/expected-replicas.js";
 import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
@@ -243,8 +243,14 @@ describe("in a scratch copy of the repository, with the real synth", () => {
       expect(checksum(deployment(scratch, "producer"))).not.toBe(checksum(deployment(REPO_ROOT, "producer")));
 
       npm("bump-images", "--", "--tag", "abc123", "--registry", "ghcr.io/acme/pipeline");
-      expect(deployment(scratch, "producer")).toContain("image: ghcr.io/acme/pipeline/producer:abc123");
-      expect(deployment(scratch, "consumer")).toContain("image: ghcr.io/acme/pipeline/consumer:abc123");
+      // the dev broker's build: the image workflow tags each broker's build `<tag>-<broker>`
+      const suffix = `-${BROKER_BY_ENVIRONMENT.dev}`;
+      expect(deployment(scratch, "producer")).toContain(
+        `image: ghcr.io/acme/pipeline/producer:abc123${suffix}`,
+      );
+      expect(deployment(scratch, "consumer")).toContain(
+        `image: ghcr.io/acme/pipeline/consumer:abc123${suffix}`,
+      );
       // prod untouched by the dev rate change
       expect(
         readFileSync(join(scratch, "dist-manifests", "prod", "configmap-producer-config.yaml"), "utf8"),

