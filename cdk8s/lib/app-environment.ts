@@ -3,7 +3,7 @@ import * as kplus from "cdk8s-plus-29";
 import type { BrokerEndpoints } from "./broker-endpoints.js";
 import { MEMPHIS_ACCOUNT_ID } from "./broker-endpoints.js";
 import type { MessagingSettings } from "./messaging.js";
-import { DEFAULTS } from "../../src/shared/defaults.js";
+import { DEFAULTS } from "../../src/runtime/defaults.js";
 
 /** Keys of the credentials Secret ("broker-credentials"). */
 export const CREDENTIAL_KEYS = ["BROKER_USERNAME", "BROKER_PASSWORD"] as const;

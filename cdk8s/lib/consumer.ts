@@ -14,7 +14,7 @@ import { commonEnvironment } from "./app-environment.js";
 import { AppWorkload } from "./app-workload.js";
 import type { QueueMetricSource } from "./queue-scaler.js";
 import { QueueScaler } from "./queue-scaler.js";
-import { DEFAULTS } from "../../src/shared/defaults.js";
+import { DEFAULTS } from "../../src/runtime/defaults.js";
 
 export interface ConsumerScaling {
   /** Upper bound of replicas. */
@@ -56,7 +56,7 @@ export interface ConsumerProps {
   readonly terminationGracePeriodSeconds?: number;
 }
 
-/** The consumer app's own defaults (src/shared/defaults.ts), plus what only the manifests decide. */
+/** The consumer app's own defaults (src/runtime/defaults.ts), plus what only the manifests decide. */
 export const CONSUMER_DEFAULTS = {
   concurrency: DEFAULTS.consumer.concurrency,
   batchSize: DEFAULTS.consumer.batchSize,

@@ -1,5 +1,5 @@
 import type { BrokerOptions } from "../../src/broker/options.js";
-import { DEFAULTS } from "../../src/shared/defaults.js";
+import { DEFAULTS } from "../../src/runtime/defaults.js";
 
 /**
  * Stream, consumer group and delivery settings shared by producer, consumer and provisioning Job:
@@ -16,7 +16,7 @@ export type MessagingSettings = Pick<
   | "dedupWindowMs"
 >;
 
-/** The apps' own defaults (src/shared/defaults.ts): the manifests never restate them. */
+/** The apps' own defaults (src/runtime/defaults.ts): the manifests never restate them. */
 export const DEFAULT_MESSAGING: MessagingSettings = {
   stream: DEFAULTS.stream,
   consumerGroup: DEFAULTS.consumerGroup,

@@ -9,10 +9,10 @@ import {
   SECRET_VARIABLES,
   toCommonConfig,
   type CommonConfig,
-} from "../../shared/config/common-env.js";
-import { cleanEnvStrict, type EnvInput } from "../../shared/config/clean-env.js";
-import { intInRange } from "../../shared/config/validators.js";
-import { DEFAULTS } from "../../shared/defaults.js";
+} from "../../runtime/config/common-env.js";
+import { cleanEnvStrict, type EnvInput } from "../../runtime/config/clean-env.js";
+import { intInRange } from "../../runtime/config/validators.js";
+import { DEFAULTS } from "../../runtime/defaults.js";
 
 export const consumerEnvSpecs = {
   ...commonEnvSpecs,

@@ -8,11 +8,11 @@ import {
   SECRET_VARIABLES,
   toCommonConfig,
   type CommonConfig,
-} from "../../shared/config/common-env.js";
-import { cleanEnvStrict, type EnvInput } from "../../shared/config/clean-env.js";
-import type { ConfigProblem } from "../../shared/config/config-error.js";
-import { intInRange, numberAtLeast } from "../../shared/config/validators.js";
-import { DEFAULTS } from "../../shared/defaults.js";
+} from "../../runtime/config/common-env.js";
+import { cleanEnvStrict, type EnvInput } from "../../runtime/config/clean-env.js";
+import type { ConfigProblem } from "../../runtime/config/config-error.js";
+import { intInRange, numberAtLeast } from "../../runtime/config/validators.js";
+import { DEFAULTS } from "../../runtime/defaults.js";
 import { LoadProfileError, parseLoadProfile } from "./load-profile.js";
 import { constantProfile, type RateProfile } from "./rate-profile.js";
 

@@ -4,7 +4,7 @@
  * forever on loss (the SDK's own reconnect). Credentials go to the SDK and nowhere else.
  */
 import { createMemphisInstance, type Memphis } from "memphis-dev";
-import pRetry from "p-retry";
+import { connectWithRetry } from "../common/connect-with-retry.js";
 import type { BrokerOptions } from "../options.js";
 import { MEMPHIS_DEFAULTS } from "./defaults.js";
 
@@ -87,18 +87,14 @@ export async function connectMemphis(
   onRetry: (error: Error, attempt: number) => void = () => {},
 ): Promise<Memphis> {
   const sdkOptions = connectOptions(options);
-  return pRetry(() => createMemphisInstance().connect(sdkOptions), {
+  return connectWithRetry({
+    attempt: () => createMemphisInstance().connect(sdkOptions),
     retries: options.connectRetries,
-    factor: 2,
-    minTimeout: MEMPHIS_DEFAULTS.connectMinBackoffMs,
-    maxTimeout: MEMPHIS_DEFAULTS.connectMaxBackoffMs,
-    shouldRetry: ({ error }) => isTransientConnectError(error),
-    onFailedAttempt: ({ error, attemptNumber }) => onRetry(error, attemptNumber),
-  }).catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `cannot connect to Memphis at ${sdkOptions.host}:${sdkOptions.port} as "${options.username}" (account ${options.accountId}): ${message}`,
-      { cause: error },
-    );
+    minBackoffMs: MEMPHIS_DEFAULTS.connectMinBackoffMs,
+    maxBackoffMs: MEMPHIS_DEFAULTS.connectMaxBackoffMs,
+    isTransient: isTransientConnectError,
+    onRetry,
+    failureMessage: (reason) =>
+      `cannot connect to Memphis at ${sdkOptions.host}:${sdkOptions.port} as "${options.username}" (account ${options.accountId}): ${reason}`,
   });
 }

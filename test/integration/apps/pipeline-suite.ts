@@ -14,7 +14,7 @@ import { connectBroker } from "../../../src/broker/index.js";
 import type { ConsumerSummary } from "../../../src/apps/consumer/consumer.js";
 import { loadProducerConfig } from "../../../src/apps/producer/config.js";
 import type { ProducerSummary } from "../../../src/apps/producer/producer.js";
-import { createEnvelope, encodeEnvelope } from "../../../src/shared/envelope.js";
+import { createEnvelope, encodeEnvelope } from "../../../src/runtime/envelope.js";
 import { AppProcess } from "../../support/app-process.js";
 import { streamMessages } from "../../support/jsz.js";
 import { waitFor } from "../../support/poll.js";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppProcess } from "../../support/app-process.js";
-import { startMemphisStandIn, type MemphisStandIn } from "../../support/memphis-stand-in.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../../scripts/lib/memphis-stand-in.js";
 import { NatsServer } from "../../support/nats-server.js";
 import { waitFor } from "../../support/poll.js";
 

@@ -1,11 +1,11 @@
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import type { DeliveredMessage } from "../../../src/broker/port.js";
-import { MemoryEffectSink } from "../../../src/apps/consumer/memory-effect-sink.js";
-import { Processor } from "../../../src/apps/consumer/processor.js";
-import { createEnvelope, encodeEnvelope } from "../../../src/shared/envelope.js";
-import { createConsumerMetrics } from "../../../src/shared/metrics/consumer-metrics.js";
+import type { DeliveredMessage } from "../../../../src/broker/port.js";
+import { MemoryEffectSink } from "../../../../src/apps/consumer/memory-effect-sink.js";
+import { Processor } from "../../../../src/apps/consumer/processor.js";
+import { createEnvelope, encodeEnvelope } from "../../../../src/runtime/envelope.js";
+import { createConsumerMetrics } from "../../../../src/runtime/metrics/consumer-metrics.js";
 
 /** A delivered message that records how it was settled. */
 function delivered(data: Uint8Array, deliveryCount = 1, maxDeliveries = 3) {

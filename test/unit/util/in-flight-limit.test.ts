@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InFlightLimit } from "../../../src/apps/producer/in-flight-limit.js";
+import { InFlightLimit } from "../../../src/util/in-flight-limit.js";
 
 describe("InFlightLimit", () => {
   it("takes slots synchronously up to the capacity", () => {

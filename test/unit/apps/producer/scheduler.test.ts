@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseLoadProfile } from "../../../src/apps/producer/load-profile.js";
-import { constantProfile, dueTime } from "../../../src/apps/producer/rate-profile.js";
-import { Scheduler } from "../../../src/apps/producer/scheduler.js";
+import { parseLoadProfile } from "../../../../src/apps/producer/load-profile.js";
+import { constantProfile, dueTime } from "../../../../src/apps/producer/rate-profile.js";
+import { Scheduler } from "../../../../src/apps/producer/scheduler.js";
 
 /** Run a scheduler on a virtual clock that jumps to each wake-up time; returns send times. */
 function runVirtual(scheduler: Scheduler, until: number, jitter = 0): number[] {

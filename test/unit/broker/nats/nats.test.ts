@@ -5,68 +5,19 @@ import {
   isTransientConnectError,
   parseServers,
   redactUrl,
-} from "../../src/broker/nats/connect.js";
-import { AckConfirmer } from "../../src/broker/nats/delivered-message.js";
-import { consumerConfig, streamConfig, validateProvisionOptions } from "../../src/broker/nats/provision.js";
-import { depthFromJsz, jszUrl } from "../../src/broker/nats/queue-depth.js";
-import type { BrokerOptions } from "../../src/broker/options.js";
+} from "../../../../src/broker/nats/connect.js";
+import { AckConfirmer } from "../../../../src/broker/nats/delivered-message.js";
+import {
+  consumerConfig,
+  streamConfig,
+  validateProvisionOptions,
+} from "../../../../src/broker/nats/provision.js";
+import { testBrokerOptions } from "../../../support/broker-options.js";
 
-const options: BrokerOptions = {
-  kind: "nats",
-  url: "nats://a:4222, nats://b:4222",
-  monitorUrl: "http://a:8222/",
-  account: "$G",
-  stream: "events",
-  consumerGroup: "event-consumers",
-  deadLetterStream: "events-dlq",
-  ackWaitMs: 30_000,
-  maxDeliveries: 5,
-  retentionSeconds: 604_800,
-  dedupWindowMs: 120_000,
-  accountId: 1,
-  clientName: "pod-1",
-  connectRetries: 5,
-};
-const target = { monitorUrl: "http://a:8222/", account: "$G", stream: "events", consumer: "event-consumers" };
-
-describe("NATS queue depth", () => {
-  it("builds the URL KEDA's nats-jetstream scaler polls", () => {
-    expect(jszUrl(target)).toBe("http://a:8222/jsz?acc=%24G&consumers=true&config=true");
-  });
-
-  it("sums num_pending and num_ack_pending of the named consumer", () => {
-    const body = {
-      account_details: [
-        { name: "other", stream_detail: [] },
-        {
-          name: "$G",
-          stream_detail: [
-            { name: "events-dlq", consumer_detail: [] },
-            {
-              name: "events",
-              consumer_detail: [
-                { name: "someone-else", num_pending: 100, num_ack_pending: 100 },
-                { name: "event-consumers", num_pending: 7, num_ack_pending: 3 },
-              ],
-            },
-          ],
-        },
-      ],
-    };
-    expect(depthFromJsz(body, target)).toEqual({ pending: 7, ackPending: 3, total: 10 });
-  });
-
-  it("names what is missing", () => {
-    expect(() => depthFromJsz({ account_details: [] }, target)).toThrow(/account "\$G" not found/);
-    expect(() => depthFromJsz({ account_details: [{ name: "$G", stream_detail: [] }] }, target)).toThrow(
-      /stream "events" not found/,
-    );
-    expect(() =>
-      depthFromJsz({ account_details: [{ name: "$G", stream_detail: [{ name: "events" }] }] }, target),
-    ).toThrow(/consumer "event-consumers" not found/);
-  });
-});
-
+const options = testBrokerOptions(
+  { kind: "nats", url: "nats://a:4222, nats://b:4222", monitorUrl: "http://a:8222/", account: "$G" },
+  { ackWaitMs: 30_000, retentionSeconds: 604_800, clientName: "pod-1", connectRetries: 5 },
+);
 describe("NATS connection", () => {
   it("splits the server list and passes credentials only to the client options", () => {
     expect(parseServers(options.url)).toEqual(["nats://a:4222", "nats://b:4222"]);

@@ -1,12 +1,12 @@
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { Producer } from "../../../src/apps/producer/producer.js";
-import type { Publisher, PublishOutcome } from "../../../src/apps/producer/publisher.js";
-import { constantProfile } from "../../../src/apps/producer/rate-profile.js";
-import { Scheduler } from "../../../src/apps/producer/scheduler.js";
-import type { Envelope } from "../../../src/shared/envelope.js";
-import { createProducerMetrics } from "../../../src/shared/metrics/producer-metrics.js";
+import { Producer } from "../../../../src/apps/producer/producer.js";
+import type { Publisher, PublishOutcome } from "../../../../src/apps/producer/publisher.js";
+import { constantProfile } from "../../../../src/apps/producer/rate-profile.js";
+import { Scheduler } from "../../../../src/apps/producer/scheduler.js";
+import type { Envelope } from "../../../../src/runtime/envelope.js";
+import { createProducerMetrics } from "../../../../src/runtime/metrics/producer-metrics.js";
 
 /** A publisher whose publishes settle only when the test says so. */
 function manualPublisher() {

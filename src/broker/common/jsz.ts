@@ -5,7 +5,7 @@
  * .stream_detail[name=stream].consumer_detail[name=consumer]`, lag = `num_pending + num_ack_pending`.
  */
 import type { QueueDepth } from "../port.js";
-import { NATS_DEFAULTS } from "./defaults.js";
+import { BROKER_DEFAULTS } from "./defaults.js";
 
 /** Where to look. */
 export interface QueueDepthTarget {
@@ -62,7 +62,7 @@ export async function fetchQueueDepth(target: QueueDepthTarget): Promise<QueueDe
   const url = jszUrl(target);
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(NATS_DEFAULTS.monitorTimeoutMs) });
+    response = await fetch(url, { signal: AbortSignal.timeout(BROKER_DEFAULTS.monitorTimeoutMs) });
   } catch (error) {
     throw new Error(`queue depth: cannot reach ${url}: ${(error as Error).message}`, { cause: error });
   }

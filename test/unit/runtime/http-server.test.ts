@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { AppHttpServer } from "../../../src/shared/http-server.js";
-import { createRegistry } from "../../../src/shared/metrics/registry.js";
-import { createQueueDepthGauge } from "../../../src/shared/metrics/queue-depth-metric.js";
-import { Readiness } from "../../../src/shared/readiness.js";
+import { AppHttpServer } from "../../../src/runtime/http-server.js";
+import { createRegistry } from "../../../src/runtime/metrics/registry.js";
+import { createQueueDepthGauge } from "../../../src/runtime/metrics/queue-depth-metric.js";
+import { Readiness } from "../../../src/runtime/readiness.js";
 
 describe("AppHttpServer", () => {
   let server: AppHttpServer | undefined;

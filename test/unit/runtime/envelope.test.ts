@@ -5,7 +5,7 @@ import {
   encodeEnvelope,
   ENVELOPE_VERSION,
   MalformedEnvelopeError,
-} from "../../../src/shared/envelope.js";
+} from "../../../src/runtime/envelope.js";
 
 describe("envelope", () => {
   it("round-trips and keeps every field", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SettleWindow } from "../../../src/apps/consumer/settle-window.js";
+import { SettleWindow } from "../../../../src/apps/consumer/settle-window.js";
 
 /** A settle whose confirmation the test controls. */
 function pendingSettle() {

@@ -1,10 +1,10 @@
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { Publisher } from "../../../src/apps/producer/publisher.js";
-import type { Broker, OutgoingMessage, PublishAck } from "../../../src/broker/port.js";
-import { createEnvelope } from "../../../src/shared/envelope.js";
-import { createProducerMetrics } from "../../../src/shared/metrics/producer-metrics.js";
+import { Publisher } from "../../../../src/apps/producer/publisher.js";
+import type { Broker, OutgoingMessage, PublishAck } from "../../../../src/broker/port.js";
+import { createEnvelope } from "../../../../src/runtime/envelope.js";
+import { createProducerMetrics } from "../../../../src/runtime/metrics/producer-metrics.js";
 
 /** A broker whose publish answers come from `answers`, one per attempt, recording every attempt. */
 function scriptedBroker(answers: (PublishAck | Error)[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LoadProfileError, parseLoadProfile } from "../../../src/apps/producer/load-profile.js";
-import { cumulativeAt, dueTime, rateAt } from "../../../src/apps/producer/rate-profile.js";
+import { LoadProfileError, parseLoadProfile } from "../../../../src/apps/producer/load-profile.js";
+import { cumulativeAt, dueTime, rateAt } from "../../../../src/apps/producer/rate-profile.js";
 
 describe("parseLoadProfile", () => {
   it("constant uses RATE_PER_SECOND unless given", () => {

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { effectFileName, FileEffectSink } from "../../../src/apps/consumer/file-effect-sink.js";
-import { MemoryEffectSink } from "../../../src/apps/consumer/memory-effect-sink.js";
-import { auditSink } from "../../support/sink-audit.js";
+import { effectFileName, FileEffectSink } from "../../../../src/apps/consumer/file-effect-sink.js";
+import { MemoryEffectSink } from "../../../../src/apps/consumer/memory-effect-sink.js";
+import { auditSink } from "../../../support/sink-audit.js";
 
 const effect = (id: string, instance: string) => ({
   id,
