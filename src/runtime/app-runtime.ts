@@ -5,7 +5,7 @@
 import { connectBroker } from "../broker/index.js";
 import type { Broker } from "../broker/port.js";
 import type { Registry } from "prom-client";
-import type { CommonConfig } from "./config/common-env.js";
+import type { CommonConfig } from "./config/common-contract.js";
 import { ConfigError } from "./config/config-error.js";
 import { DEFAULTS } from "./defaults.js";
 import { AppHttpServer } from "./http-server.js";
@@ -37,7 +37,6 @@ export interface AppRuntime {
   readonly readiness: Readiness;
   readonly http: AppHttpServer;
   readonly broker: Broker;
-  readonly poller: QueueDepthPoller;
   readonly shutdown: ShutdownSignal;
   /** Stop the poller, close the broker and the HTTP server. */
   close(): Promise<void>;
@@ -104,7 +103,6 @@ export async function startAppRuntime(props: AppRuntimeProps): Promise<AppRuntim
     readiness,
     http,
     broker,
-    poller,
     shutdown,
     async close() {
       readiness.set("running", false);

@@ -1,30 +1,12 @@
 /**
- * Every default of the two apps, in one place. The env specs (`config/*-env.ts`) and the runtime
- * pieces read them from here; nothing else repeats a default value.
+ * The apps' internal tuning that is not an environment variable, in one place. The defaults of the
+ * environment variables live in the contracts (config/common-contract.ts, apps/<app>/contract.ts).
  */
 export const DEFAULTS = {
-  broker: "nats",
-  natsAccount: "$G",
-  memphisAccount: "$memphis",
-  accountId: 1,
-  stream: "events",
-  consumerGroup: "event-consumers",
-  deadLetterStream: "events-dlq",
-  ackWaitMs: 30_000,
-  maxDeliveries: 5,
-  /** Memphis caps deliveries at 10; the apps use the same bound for both brokers. */
-  maxDeliveriesLimit: 10,
-  retentionSeconds: 604_800,
-  dedupWindowMs: 120_000,
-  httpPort: 8080,
-  logLevel: "info",
   /** Start-up connection attempts before the app gives up. */
   connectRetries: 8,
 
   producer: {
-    maxInFlight: 256,
-    payloadBytes: 64,
-    messageLimit: 0,
     /** How far (ms) the producer may fall behind its schedule and still catch up; older due messages are skipped. */
     catchUpWindowMs: 1_000,
     /** Publish retries of one message (same id) before it counts as failed. */
@@ -34,11 +16,6 @@ export const DEFAULTS = {
   },
 
   consumer: {
-    concurrency: 1,
-    batchSize: 10,
-    workTimeMs: 0,
-    drainTimeoutMs: 20_000,
-    retryDelayMs: 1_000,
     /** Capacity of the in-memory seen-set used when SINK_DIR is not set. */
     memorySinkCapacity: 100_000,
     /** Back-off while a failed subscription is re-established. */

@@ -3,7 +3,7 @@
  * when stdout is a terminal. Secrets are redacted by key wherever they appear.
  */
 import { pino, type Logger } from "pino";
-import type { LogLevel } from "./config/common-env.js";
+import type { LogLevel } from "./config/common-contract.js";
 
 export type { Logger } from "pino";
 

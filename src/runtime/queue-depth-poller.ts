@@ -3,7 +3,7 @@
  * read keeps the last values and is logged at debug (the endpoint may be down with the broker).
  */
 import type { Gauge } from "prom-client";
-import type { Broker, QueueDepth } from "../broker/port.js";
+import type { Broker } from "../broker/port.js";
 import type { Logger } from "./logger.js";
 
 export interface QueueDepthPollerProps {
@@ -17,14 +17,8 @@ export interface QueueDepthPollerProps {
 export class QueueDepthPoller {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private last: QueueDepth | undefined;
 
   constructor(private readonly props: QueueDepthPollerProps) {}
-
-  /** The last successful read. */
-  get latest(): QueueDepth | undefined {
-    return this.last;
-  }
 
   start(): void {
     if (this.timer) return;
@@ -42,7 +36,6 @@ export class QueueDepthPoller {
   private async read(): Promise<void> {
     try {
       const depth = await this.props.broker.queueDepth();
-      this.last = depth;
       this.props.gauge.set({ state: "pending" }, depth.pending);
       this.props.gauge.set({ state: "ack_pending" }, depth.ackPending);
     } catch (error) {

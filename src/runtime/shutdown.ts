@@ -37,11 +37,6 @@ export class ShutdownSignal {
     return this.controller.signal;
   }
 
-  /** Start shutting down without a signal (e.g. MESSAGE_LIMIT reached). */
-  trigger(reason: string): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
-  }
-
   dispose(): void {
     for (const [name, handler] of this.handlers) process.off(name, handler);
   }

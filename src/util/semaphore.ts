@@ -2,15 +2,10 @@
 export class Semaphore {
   private held = 0;
   private readonly waiters: Array<() => void> = [];
-  private readonly idleWaiters: Array<() => void> = [];
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new Error(`capacity must be an integer >= 1, got ${capacity}`);
-  }
-
-  get inUse(): number {
-    return this.held;
   }
 
   /** Resolves when a slot is held; rejects when `signal` aborts first. */
@@ -41,12 +36,5 @@ export class Semaphore {
     this.held--;
     const next = this.waiters.shift();
     if (next) next();
-    else if (this.held === 0) for (const idle of this.idleWaiters.splice(0)) idle();
-  }
-
-  /** Resolves when no slot is held. */
-  idle(): Promise<void> {
-    if (this.held === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }

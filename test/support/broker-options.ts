@@ -3,16 +3,13 @@
  * plus the endpoints and credentials of the broker at hand.
  */
 import type { BrokerOptions } from "../../src/broker/options.js";
+import { BROKER_OPTION_DEFAULTS } from "../../src/runtime/config/common-contract.js";
 
-/** Names and short timings both adapters' test options share; each adapter adds its endpoints. */
+/** The contract's defaults with short test timings; each adapter adds its endpoints. */
 export const TEST_BROKER_SETTINGS = {
-  stream: "events",
-  consumerGroup: "event-consumers",
-  deadLetterStream: "events-dlq",
+  ...BROKER_OPTION_DEFAULTS,
   ackWaitMs: 5_000,
-  maxDeliveries: 5,
   retentionSeconds: 3_600,
-  dedupWindowMs: 120_000,
   clientName: "broker-test",
   connectRetries: 3,
 } as const satisfies Partial<BrokerOptions>;
@@ -26,5 +23,5 @@ export function testBrokerOptions(
   endpoint: TestBrokerEndpoint,
   overrides: Partial<BrokerOptions> = {},
 ): BrokerOptions {
-  return { accountId: 1, ...TEST_BROKER_SETTINGS, ...endpoint, ...overrides };
+  return { ...TEST_BROKER_SETTINGS, ...endpoint, ...overrides };
 }

@@ -40,29 +40,17 @@ export function parseEndpoint(url: string): MemphisEndpoint {
 /** The SDK's `connect()` argument. */
 export type MemphisConnectOptions = Parameters<Memphis["connect"]>[0];
 
-/** Map `BrokerOptions` to the SDK's connect options; throws naming the option when credentials are unusable. */
+/**
+ * Map `BrokerOptions` to the SDK's connect options: a user with a password or a connection token
+ * (the contract checked at start-up that exactly one of them is set for BROKER=memphis).
+ */
 export function connectOptions(options: BrokerOptions): MemphisConnectOptions {
   const { host, port } = parseEndpoint(options.url);
-  const hasPassword = options.password !== undefined && options.password !== "";
   const hasToken = options.token !== undefined && options.token !== "";
-  if (hasPassword && hasToken) {
-    throw new Error("BROKER=memphis takes BROKER_PASSWORD or BROKER_TOKEN, not both (both are set)");
-  }
-  if (!hasPassword && !hasToken) {
-    throw new Error(
-      "BROKER=memphis needs BROKER_USERNAME with BROKER_PASSWORD, or BROKER_TOKEN (neither is set)",
-    );
-  }
-  if (!options.username) {
-    throw new Error("BROKER=memphis needs BROKER_USERNAME (the Memphis user, e.g. root); it is empty");
-  }
-  if (!Number.isInteger(options.accountId) || options.accountId < 1) {
-    throw new Error(`BROKER_ACCOUNT_ID must be a positive integer, got ${options.accountId}`);
-  }
   return {
     host,
     port,
-    username: options.username,
+    username: options.username ?? "",
     accountId: options.accountId,
     ...(hasToken ? { connectionToken: options.token } : { password: options.password }),
     reconnect: true,

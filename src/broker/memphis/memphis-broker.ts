@@ -47,31 +47,8 @@ export interface MemphisTuning {
   readonly batchMaxTimeToWaitMs?: number;
 }
 
-/** Check the options the Memphis broker is stricter about than NATS; throws naming the option. */
-export function checkMemphisOptions(
-  options: BrokerOptions,
-  batchMaxTimeToWaitMs: number = MEMPHIS_DEFAULTS.batchMaxTimeToWaitMs,
-): void {
-  if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
-    throw new Error(`MAX_DELIVERIES must be a positive integer, got ${options.maxDeliveries}`);
-  }
-  if (!(options.ackWaitMs > batchMaxTimeToWaitMs)) {
-    throw new Error(
-      `ACK_WAIT_MS must exceed ${batchMaxTimeToWaitMs} ms (the fetch wait; the SDK's shortest is 1000 ms) for BROKER=memphis, got ${options.ackWaitMs}`,
-    );
-  }
-  if (!(options.retentionSeconds > 0)) {
-    throw new Error(`RETENTION_SECONDS must be positive, got ${options.retentionSeconds}`);
-  }
-  if (!(options.dedupWindowMs >= 0)) {
-    throw new Error(`DEDUP_WINDOW_MS must be zero or positive, got ${options.dedupWindowMs}`);
-  }
-}
-
 export class MemphisBroker implements Broker {
   readonly kind = "memphis" as const;
-  /** Deliveries per message, as the broker enforces it (Memphis caps it at 10). */
-  readonly maxDeliveries: number;
   private readonly events = new BrokerEvents();
   private readonly subscriptions = new Set<MemphisSubscription>();
   /** Publish acks seen at the `_publish` seam, by message id, until `publish()` picks them up. */
@@ -88,7 +65,6 @@ export class MemphisBroker implements Broker {
     tuning: MemphisTuning,
   ) {
     this.batchMaxTimeToWaitMs = tuning.batchMaxTimeToWaitMs ?? MEMPHIS_DEFAULTS.batchMaxTimeToWaitMs;
-    this.maxDeliveries = Math.min(options.maxDeliveries, MEMPHIS_DEFAULTS.maxDeliveriesCap);
     this.clientName = clientNameFor(options.clientName);
     this.observePublishAcks();
     this.watchConnection();
@@ -96,7 +72,6 @@ export class MemphisBroker implements Broker {
 
   /** Connect (p-retry with back-off on transient failures); does not provision. */
   static async connect(options: BrokerOptions, tuning: MemphisTuning = {}): Promise<MemphisBroker> {
-    checkMemphisOptions(options, tuning.batchMaxTimeToWaitMs);
     const memphis = await connectMemphis(options);
     return new MemphisBroker(memphis, options, tuning);
   }
@@ -155,7 +130,7 @@ export class MemphisBroker implements Broker {
     const subscription: MemphisSubscription = new MemphisSubscription({
       consumer,
       batchSize: options.batchSize,
-      messageContext: { maxDeliveries: this.maxDeliveries, flush: () => this.flush() },
+      messageContext: { maxDeliveries: this.options.maxDeliveries, flush: () => this.flush() },
       onError: (error) => this.events.emit({ type: "error", error }),
       onStopped: () => this.subscriptions.delete(subscription),
     });
@@ -218,7 +193,7 @@ export class MemphisBroker implements Broker {
         consumerGroup: this.options.consumerGroup,
         batchMaxTimeToWaitMs: this.batchMaxTimeToWaitMs,
         maxAckTimeMs: this.options.ackWaitMs,
-        maxMsgDeliveries: this.maxDeliveries,
+        maxMsgDeliveries: this.options.maxDeliveries,
         timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
       }),
     ).catch((error: unknown) => {

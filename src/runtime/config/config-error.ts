@@ -4,7 +4,7 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-/** Thrown by `loadConfig` with EVERY bad variable listed in one message. */
+/** Thrown by `loadContract` (config/contract.ts) with EVERY bad variable listed in one message. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 

@@ -90,6 +90,15 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])),
     });
 
+    /**
+     * Memphis cannot extend an ack deadline, so its contract refuses WORK_TIME_MS above half of
+     * ACK_WAIT_MS: a consumer that works that long on Memphis gets an ack wait that covers it.
+     */
+    const workingFor = (workTimeMs: number): Record<string, number> => ({
+      WORK_TIME_MS: workTimeMs,
+      ...(kind === "memphis" ? { ACK_WAIT_MS: 2 * workTimeMs } : {}),
+    });
+
     const producer = (extra: Record<string, string | number>, name = "producer") =>
       AppProcess.start("producer", env({ MAX_IN_FLIGHT: 64, ...extra }), name);
 
@@ -189,7 +198,7 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       const published = await produce(count, 1000);
       const drainTimeoutMs = 15_000;
       const a = await consumer(
-        { CONCURRENCY: 4, BATCH_SIZE: 4, WORK_TIME_MS: 3000, DRAIN_TIMEOUT_MS: drainTimeoutMs },
+        { CONCURRENCY: 4, BATCH_SIZE: 4, ...workingFor(3000), DRAIN_TIMEOUT_MS: drainTimeoutMs },
         "a",
       );
       await a.waitReady();
@@ -226,7 +235,7 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       // above the NATS adapter's pull expiry (5 s, which its subscription stop may wait for) plus the reserve
       const drainTimeoutMs = 12_000;
       const a = await consumer(
-        { CONCURRENCY: 2, BATCH_SIZE: 2, WORK_TIME_MS: 60_000, DRAIN_TIMEOUT_MS: drainTimeoutMs },
+        { CONCURRENCY: 2, BATCH_SIZE: 2, ...workingFor(60_000), DRAIN_TIMEOUT_MS: drainTimeoutMs },
         "a",
       );
       await a.waitReady();

@@ -301,11 +301,8 @@ describe("Memphis adapter", () => {
     await delivered.ack();
   });
 
-  it("rejects a too short ack wait and wrong credentials, without printing secrets", async () => {
+  it("rejects wrong credentials without printing them", async () => {
     const base = memphisOptions(standIn);
-    await expect(MemphisBroker.connect({ ...base, ackWaitMs: 500 })).rejects.toThrow(
-      /ACK_WAIT_MS must exceed 1000 ms.*500/,
-    );
     const wrong = await MemphisBroker.connect({ ...base, password: "wrong-pw-123", connectRetries: 5 }).then(
       () => undefined,
       (e: unknown) => e as Error,

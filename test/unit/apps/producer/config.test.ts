@@ -29,7 +29,6 @@ describe("producer config", () => {
     });
     expect(config.common.httpPort).toBe(8080);
     expect(config.common.logLevel).toBe("info");
-    expect(config.ratePerSecond).toBe(0.25);
     expect(rateAt(config.profile, 1e6)).toBe(0.25);
     expect(config.maxInFlight).toBe(256);
     expect(config.payloadBytes).toBe(64);
@@ -41,6 +40,8 @@ describe("producer config", () => {
       ...minimal,
       BROKER: "memphis",
       BROKER_URL: "127.0.0.1:6666",
+      BROKER_USERNAME: "root",
+      BROKER_PASSWORD: "pw",
       RATE_PER_SECOND: "1",
     });
     expect(config.common.broker.account).toBe("$memphis");
@@ -101,7 +102,14 @@ describe("producer config", () => {
       'BROKER_URL: "127.0.0.1:4222" is not a nats://host:port endpoint for BROKER=nats',
     );
     const memphis = configError(() =>
-      loadProducerConfig({ ...minimal, BROKER: "memphis", BROKER_URL: "nats://x:1", RATE_PER_SECOND: "1" }),
+      loadProducerConfig({
+        ...minimal,
+        BROKER: "memphis",
+        BROKER_URL: "nats://x:1",
+        BROKER_USERNAME: "root",
+        BROKER_TOKEN: "tok",
+        RATE_PER_SECOND: "1",
+      }),
     );
     expect(memphis.problems.map((p) => p.name)).toEqual(["BROKER_URL"]);
   });
