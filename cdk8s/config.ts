@@ -27,10 +27,15 @@ export const IMAGES = {
   consumer: { repository: "ghcr.io/example-org/keda-event-pipeline/consumer", tag: "0.1.0" },
 } as const;
 
-/** Broker per environment: Memphis by default, as the original system. */
+/**
+ * Broker per environment. Prod runs the clustered NATS JetStream (3 nodes): Memphis is unmaintained
+ * upstream (last release 1.4.4, May 2024, Business Source License) and its cluster mode cannot be
+ * tested here (docs/cluster.md). Dev keeps Memphis, as the original system; either environment
+ * switches by changing its line here.
+ */
 export const BROKER_BY_ENVIRONMENT: Record<EnvironmentName, BrokerKind> = {
   dev: "memphis",
-  prod: "memphis",
+  prod: "nats",
 };
 
 /** This repository as Argo CD pulls it: the one place for its URL and the revision every Application tracks. */

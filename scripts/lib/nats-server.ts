@@ -25,6 +25,19 @@ export interface NatsServerOptions {
   readonly logFile?: string;
 }
 
+/** What the apps need to use NATS at `endpoint` (one server, or a cluster's comma-separated lists). */
+export function natsAppEnv(endpoint: {
+  readonly url: string;
+  readonly monitorUrl: string;
+}): Record<string, string> {
+  return {
+    BROKER: "nats",
+    BROKER_URL: endpoint.url,
+    BROKER_MONITOR_URL: endpoint.monitorUrl,
+    BROKER_ACCOUNT: "$G",
+  };
+}
+
 /** Find a free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -62,12 +75,11 @@ export class NatsServer {
   }
   /** What the apps need to use this server: `BROKER=nats`, the URLs and the monitoring account. */
   get appEnv(): Record<string, string> {
-    return {
-      BROKER: "nats",
-      BROKER_URL: this.url,
-      BROKER_MONITOR_URL: this.monitorUrl,
-      BROKER_ACCOUNT: "$G",
-    };
+    return natsAppEnv(this);
+  }
+  /** Whether the process has not exited (a paused one still runs). */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
   get pid(): number {
     if (this.child.pid === undefined) throw new Error("nats-server has no pid");
@@ -129,7 +141,7 @@ export class NatsServer {
 
   /** Send a signal to the server process (e.g. SIGKILL to simulate a crash). Resolves when it has exited. */
   async kill(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.running) return;
     const exited = once(this.child, "exit");
     process.kill(this.pid, signal);
     await exited;

@@ -346,7 +346,7 @@ describe("invariants", () => {
 });
 
 describe("NATS environments", () => {
-  it("synthesize a valid pipeline reading $G/events on the NATS service", () => {
+  it("synthesize a valid pipeline reading $G/events on the NATS headless Service (KEDA finds the leader by pod name)", () => {
     const app = Testing.app();
     const chart = new PipelineChart(app, "nats", {
       settings: ENVIRONMENTS.dev,
@@ -370,6 +370,9 @@ describe("NATS environments", () => {
     const env = byKind(docs, "Deployment")[0].spec.template.spec.containers[0].env;
     expect(env.find((e: any) => e.name === "BROKER_URL").value).toBe(
       "nats://nats.nats.svc.cluster.local:4222",
+    );
+    expect(env.find((e: any) => e.name === "BROKER_MONITOR_URL").value).toBe(
+      "http://nats-headless.nats.svc.cluster.local:8222",
     );
     expect(env.find((e: any) => e.name === "BROKER_ACCOUNT_ID")).toBeUndefined();
     const egress = byKind(docs, "NetworkPolicy").find((p) => p.metadata.name === "allow-broker-egress");

@@ -1,8 +1,15 @@
 /**
  * Queue depth of the consumer group read from the server's monitoring endpoint, exactly as KEDA's
- * `nats-jetstream` scaler reads it (pkg/scalers/nats_jetstream_scaler.go): GET
+ * `nats-jetstream` scaler reads it (kedacore/keda@v2.16.0:pkg/scalers/nats_jetstream_scaler.go): GET
  * `/jsz?acc=<account>&consumers=true&config=true`, then `account_details[name=account]
  * .stream_detail[name=stream].consumer_detail[name=consumer]`, lag = `num_pending + num_ack_pending`.
+ *
+ * In a cluster (`meta_cluster.cluster_size > 1`) only the nodes that hold a replica list the stream,
+ * and only the consumer's leader has its authoritative counts (a follower's lag behind it). So, as
+ * the scaler does in `getNATSJetstreamMonitoringData`, the depth is read from the node named by
+ * `consumer_detail[].cluster.leader`: with one monitoring URL (a headless Service, the chart sets
+ * `no_advertise`) that node is `<leader>.<host>` (`getNATSJetStreamMonitoringNodeURLByNode`); with a
+ * list of URLs (one per node) it is the one whose `/varz` `server_name` is the leader's name.
  */
 import type { BrokerNaming } from "../naming.js";
 import type { BrokerOptions } from "../options.js";
@@ -11,7 +18,7 @@ import { BROKER_DEFAULTS } from "./defaults.js";
 
 /** Where to look. */
 export interface QueueDepthTarget {
-  /** Monitoring base URL, e.g. `http://127.0.0.1:8222`. */
+  /** Monitoring base URL, e.g. `http://127.0.0.1:8222`, or a comma-separated list of them (one per node). */
   readonly monitorUrl: string;
   /** Account as the endpoint names it (`$G` on a server without accounts). */
   readonly account: string;
@@ -21,6 +28,8 @@ export interface QueueDepthTarget {
 
 interface JszConsumer {
   readonly name?: string;
+  /** Present on a clustered server: the node (its `server_name`) that leads the consumer's group. */
+  readonly cluster?: { readonly leader?: string };
   readonly num_pending?: number;
   readonly num_ack_pending?: number;
 }
@@ -33,13 +42,41 @@ interface JszAccount {
   readonly stream_detail?: readonly JszStream[];
 }
 interface JszResponse {
+  readonly meta_cluster?: { readonly cluster_size?: number };
   readonly account_details?: readonly JszAccount[];
 }
 
-/** The URL KEDA polls (the account URL-encoded: `$` and other characters stay intact). */
-export function jszUrl(target: QueueDepthTarget): string {
-  const base = target.monitorUrl.replace(/\/+$/, "");
+/** The monitoring base URLs of a target, without trailing slashes. */
+export function monitorUrls(monitorUrl: string): string[] {
+  return monitorUrl
+    .split(",")
+    .map((u) => u.trim().replace(/\/+$/, ""))
+    .filter((u) => u.length > 0);
+}
+
+/** The URL KEDA polls at monitoring base `base` (the account URL-encoded: `$` and other characters stay intact). */
+export function jszUrl(
+  target: QueueDepthTarget,
+  base: string = monitorUrls(target.monitorUrl)[0] ?? "",
+): string {
   return `${base}/jsz?acc=${encodeURIComponent(target.account)}&consumers=true&config=true`;
+}
+
+/** The leader of the consumer as this node's `/jsz` names it; undefined when it lists none. */
+export function consumerLeader(body: JszResponse, target: QueueDepthTarget): string | undefined {
+  return (
+    body.account_details
+      ?.find((a) => a.name === target.account)
+      ?.stream_detail?.find((s) => s.name === target.stream)
+      ?.consumer_detail?.find((c) => c.name === target.consumer)?.cluster?.leader || undefined
+  );
+}
+
+/** KEDA's node URL for a single monitoring endpoint: `<scheme>://<node>.<host>` (a StatefulSet pod behind a headless Service). */
+export function nodeMonitorUrl(base: string, node: string): string {
+  const url = new URL(base);
+  url.host = `${node}.${url.host}`;
+  return url.toString().replace(/\/+$/, "");
 }
 
 /** Pick the consumer out of a `/jsz` response; throws naming what is missing. */
@@ -75,9 +112,52 @@ export function readQueueDepth(
   });
 }
 
-/** Fetch and parse; rejects with the URL and status on an HTTP failure. */
+/** Fetch and parse; in a cluster read at the consumer's leader. Rejects naming every URL tried and why. */
 export async function fetchQueueDepth(target: QueueDepthTarget): Promise<QueueDepth> {
-  const url = jszUrl(target);
+  const bases = monitorUrls(target.monitorUrl);
+  const failures: string[] = [];
+  for (const base of bases) {
+    let body: JszResponse;
+    try {
+      body = await getJson<JszResponse>(jszUrl(target, base));
+    } catch (error) {
+      failures.push((error as Error).message);
+      continue; // a node down: ask the next
+    }
+    if ((body.meta_cluster?.cluster_size ?? 1) <= 1) return depthFromJsz(body, target);
+    const leader = consumerLeader(body, target);
+    if (leader === undefined) {
+      failures.push(
+        `queue depth: ${base} lists no leader of consumer "${target.consumer}" on "${target.stream}"`,
+      );
+      continue; // not a replica of the stream, or an election is under way
+    }
+    try {
+      const leaderBase = await leaderMonitorUrl(bases, leader);
+      const leaderBody = leaderBase === base ? body : await getJson<JszResponse>(jszUrl(target, leaderBase));
+      if (consumerLeader(leaderBody, target) !== leader)
+        throw new Error(`queue depth: ${leader} at ${leaderBase} no longer leads "${target.consumer}"`);
+      return depthFromJsz(leaderBody, target);
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+  }
+  throw new Error(failures.join("; "));
+}
+
+/** Monitoring URL of the node named `leader`: KEDA's `<leader>.<host>` for one URL, else the one whose `/varz` names it. */
+async function leaderMonitorUrl(bases: readonly string[], leader: string): Promise<string> {
+  if (bases.length === 1) return nodeMonitorUrl(bases[0]!, leader);
+  for (const base of bases) {
+    const varz = await getJson<{ server_name?: string }>(`${base}/varz`).catch(() => undefined);
+    if (varz?.server_name === leader) return base;
+  }
+  throw new Error(
+    `queue depth: no monitoring URL of ${bases.join(",")} is node "${leader}", the consumer's leader`,
+  );
+}
+
+async function getJson<T>(url: string): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(BROKER_DEFAULTS.monitorTimeoutMs) });
@@ -85,5 +165,5 @@ export async function fetchQueueDepth(target: QueueDepthTarget): Promise<QueueDe
     throw new Error(`queue depth: cannot reach ${url}: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) throw new Error(`queue depth: ${url} answered HTTP ${response.status}`);
-  return depthFromJsz((await response.json()) as JszResponse, target);
+  return (await response.json()) as T;
 }

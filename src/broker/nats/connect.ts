@@ -37,6 +37,8 @@ export function connectionOptions(options: BrokerOptions): ConnectionOptions {
     maxReconnectAttempts: -1,
     reconnectTimeWait: NATS_DEFAULTS.reconnectTimeWaitMs,
     timeout: NATS_DEFAULTS.connectTimeoutMs,
+    pingInterval: NATS_DEFAULTS.pingIntervalMs,
+    maxPingOut: NATS_DEFAULTS.maxPingOut,
     ...auth,
   };
 }

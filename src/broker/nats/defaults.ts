@@ -9,6 +9,15 @@ export const NATS_DEFAULTS = {
   connectMinBackoffMs: 250,
   /** Longest back-off between start-up connection attempts. */
   connectMaxBackoffMs: 5_000,
+  /**
+   * Client PING interval and unanswered PINGs before the connection counts as lost and the client
+   * reconnects to another server. A server cut off by the network (or stalled) keeps the TCP
+   * connection open; with the client's defaults (nats-core DEFAULT_PING_INTERVAL 2 min, max 2 out)
+   * an app connected to it would wait minutes. These bound it to ~15 s, well above a busy server's
+   * PONG delay.
+   */
+  pingIntervalMs: 5_000,
+  maxPingOut: 2,
   /** Timeout of one connection attempt. */
   connectTimeoutMs: 5_000,
   /** Timeout of JetStream API requests, publish acks and ack confirmations. */

@@ -126,6 +126,14 @@ export class PullSession {
     return rest;
   }
 
+  /**
+   * End the session from outside (its open request went to a node that no longer leads the group):
+   * what was received is still taken first, then `next()` rejects with `reason`.
+   */
+  interrupt(reason: string): void {
+    this.fail(new Error(reason));
+  }
+
   private receive(msg: Msg): void {
     this.lastActivity = performance.now();
     if (!msg.subject.startsWith(this.inbox)) {

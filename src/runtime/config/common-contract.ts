@@ -32,7 +32,8 @@ export const COMMON_SETTINGS = {
     brokerOption: "url",
   }),
   BROKER_MONITOR_URL: httpUrl({
-    description: "Broker monitoring endpoint (port 8222), read for queue depth",
+    description:
+      "Broker monitoring endpoint (port 8222), read for queue depth; in a cluster the consumer group's leader is found from it (one URL per node, comma-separated, where nodes share no DNS parent)",
     example: "http://nats.messaging:8222",
     brokerOption: "monitorUrl",
   }),

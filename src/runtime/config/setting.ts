@@ -174,19 +174,28 @@ export function token(props: Common<string> & { optional?: boolean }): Setting<s
   });
 }
 
-/** An http(s) URL; a trailing slash is dropped. */
+/**
+ * One http(s) URL, or several comma-separated (one per node of a broker cluster); a trailing slash
+ * of each is dropped.
+ */
 export function httpUrl(props: Common<string>): RequiredSetting<string> {
-  return build("http-url", props, (input) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(input);
-    } catch {
-      throw new Error(`"${input}" is not a URL (expected e.g. http://127.0.0.1:8222)`);
-    }
-    if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
-      throw new Error(`"${input}" must be an http:// or https:// URL`);
-    return input.replace(/\/+$/, "");
-  }) as RequiredSetting<string>;
+  return build("http-url", props, (input) =>
+    input
+      .split(",")
+      .map((entry) => {
+        const url = entry.trim();
+        let parsed: URL;
+        try {
+          parsed = new URL(url);
+        } catch {
+          throw new Error(`"${url}" is not a URL (expected e.g. http://127.0.0.1:8222)`);
+        }
+        if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+          throw new Error(`"${url}" must be an http:// or https:// URL`);
+        return url.replace(/\/+$/, "");
+      })
+      .join(","),
+  ) as RequiredSetting<string>;
 }
 
 /** One of `choices`. */

@@ -36,6 +36,23 @@ describe("producer config", () => {
     expect(config.messageLimit).toBe(0);
   });
 
+  it("takes one monitoring URL per node of a cluster, each checked", () => {
+    const config = loadProducerConfig({
+      ...minimal,
+      RATE_PER_SECOND: "1",
+      BROKER_MONITOR_URL: "http://127.0.0.1:8222/, http://127.0.0.1:8223",
+    });
+    expect(config.common.broker.monitorUrl).toBe("http://127.0.0.1:8222,http://127.0.0.1:8223");
+    const error = configError(() =>
+      loadProducerConfig({
+        ...minimal,
+        RATE_PER_SECOND: "1",
+        BROKER_MONITOR_URL: "http://127.0.0.1:8222,ftp://x",
+      }),
+    );
+    expect(error.problems.map((p) => p.name)).toEqual(["BROKER_MONITOR_URL"]);
+  });
+
   it("defaults the monitoring account per broker and the instance to the hostname", () => {
     const config = loadProducerConfig({
       ...minimal,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { depthFromJsz, jszUrl } from "../../../../src/broker/common/jsz.js";
+import {
+  consumerLeader,
+  depthFromJsz,
+  jszUrl,
+  monitorUrls,
+  nodeMonitorUrl,
+} from "../../../../src/broker/common/jsz.js";
 
 const target = { monitorUrl: "http://a:8222/", account: "$G", stream: "events", consumer: "event-consumers" };
 
@@ -38,5 +44,32 @@ describe("/jsz queue depth", () => {
     expect(() =>
       depthFromJsz({ account_details: [{ name: "$G", stream_detail: [{ name: "events" }] }] }, target),
     ).toThrow(/consumer "event-consumers" not found/);
+  });
+});
+
+describe("/jsz in a cluster", () => {
+  it("reads the consumer's leader from its cluster block", () => {
+    const body = {
+      account_details: [
+        {
+          name: "$G",
+          stream_detail: [
+            { name: "events", consumer_detail: [{ name: "event-consumers", cluster: { leader: "n2" } }] },
+          ],
+        },
+      ],
+    };
+    expect(consumerLeader(body, target)).toBe("n2");
+    expect(consumerLeader({ account_details: [] }, target)).toBeUndefined();
+  });
+
+  it("builds KEDA's <node>.<host> URL for one monitoring endpoint (a headless Service)", () => {
+    expect(nodeMonitorUrl("http://nats-headless.nats.svc.cluster.local:8222", "nats-1")).toBe(
+      "http://nats-1.nats-headless.nats.svc.cluster.local:8222",
+    );
+  });
+
+  it("splits a list of monitoring URLs", () => {
+    expect(monitorUrls("http://a:1/, http://b:2")).toEqual(["http://a:1", "http://b:2"]);
   });
 });
