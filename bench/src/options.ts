@@ -9,9 +9,11 @@ export type BenchBroker = "nats" | "memphis";
 export const BENCH_BROKERS: readonly BenchBroker[] = ["nats", "memphis"];
 
 /** Scenarios, in the order they run within a repetition. */
-export type ScenarioName = "consumer" | "producer" | "rate" | "latency" | "cold-start";
+export type ScenarioName = "consumer" | "group" | "manifest" | "producer" | "rate" | "latency" | "cold-start";
 export const SCENARIO_NAMES: readonly ScenarioName[] = [
   "consumer",
+  "group",
+  "manifest",
   "producer",
   "rate",
   "latency",
@@ -30,6 +32,16 @@ export interface BenchOptions {
    * @default 20000
    */
   readonly messages: number;
+  /**
+   * Consumer group sizes of the scaling runs (app group vs raw group of the same size).
+   * @default [1, 2, 4]
+   */
+  readonly groupSizes: readonly number[];
+  /**
+   * Work pre-filled for a run at the manifests' settings, in time at the ideal rate.
+   * @default 5000
+   */
+  readonly manifestWindowMs: number;
   /**
    * Target rates (msg/s) of the rate-accuracy runs.
    * @default [10, 1000, 5000]
@@ -110,6 +122,8 @@ export interface BenchOptions {
 export const DEFAULT_OPTIONS: BenchOptions = {
   runs: 5,
   messages: 20_000,
+  groupSizes: [1, 2, 4],
+  manifestWindowMs: 5_000,
   rates: [10, 1000, 5000],
   rateWindowMs: 5_000,
   latencyRate: 1000,
@@ -135,11 +149,15 @@ export const SMOKE_OPTIONS: Partial<BenchOptions> = {
   latencyWindowMs: 500,
   warmupMs: 200,
   deadlineMs: 40_000,
+  groupSizes: [1, 2],
+  manifestWindowMs: 1_000,
 };
 
 const HELP = `npm run bench -- [flags]   (each flag also as BENCH_<NAME> env, e.g. BENCH_RUNS=3)
   --runs N                 repetitions, app and baseline interleaved (default ${DEFAULT_OPTIONS.runs})
   --messages N             messages of the throughput runs (default ${DEFAULT_OPTIONS.messages})
+  --group-sizes a,b,c      consumer group sizes of the scaling runs (default ${DEFAULT_OPTIONS.groupSizes.join(",")})
+  --manifest-window-ms N   work pre-filled for the manifest-settings run (default ${DEFAULT_OPTIONS.manifestWindowMs})
   --rates a,b,c            rate-accuracy targets in msg/s (default ${DEFAULT_OPTIONS.rates.join(",")})
   --rate-window-ms N       measured window per rate (default ${DEFAULT_OPTIONS.rateWindowMs})
   --latency-rate N         msg/s of the latency runs (default ${DEFAULT_OPTIONS.latencyRate})
@@ -190,6 +208,8 @@ function list<T extends string>(name: string, raw: string, allowed: readonly T[]
 const FLAGS = {
   runs: { type: "string" },
   messages: { type: "string" },
+  "group-sizes": { type: "string" },
+  "manifest-window-ms": { type: "string" },
   rates: { type: "string" },
   "rate-window-ms": { type: "string" },
   "latency-rate": { type: "string" },
@@ -244,12 +264,18 @@ export function parseBenchOptions(
     return raw === undefined ? fallback : positiveInteger(name, raw);
   };
   const rawRates = text("rates");
+  const rawGroupSizes = text("group-sizes");
   const rawBrokers = text("brokers");
   const rawScenarios = text("scenarios");
   const rawThreshold = text("noise-threshold");
   return {
     runs: int("runs", base.runs),
     messages: int("messages", base.messages),
+    groupSizes:
+      rawGroupSizes === undefined
+        ? base.groupSizes
+        : rawGroupSizes.split(",").map((n) => positiveInteger("group-sizes", n.trim())),
+    manifestWindowMs: int("manifest-window-ms", base.manifestWindowMs),
     rates:
       rawRates === undefined ? base.rates : rawRates.split(",").map((r) => positiveNumber("rates", r.trim())),
     rateWindowMs: int("rate-window-ms", base.rateWindowMs),

@@ -48,7 +48,17 @@ export function renderTable(results: BenchResults): string {
   };
   for (const [broker, r] of Object.entries(results.brokers)) {
     row(broker, "consumer throughput", r.consumerThroughput);
-    row(broker, "consumer throughput vs raw awaiting each ack", r.consumerThroughputConfirmedAck);
+    row(broker, "consumer throughput vs raw awaiting each ack", r.consumerThroughputConfirmedAck, true);
+    for (const g of r.consumerGroup ?? []) {
+      row(broker, `consumer group of ${g.size} processes`, g);
+      lines.push(
+        `| ${broker} | … scaling vs the smallest group (×) | ${num(g.appScaling)} | ${num(g.rawScaling)} | ${(g.appScaling / g.rawScaling).toFixed(2)} | informative | |`,
+      );
+    }
+    for (const m of r.manifestSettings ?? [])
+      lines.push(
+        `| ${broker} | consumer at the ${m.environment} settings, CONCURRENCY ${m.concurrency}, WORK_TIME_MS ${m.workTimeMs} (msg/s) | ${cell(m.achieved)} | ideal ${num(m.ideal)} | ${m.ratio.toFixed(2)} (achieved/ideal) | informative | |`,
+      );
     row(broker, "producer throughput", r.producerThroughput);
     for (const rate of r.rateAccuracy ?? [])
       lines.push(
@@ -61,8 +71,8 @@ export function renderTable(results: BenchResults): string {
       lines.push(
         `| ${broker} | bare \`node -e ""\` spawn → exit (ms) | | ${cell(r.coldStart.nodeFloor)} | | floor | |`,
       );
-    row(broker, "consumer SIGTERM → exit, idle", r.idleDrain, true);
-    row(broker, "consumer peak RSS", r.peakRssConsumer, true);
+    row(broker, "consumer SIGTERM → exit, idle", r.idleDrain);
+    row(broker, "consumer peak RSS", r.peakRssConsumer);
     row(broker, "producer peak RSS", r.peakRssProducer, true);
   }
   for (const e of results.errors)

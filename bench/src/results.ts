@@ -30,10 +30,35 @@ export interface ColdStartResult extends Comparison {
   readonly nodeFloor: Summary;
 }
 
+/** A consumer group of `size` app processes vs `size` raw consumers. */
+export interface GroupScalingResult extends Comparison {
+  readonly size: number;
+  /** median(app group of `size`) / median(app group of the smallest size measured). */
+  readonly appScaling: number;
+  /** The same for the raw group. */
+  readonly rawScaling: number;
+}
+
+/** One app consumer at an environment's CONCURRENCY and WORK_TIME_MS vs the ideal of one replica. */
+export interface ManifestSettingsResult {
+  readonly environment: string;
+  readonly concurrency: number;
+  readonly workTimeMs: number;
+  readonly achieved: Summary;
+  /** CONCURRENCY × 1000 / WORK_TIME_MS (msg/s). */
+  readonly ideal: number;
+  /** median(achieved) / ideal. */
+  readonly ratio: number;
+}
+
 export interface BrokerResults {
   consumerThroughput?: Comparison;
   /** The app consumer against a raw loop that awaits each ack (`ackAck`), as the app does. */
   consumerThroughputConfirmedAck?: Comparison;
+  /** Consumer groups of each of `groupSizes`, app vs raw, and how each scales with the size. */
+  consumerGroup?: GroupScalingResult[];
+  /** The app consumer at each environment's settings from cdk8s/config.ts. */
+  manifestSettings?: ManifestSettingsResult[];
   producerThroughput?: Comparison;
   rateAccuracy?: RateAccuracyResult[];
   latencyP50?: Comparison;

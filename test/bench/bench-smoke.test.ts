@@ -76,6 +76,18 @@ describe("npm run bench --smoke", () => {
     if (!r) return;
     expectComparison(r.consumerThroughput, "consumerThroughput");
     expectComparison(r.consumerThroughputConfirmedAck, "consumerThroughputConfirmedAck");
+    expect(r.consumerGroup?.map((g) => g.size)).toEqual(results.options.groupSizes);
+    for (const group of r.consumerGroup ?? []) {
+      expectComparison(group, `consumerGroup ${group.size}`);
+      expect(group.appScaling).toBeGreaterThan(0);
+      expect(group.rawScaling).toBeGreaterThan(0);
+    }
+    expect(r.manifestSettings?.map((m) => m.environment)).toEqual(["dev", "prod"]);
+    for (const m of r.manifestSettings ?? []) {
+      expectSummary(m.achieved, `manifest ${m.environment}`);
+      expect(m.ratio).toBeCloseTo(m.achieved.median / m.ideal, 6);
+      expect(m.ideal).toBe((m.concurrency * 1000) / m.workTimeMs);
+    }
     expectComparison(r.producerThroughput, "producerThroughput");
     expectComparison(r.latencyP50, "latencyP50");
     expectComparison(r.latencyP99, "latencyP99");

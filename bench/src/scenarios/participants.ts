@@ -41,8 +41,10 @@ export async function startParticipant(
   impl: Implementation,
   role: Role,
   vars: Readonly<Record<string, string>>,
+  /** Tells apart the members of a group (appended to INSTANCE_ID). @default none */
+  member?: string,
 ): Promise<Participant> {
-  const instance = { INSTANCE_ID: `bench-${impl}-${role}` };
+  const instance = { INSTANCE_ID: `bench-${impl}-${role}${member === undefined ? "" : `-${member}`}` };
   if (impl === "raw") {
     const process = MeasuredProcess.raw(role, { ...rawTargetEnv(broker.rawTarget), ...instance, ...vars });
     return { process, ready: (timeoutMs) => process.waitForOutput(/^ready$/m, timeoutMs) };

@@ -15,6 +15,7 @@ import type { Logger } from "../../runtime/logger.js";
 import type { ConsumerMetrics, DeadLetterReason } from "../../runtime/metrics/consumer-metrics.js";
 import { sleep } from "../../util/sleep.js";
 import type { EffectSink } from "./effect-sink.js";
+import { Heartbeat } from "./heartbeat.js";
 
 export interface ProcessorProps {
   readonly sink: EffectSink;
@@ -58,8 +59,24 @@ function isPoison(envelope: Envelope): boolean {
   );
 }
 
+/** Outcomes counted in `metrics.messages`. */
+type CountedOutcome = "processed" | "duplicate" | "retried" | "dead_lettered";
+
 export class Processor {
-  constructor(private readonly props: ProcessorProps) {}
+  private readonly heartbeat: Heartbeat;
+  /** `metrics.messages` per outcome, bound once (a labelled `inc()` looks the labels up every call). */
+  private readonly counted: Record<CountedOutcome, { inc(): void }>;
+
+  constructor(private readonly props: ProcessorProps) {
+    this.heartbeat = new Heartbeat(Math.max(1, Math.floor(props.ackWaitMs / 3)));
+    const bind = (outcome: CountedOutcome) => props.metrics.messages.labels({ outcome });
+    this.counted = {
+      processed: bind("processed"),
+      duplicate: bind("duplicate"),
+      retried: bind("retried"),
+      dead_lettered: bind("dead_lettered"),
+    };
+  }
 
   /**
    * Process `message` and start settling it. Resolves once the message no longer needs its worker:
@@ -100,10 +117,7 @@ export class Processor {
       throw error;
     }
     const last = message.deliveryCount >= message.maxDeliveries;
-    const heartbeat = setInterval(
-      () => message.inProgress(),
-      Math.max(1, Math.floor(this.props.ackWaitMs / 3)),
-    );
+    const untrack = this.heartbeat.track(message);
     try {
       if (isPoison(envelope)) throw new PoisonMessageError(`message ${envelope.id} is poison`);
       if (this.props.workTimeMs > 0 && !(await sleep(this.props.workTimeMs, signal)))
@@ -135,47 +149,53 @@ export class Processor {
       if (signal.aborted) return { kind: "hand_back" };
       return { kind: "retry", delayMs: this.props.retryDelayMs, why: what };
     } finally {
-      clearInterval(heartbeat);
+      untrack();
     }
   }
 
   private async settle(message: DeliveredMessage, decision: Decision): Promise<ProcessOutcome> {
     const { metrics, logger } = this.props;
-    const context = { id: message.id, sequence: message.sequence, deliveryCount: message.deliveryCount };
+    const context = (): Record<string, unknown> => ({
+      id: message.id,
+      sequence: message.sequence,
+      deliveryCount: message.deliveryCount,
+    });
     try {
       switch (decision.kind) {
         case "ack":
           await message.ack();
-          metrics.messages.inc({ outcome: decision.outcome });
+          this.counted[decision.outcome].inc();
           if (decision.outcome === "processed")
             metrics.endToEndLatency.observe(Math.max(0, Date.now() - decision.envelope.producedAt) / 1000);
-          logger.debug(
-            { ...context, seq: decision.envelope.seq, outcome: decision.outcome },
-            "message settled",
-          );
+          // The hot path: build the log line only when it is written.
+          if (logger.isLevelEnabled("debug"))
+            logger.debug(
+              { ...context(), seq: decision.envelope.seq, outcome: decision.outcome },
+              "message settled",
+            );
           return decision.outcome;
         case "retry":
           await message.retryLater(decision.delayMs);
-          metrics.messages.inc({ outcome: "retried" });
-          logger.debug({ ...context, outcome: "retried", why: decision.why }, "message settled");
+          this.counted.retried.inc();
+          logger.debug({ ...context(), outcome: "retried", why: decision.why }, "message settled");
           return "retried";
         case "hand_back":
           await message.retryLater(0);
-          logger.debug({ ...context, outcome: "handed_back" }, "message handed back");
+          logger.debug({ ...context(), outcome: "handed_back" }, "message handed back");
           return "handed_back";
         case "dead_letter":
           await message.deadLetter(decision.text);
-          metrics.messages.inc({ outcome: "dead_lettered" });
+          this.counted.dead_lettered.inc();
           metrics.deadLettered.inc({ reason: decision.reason });
           logger.warn(
-            { ...context, outcome: "dead_lettered", reason: decision.text },
+            { ...context(), outcome: "dead_lettered", reason: decision.text },
             "message dead-lettered",
           );
           return "dead_lettered";
       }
     } catch (error) {
       logger.warn(
-        { ...context, decision: decision.kind, err: error },
+        { ...context(), decision: decision.kind, err: error },
         "settling failed; the broker will redeliver",
       );
       return "unsettled";
