@@ -41,6 +41,8 @@ export const DEFAULTS = {
     retryDelayMs: 1_000,
     /** Capacity of the in-memory seen-set used when SINK_DIR is not set. */
     memorySinkCapacity: 100_000,
+    /** Effect of the file sink (SINK_DIR); `ledger` is the tests' non-idempotent control. */
+    sinkEffect: "idempotent",
     /** Back-off while a failed subscription is re-established. */
     resubscribeMinBackoffMs: 200,
     resubscribeMaxBackoffMs: 5_000,

@@ -3,6 +3,7 @@
  * and retry timing, and the optional effect sink directory.
  */
 import { str } from "envalid";
+import { FILE_SINK_EFFECTS, type FileSinkEffect } from "./file-effect-sink.js";
 import {
   checkCommon,
   commonEnvSpecs,
@@ -52,6 +53,12 @@ export const consumerEnvSpecs = {
     desc: "Directory of the idempotent file effect sink (default: an in-memory seen-set)",
     example: "/tmp/effects",
   }),
+  SINK_EFFECT: str({
+    choices: FILE_SINK_EFFECTS,
+    default: DEFAULTS.consumer.sinkEffect,
+    desc: "With SINK_DIR: `idempotent` (one atomic link per id), or `ledger`, a deliberately non-idempotent effect for tests' negative controls",
+    example: "idempotent",
+  }),
 };
 
 export interface ConsumerConfig {
@@ -62,6 +69,7 @@ export interface ConsumerConfig {
   readonly drainTimeoutMs: number;
   readonly retryDelayMs: number;
   readonly sinkDir: string | undefined;
+  readonly sinkEffect: FileSinkEffect;
 }
 
 /** Validate `env`; throws a `ConfigError` naming every bad variable. */
@@ -75,5 +83,6 @@ export function loadConsumerConfig(env: EnvInput): ConsumerConfig {
     drainTimeoutMs: values.DRAIN_TIMEOUT_MS,
     retryDelayMs: values.RETRY_DELAY_MS,
     sinkDir: values.SINK_DIR === undefined || values.SINK_DIR.trim() === "" ? undefined : values.SINK_DIR,
+    sinkEffect: values.SINK_EFFECT,
   };
 }

@@ -99,6 +99,11 @@ export class Processor {
         return { kind: "dead_letter", reason: "malformed", text: `malformed: ${error.message}` };
       throw error;
     }
+    await this.props.sink.recordAttempt?.({
+      id: envelope.id,
+      instance: this.props.instanceId,
+      deliveryCount: message.deliveryCount,
+    });
     const last = message.deliveryCount >= message.maxDeliveries;
     const heartbeat = setInterval(
       () => message.inProgress(),

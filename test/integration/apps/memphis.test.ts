@@ -8,6 +8,8 @@
  * effects at 0, which the suite checks.
  */
 import { startMemphisStandIn } from "../../support/memphis-stand-in.js";
+import { stationStreamName } from "../../../src/broker/memphis/names.js";
+import { readStreamIds } from "../../support/stream-ids.js";
 import { describePipelineSuite } from "./pipeline-suite.js";
 
 describePipelineSuite("memphis", async () => {
@@ -15,6 +17,7 @@ describePipelineSuite("memphis", async () => {
   return {
     env: standIn.env,
     capabilities: { dedup: false },
+    storedIds: () => readStreamIds(standIn.connection, stationStreamName("events")),
     server: standIn.server,
     stop: () => standIn.stop(),
   };

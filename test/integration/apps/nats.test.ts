@@ -1,5 +1,6 @@
 /** The app suite against a real nats-server (fresh store per test). */
 import { NatsServer } from "../../support/nats-server.js";
+import { readStreamIdsAt } from "../../support/stream-ids.js";
 import { describePipelineSuite } from "./pipeline-suite.js";
 
 describePipelineSuite("nats", async () => {
@@ -7,6 +8,7 @@ describePipelineSuite("nats", async () => {
   return {
     env: server.appEnv,
     capabilities: { dedup: true },
+    storedIds: () => readStreamIdsAt(server.url, "events"),
     server,
     stop: () => server.stop(),
   };

@@ -1,0 +1,44 @@
+/**
+ * The ids a stream really stored, read back from JetStream: what loss is measured against (stored
+ * ids minus applied ids), independent of what the producer says it published.
+ */
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { connect } from "@nats-io/transport-node";
+import { MSG_ID_HEADER as MEMPHIS_MSG_ID_HEADER } from "../../src/broker/memphis/memphis-message.js";
+import { MSG_ID_HEADER as NATS_MSG_ID_HEADER } from "../../src/broker/nats/delivered-message.js";
+
+/**
+ * The message id of every message in `stream`, in stream order, one entry per stored message (an id
+ * stored twice appears twice). The id is the adapter's dedup header (`Nats-Msg-Id` or Memphis's
+ * `msg-id`).
+ */
+export async function readStreamIds(connection: NatsConnection, stream: string): Promise<string[]> {
+  const count = (await (await jetstreamManager(connection)).streams.info(stream)).state.messages;
+  const ids: string[] = [];
+  if (count === 0) return ids;
+  // an ordered consumer: ephemeral, created and cleaned up by the client, invisible to the group
+  const consumer = await jetstream(connection).consumers.get(stream);
+  while (ids.length < count) {
+    const batch = await consumer.fetch({ max_messages: count - ids.length, expires: 5_000 });
+    let received = 0;
+    for await (const m of batch) {
+      received++;
+      const id = m.headers?.get(NATS_MSG_ID_HEADER) || m.headers?.get(MEMPHIS_MSG_ID_HEADER);
+      if (!id) throw new Error(`stream ${stream} seq ${m.seq} has no message id header`);
+      ids.push(id);
+    }
+    if (received === 0) throw new Error(`stream ${stream}: read ${ids.length} of ${count} messages`);
+  }
+  return ids;
+}
+
+/** `readStreamIds` over a connection of its own to `url`. */
+export async function readStreamIdsAt(url: string, stream: string): Promise<string[]> {
+  const connection = await connect({ servers: url });
+  try {
+    return await readStreamIds(connection, stream);
+  } finally {
+    await connection.close();
+  }
+}
