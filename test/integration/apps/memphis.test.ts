@@ -9,7 +9,7 @@
  */
 import { startMemphisStandIn } from "../../support/memphis-stand-in.js";
 import { stationStreamName } from "../../../src/broker/memphis/names.js";
-import { readStreamIds } from "../../support/stream-ids.js";
+import { readGroupDepth, readStreamIds } from "../../support/jetstream-readback.js";
 import { describePipelineSuite } from "./pipeline-suite.js";
 
 describePipelineSuite("memphis", async () => {
@@ -18,6 +18,7 @@ describePipelineSuite("memphis", async () => {
     env: standIn.env,
     capabilities: { dedup: false },
     storedIds: () => readStreamIds(standIn.connection, stationStreamName("events")),
+    groupDepth: () => readGroupDepth(standIn.connection, stationStreamName("events"), "event-consumers"),
     server: standIn.server,
     stop: () => standIn.stop(),
   };

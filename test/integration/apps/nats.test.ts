@@ -1,6 +1,6 @@
 /** The app suite against a real nats-server (fresh store per test). */
 import { NatsServer } from "../../support/nats-server.js";
-import { readStreamIdsAt } from "../../support/stream-ids.js";
+import { readGroupDepth, readStreamIds, withConnection } from "../../support/jetstream-readback.js";
 import { describePipelineSuite } from "./pipeline-suite.js";
 
 describePipelineSuite("nats", async () => {
@@ -8,7 +8,8 @@ describePipelineSuite("nats", async () => {
   return {
     env: server.appEnv,
     capabilities: { dedup: true },
-    storedIds: () => readStreamIdsAt(server.url, "events"),
+    storedIds: () => withConnection(server.url, (nc) => readStreamIds(nc, "events")),
+    groupDepth: () => withConnection(server.url, (nc) => readGroupDepth(nc, "events", "event-consumers")),
     server,
     stop: () => server.stop(),
   };

@@ -24,6 +24,7 @@ import { loadProducerConfig } from "../../../src/apps/producer/config.js";
 import type { ProducerSummary } from "../../../src/apps/producer/producer.js";
 import { createEnvelope, encodeEnvelope } from "../../../src/shared/envelope.js";
 import { AppProcess } from "../../support/app-process.js";
+import type { GroupDepth } from "../../support/jetstream-readback.js";
 import { streamMessages } from "../../support/jsz.js";
 import { waitFor } from "../../support/poll.js";
 import { auditSink, countEffects, type SinkAudit } from "../../support/sink-audit.js";
@@ -38,6 +39,8 @@ export interface BrokerUnderTest {
   };
   /** The id of every message stored in the stream `events`, one entry per stored message. */
   storedIds(): Promise<string[]>;
+  /** The group `event-consumers`' depth from JetStream's consumer info (not from `/jsz`). */
+  groupDepth(): Promise<GroupDepth>;
   /** The server process, for the broker crash test (skipped without it). */
   readonly server?: {
     kill(signal?: NodeJS.Signals): Promise<void>;
@@ -463,6 +466,52 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       // the poison message was attempted on each of its deliveries; nothing else came twice
       expect(audit.attemptsById.get(poison.id)).toBe(maxDeliveries);
       expect(audit.duplicateDeliveries).toBe(maxDeliveries - 1);
+    });
+
+    it("queue depth: both apps' broker_queue_depth_messages equal JetStream's consumer info, pending and ack pending", async () => {
+      const count = 20;
+      await produce(count, 1000);
+      const idle = await producer({ RATE_PER_SECOND: 0 }, "idle-producer");
+      await idle.waitReady();
+      /** Wait until the app's gauge shows `depth` (it is read every few seconds); returns it. */
+      const gaugeOf = async (app: AppProcess) => {
+        const m = await app.metrics();
+        return {
+          pending: m.value("broker_queue_depth_messages", { state: "pending" }),
+          ackPending: m.value("broker_queue_depth_messages", { state: "ack_pending" }),
+        };
+      };
+      const agree = async (apps: readonly AppProcess[], what: string): Promise<GroupDepth> => {
+        const depth = await broker.groupDepth();
+        await waitFor(
+          `${what}: the apps' gauges at ${JSON.stringify(depth)}`,
+          async () => {
+            const gauges = await Promise.all(apps.map(gaugeOf));
+            return gauges.every((g) => g.pending === depth.pending && g.ackPending === depth.ackPending);
+          },
+          { timeoutMs: 20_000 },
+        ).catch(async (error: unknown) => {
+          throw new Error(
+            `${(error as Error).message}; gauges: ${JSON.stringify(await Promise.all(apps.map(gaugeOf)))}`,
+          );
+        });
+        // the state was stable while the gauges caught up
+        expect(await broker.groupDepth()).toEqual(depth);
+        return depth;
+      };
+      expect(await agree([idle], "nothing delivered")).toEqual({ pending: count, ackPending: 0 });
+      const slow = await consumer(
+        { CONCURRENCY: 2, BATCH_SIZE: 2, WORK_TIME_MS: 60_000, ACK_WAIT_MS: 60_000 },
+        "slow",
+      );
+      await waitFor(
+        "2 in work",
+        async () => (await slow.metrics()).value("consumer_in_flight_messages") === 2,
+      );
+      const inWork = await agree([idle, slow], "2 in work");
+      expect(inWork.ackPending).toBeGreaterThanOrEqual(2);
+      expect(inWork.pending + inWork.ackPending).toBe(count);
+      report(kind, "queue depth", { pending: inWork.pending, ackPending: inWork.ackPending });
     });
 
     it("--provision-only creates the stream and the durable group, never consumes, exits 0", async () => {

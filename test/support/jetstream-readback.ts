@@ -1,6 +1,8 @@
 /**
- * The ids a stream really stored, read back from JetStream: what loss is measured against (stored
- * ids minus applied ids), independent of what the producer says it published.
+ * What JetStream itself says, read through its API (not the monitoring endpoint the apps and KEDA
+ * read): the ids a stream really stored, which loss is measured against (stored ids minus applied
+ * ids, independent of what the producer says it published), and a consumer group's depth, which the
+ * apps' `broker_queue_depth_messages` is compared with.
  */
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
@@ -33,11 +35,29 @@ export async function readStreamIds(connection: NatsConnection, stream: string):
   return ids;
 }
 
-/** `readStreamIds` over a connection of its own to `url`. */
-export async function readStreamIdsAt(url: string, stream: string): Promise<string[]> {
+/** A consumer group's depth from JetStream's consumer info. */
+export interface GroupDepth {
+  readonly pending: number;
+  readonly ackPending: number;
+}
+
+export async function readGroupDepth(
+  connection: NatsConnection,
+  stream: string,
+  group: string,
+): Promise<GroupDepth> {
+  const info = await (await jetstreamManager(connection)).consumers.info(stream, group);
+  return { pending: info.num_pending, ackPending: info.num_ack_pending };
+}
+
+/** Run `read` over a connection of its own to `url`. */
+export async function withConnection<T>(
+  url: string,
+  read: (connection: NatsConnection) => Promise<T>,
+): Promise<T> {
   const connection = await connect({ servers: url });
   try {
-    return await readStreamIds(connection, stream);
+    return await read(connection);
   } finally {
     await connection.close();
   }
