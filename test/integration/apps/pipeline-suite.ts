@@ -14,6 +14,7 @@
  * show that the duplicate-effect check sees a second apply when there is one.
  */
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -25,6 +26,7 @@ import type { ProducerSummary } from "../../../src/apps/producer/producer.js";
 import { createEnvelope, encodeEnvelope } from "../../../src/shared/envelope.js";
 import { AppProcess } from "../../support/app-process.js";
 import type { GroupDepth } from "../../support/jetstream-readback.js";
+import { TcpProxy } from "../../support/tcp-proxy.js";
 import { streamMessages } from "../../support/jsz.js";
 import { waitFor } from "../../support/poll.js";
 import { auditSink, countEffects, type SinkAudit } from "../../support/sink-audit.js";
@@ -36,13 +38,21 @@ export interface BrokerUnderTest {
   readonly capabilities: {
     /** The broker drops a second publish of the same id (stream duplicates must then be 0). */
     readonly dedup: boolean;
+    /** The adapter gives up confirming an ack after a timeout (else it waits for the server). */
+    readonly ackConfirmationTimeout: boolean;
   };
   /** The id of every message stored in the stream `events`, one entry per stored message. */
   storedIds(): Promise<string[]>;
   /** The group `event-consumers`' depth from JetStream's consumer info (not from `/jsz`). */
   groupDepth(): Promise<GroupDepth>;
-  /** The server process, for the broker crash test (skipped without it). */
+  /** BROKER_URL for a client endpoint on 127.0.0.1:`port` (a proxy in front of the broker). */
+  urlFor(port: number): string;
+  /** The server process, for the broker fault tests (skipped without it). */
   readonly server?: {
+    /** Client port. */
+    readonly port: number;
+    /** For SIGSTOP / SIGCONT (a hung server). */
+    readonly pid: number;
     kill(signal?: NodeJS.Signals): Promise<void>;
     startAgain(): Promise<void>;
   };
@@ -425,6 +435,181 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
         if (effect === "ledger") expect(counts.duplicateEffects).toBeGreaterThanOrEqual(stoppedInWork.length);
       });
     }
+
+    it("hung broker (nats-server SIGSTOPped): publish acks and ack confirmations time out for real; after SIGCONT nothing is lost", async (context) => {
+      const server = broker.server;
+      if (!server) return context.skip();
+      const count = 200;
+      // 80 msg/s of capacity for 50 msg/s, with messages in work most of the time
+      const c = await consumer({ CONCURRENCY: 8, BATCH_SIZE: 8, WORK_TIME_MS: 100 }, "c");
+      await c.waitReady();
+      const p = await producer({ RATE_PER_SECOND: 50, MESSAGE_LIMIT: count });
+      await waitFor(
+        "messages in work",
+        async () => (await c.metrics()).value("consumer_in_flight_messages") > 0,
+        { intervalMs: 5 },
+      );
+      process.kill(server.pid, "SIGSTOP");
+      let resumed = false;
+      let publishFailures = 0;
+      try {
+        // the process and its sockets live on, nothing answers: only timeouts can tell
+        publishFailures = await waitFor(
+          "the producer's publish acks time out",
+          async () => (await p.metrics()).value("producer_publish_failures_total"),
+          { timeoutMs: 30_000 },
+        );
+        if (broker.capabilities.ackConfirmationTimeout) {
+          await waitFor(
+            "an ack confirmation timing out",
+            () => c.logs().some((l) => l.msg === "settling failed; the broker will redeliver"),
+            { timeoutMs: 30_000 },
+          );
+        }
+        process.kill(server.pid, "SIGCONT");
+        resumed = true;
+      } finally {
+        if (!resumed) process.kill(server.pid, "SIGCONT");
+      }
+      const exit = await p.exited;
+      expect(exit.code, p.stderr).toBe(0);
+      const published = producerSummary(p);
+      expect(published.failed).toBe(0);
+      const unsettled = c.logs().filter((l) => l.msg === "settling failed; the broker will redeliver").length;
+      await auditAndReport("hung broker (SIGSTOP/SIGCONT)", {
+        attempted: published.created,
+        acknowledged: published.stored + published.duplicates,
+        running: [c],
+        extra: { publishFailuresDuringHang: publishFailures, unsettledAcks: unsettled },
+      });
+    });
+
+    it("TCP cut with both processes alive (loopback proxy): apps reconnect through it, nothing lost, no duplicate effect", async (context) => {
+      const server = broker.server;
+      if (!server) return context.skip();
+      const proxy = await TcpProxy.start(server.port);
+      try {
+        const viaProxy = { BROKER_URL: broker.urlFor(proxy.port) };
+        const count = 600;
+        const c = await consumer({ ...viaProxy, CONCURRENCY: 4, BATCH_SIZE: 20, WORK_TIME_MS: 5 }, "c");
+        await c.waitReady();
+        const p = await producer({ ...viaProxy, RATE_PER_SECOND: 150, MESSAGE_LIMIT: count });
+        await waitFor(
+          "150 published",
+          async () => (await p.metrics()).value("producer_messages_published_total") >= 150,
+          { intervalMs: 50 },
+        );
+        await proxy.cut();
+        await waitFor("consumer not ready while cut off", async () => (await c.readyStatus()) === 503);
+        await waitFor("producer not ready while cut off", async () => (await p.readyStatus()) === 503);
+        expect(c.isRunning && p.isRunning).toBe(true);
+        await proxy.restore();
+        await waitFor("consumer ready again through the proxy", async () => (await c.readyStatus()) === 200, {
+          timeoutMs: 30_000,
+        });
+        const exit = await p.exited;
+        expect(exit.code, p.stderr).toBe(0);
+        const published = producerSummary(p);
+        expect(published.failed).toBe(0);
+        const { counts } = await auditAndReport("TCP cut (proxy)", {
+          attempted: published.created,
+          acknowledged: published.stored + published.duplicates,
+          running: [c],
+        });
+        expect(counts.stored).toBe(count);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it("a second SIGTERM forces exit 130 at once; the message in work comes back to another consumer", async () => {
+      const published = await produce(3, 100);
+      const a = await consumer({ WORK_TIME_MS: 60_000, DRAIN_TIMEOUT_MS: 30_000 }, "a");
+      await waitFor("1 in work", async () => (await a.metrics()).value("consumer_in_flight_messages") === 1);
+      a.signal("SIGTERM");
+      await waitFor("draining", async () => (await a.readyStatus().catch(() => 503)) === 503, {
+        intervalMs: 20,
+      });
+      const signalledAt = performance.now();
+      const exit = await a.kill("SIGTERM");
+      const forcedMs = performance.now() - signalledAt;
+      expect(exit.code, a.stderr).toBe(130);
+      expect(forcedMs).toBeLessThan(5_000); // far below the 60 s of work and the 30 s drain budget
+      expect(a.lastLog("second signal: exiting now")).toBeDefined();
+      const inWork = (await auditSink(sinkDir)).attemptedByInstance.get("a") ?? [];
+      expect(inWork).toHaveLength(1);
+      const b = await consumer({}, "b");
+      const { audit } = await auditAndReport("second SIGTERM", {
+        attempted: published.created,
+        acknowledged: published.stored,
+        running: [b],
+        extra: { forcedExitMs: Math.round(forcedMs) },
+      });
+      expect(audit.attemptedByInstance.get("b")).toContain(inWork[0]);
+    });
+
+    it("drain watchdog: a drain stuck on a hung broker exits 1 at DRAIN_TIMEOUT_MS", async (context) => {
+      const server = broker.server;
+      if (!server) return context.skip();
+      const published = await produce(3, 100);
+      const drainTimeoutMs = 2_000;
+      const a = await consumer({ WORK_TIME_MS: 60_000, DRAIN_TIMEOUT_MS: drainTimeoutMs }, "a");
+      await waitFor("1 in work", async () => (await a.metrics()).value("consumer_in_flight_messages") === 1);
+      process.kill(server.pid, "SIGSTOP");
+      let exit;
+      let drainMs;
+      try {
+        const signalledAt = performance.now();
+        exit = await a.kill("SIGTERM");
+        drainMs = performance.now() - signalledAt;
+      } finally {
+        process.kill(server.pid, "SIGCONT");
+      }
+      expect(exit.code, a.stderr).toBe(1);
+      expect(drainMs).toBeGreaterThanOrEqual(drainTimeoutMs);
+      expect(drainMs).toBeLessThan(drainTimeoutMs + 5_000);
+      expect(a.lastLog("drain exceeded DRAIN_TIMEOUT_MS; exiting")).toBeDefined();
+      const b = await consumer({}, "b");
+      await auditAndReport("drain watchdog", {
+        attempted: published.created,
+        acknowledged: published.stored,
+        running: [b],
+        extra: { watchdogExitMs: Math.round(drainMs) },
+      });
+    });
+
+    it("SIGTERM while start-up connection retries run: exits 0 at once instead of after the retries", async () => {
+      // A listener that drops every connection at once: each attempt is seen, and each one fails.
+      let attempts = 0;
+      const refuser = createServer((socket) => {
+        attempts++;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => refuser.listen(0, "127.0.0.1", resolve));
+      try {
+        const url = broker.urlFor((refuser.address() as AddressInfo).port);
+        for (const app of ["producer", "consumer"] as const) {
+          const extra: Record<string, string> =
+            app === "producer" ? { RATE_PER_SECOND: "1" } : { SINK_DIR: sinkDir };
+          const before = attempts;
+          const p = await AppProcess.start(app, env({ ...extra, BROKER_URL: url }), `${app}-starting`);
+          await waitFor(`${app} retrying its connection`, () => attempts >= before + 2, { intervalMs: 20 });
+          const signalledAt = performance.now();
+          const exit = await p.kill("SIGTERM");
+          const exitMs = performance.now() - signalledAt;
+          expect(exit.code, p.stderr).toBe(0);
+          expect(p.lastLog("signal during start-up: exiting")).toBeDefined();
+          expect(exitMs).toBeLessThan(2_000); // the remaining retries alone take over 20 s
+          report(kind, `SIGTERM during ${app} connect retries`, {
+            attemptsSeen: attempts - before,
+            exitCode: exit.code ?? -1,
+            exitMs: Math.round(exitMs),
+          });
+        }
+      } finally {
+        await new Promise((resolve) => refuser.close(resolve));
+      }
+    });
 
     it("poison and malformed messages are dead-lettered with their reason; the rest keep flowing", async () => {
       const maxDeliveries = 3;
