@@ -10,29 +10,38 @@ import { connect } from "@nats-io/transport-node";
 import { MSG_ID_HEADER as MEMPHIS_MSG_ID_HEADER } from "../../src/broker/memphis/memphis-message.js";
 import { MSG_ID_HEADER as NATS_MSG_ID_HEADER } from "../../src/broker/nats/delivered-message.js";
 
-/**
- * The message id of every message in `stream`, in stream order, one entry per stored message (an id
- * stored twice appears twice). The id is the adapter's dedup header (`Nats-Msg-Id` or Memphis's
- * `msg-id`).
- */
-export async function readStreamIds(connection: NatsConnection, stream: string): Promise<string[]> {
+/** One message as the stream stored it. */
+export interface StoredEntry {
+  /** The adapter's dedup header (`Nats-Msg-Id` or Memphis's `msg-id`). */
+  readonly id: string;
+  /** When the server stored it (ms since the epoch, sub-millisecond precision). */
+  readonly storedAtMs: number;
+}
+
+/** Every message in `stream`, in stream order, one entry per stored message. */
+export async function readStream(connection: NatsConnection, stream: string): Promise<StoredEntry[]> {
   const count = (await (await jetstreamManager(connection)).streams.info(stream)).state.messages;
-  const ids: string[] = [];
-  if (count === 0) return ids;
+  const entries: StoredEntry[] = [];
+  if (count === 0) return entries;
   // an ordered consumer: ephemeral, created and cleaned up by the client, invisible to the group
   const consumer = await jetstream(connection).consumers.get(stream);
-  while (ids.length < count) {
-    const batch = await consumer.fetch({ max_messages: count - ids.length, expires: 5_000 });
+  while (entries.length < count) {
+    const batch = await consumer.fetch({ max_messages: count - entries.length, expires: 5_000 });
     let received = 0;
     for await (const m of batch) {
       received++;
       const id = m.headers?.get(NATS_MSG_ID_HEADER) || m.headers?.get(MEMPHIS_MSG_ID_HEADER);
       if (!id) throw new Error(`stream ${stream} seq ${m.seq} has no message id header`);
-      ids.push(id);
+      entries.push({ id, storedAtMs: Number(m.timestampNanos / 1000n) / 1000 });
     }
-    if (received === 0) throw new Error(`stream ${stream}: read ${ids.length} of ${count} messages`);
+    if (received === 0) throw new Error(`stream ${stream}: read ${entries.length} of ${count} messages`);
   }
-  return ids;
+  return entries;
+}
+
+/** The id of every message in `stream`, in stream order (an id stored twice appears twice). */
+export async function readStreamIds(connection: NatsConnection, stream: string): Promise<string[]> {
+  return (await readStream(connection, stream)).map((entry) => entry.id);
 }
 
 /** A consumer group's depth from JetStream's consumer info. */
