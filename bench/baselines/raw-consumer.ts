@@ -12,7 +12,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { jetstream, type JsMsg } from "@nats-io/jetstream";
-import { decodeEnvelope } from "../../src/shared/envelope.js";
+import { decodeEnvelope } from "../../src/runtime/envelope.js";
 import { connectRaw, intEnv, rawTargetFromEnv } from "./raw-target.js";
 
 const env = process.env;

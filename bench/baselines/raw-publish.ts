@@ -5,7 +5,7 @@
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { headers } from "@nats-io/nats-core";
-import { createEnvelope, encodeEnvelope, type Envelope } from "../../src/shared/envelope.js";
+import { createEnvelope, encodeEnvelope, type Envelope } from "../../src/runtime/envelope.js";
 import type { RawTarget } from "./raw-target.js";
 
 /** Payload of a bench envelope: a data string of `bytes` characters, as the app producer sends. */

@@ -10,27 +10,21 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { connectBroker } from "../../src/broker/index.js";
 import type { BrokerOptions } from "../../src/broker/options.js";
 import { durableName, stationStreamName } from "../../src/broker/memphis/names.js";
+import { brokerNaming } from "../../src/broker/naming.js";
 import { eventSubject } from "../../src/broker/nats/defaults.js";
-import { NatsServer } from "../../test/support/nats-server.js";
-import { startMemphisStandIn, type MemphisStandIn } from "../../test/support/memphis-stand-in.js";
+import { BROKER_OPTION_DEFAULTS } from "../../src/runtime/config/common-contract.js";
+import { NatsServer } from "../../scripts/lib/nats-server.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
 import { publishPipelined } from "../baselines/raw-publish.js";
 import type { RawTarget } from "../baselines/raw-target.js";
 import type { BenchBroker } from "./options.js";
 import { trackChild, untrackChild } from "./processes.js";
 
-/** Stream, group and dead-letter names of every bench run (the contract's defaults). */
+/** Stream, group and dead-letter names of every bench run: the contract's defaults. */
 export const BENCH_NAMES = {
-  stream: "events",
-  consumerGroup: "event-consumers",
-  deadLetterStream: "events-dlq",
-} as const;
-
-/** Broker settings of every bench run (the contract's defaults). */
-const BENCH_BROKER_SETTINGS = {
-  ackWaitMs: 30_000,
-  maxDeliveries: 5,
-  retentionSeconds: 604_800,
-  dedupWindowMs: 120_000,
+  stream: BROKER_OPTION_DEFAULTS.stream,
+  consumerGroup: BROKER_OPTION_DEFAULTS.consumerGroup,
+  deadLetterStream: BROKER_OPTION_DEFAULTS.deadLetterStream,
 } as const;
 
 /** A started broker with everything a scenario needs. */
@@ -61,10 +55,9 @@ function adapterOptions(
     kind,
     url,
     monitorUrl,
-    account: kind === "nats" ? "$G" : "$memphis",
-    ...BENCH_NAMES,
-    ...BENCH_BROKER_SETTINGS,
-    accountId: 1,
+    account: brokerNaming(kind).account,
+    // The contract's defaults, as the apps run without settings (BENCH_NAMES are among them).
+    ...BROKER_OPTION_DEFAULTS,
     clientName: "bench-provisioner",
     connectRetries: 3,
     ...extra,

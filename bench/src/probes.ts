@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { decodeEnvelope } from "../../src/shared/envelope.js";
+import { decodeEnvelope } from "../../src/runtime/envelope.js";
 
 /** A timed sample of a counter. */
 export interface Sample {

@@ -1,3 +1,5 @@
+import { MEMPHIS_DEFAULTS } from "../../src/broker/memphis/defaults.js";
+import { brokerNaming, type BrokerNaming } from "../../src/broker/naming.js";
 import type { BrokerKind } from "../../src/broker/port.js";
 
 /** Where the broker of one kind runs in the cluster (as its Helm chart installs it) and how the apps address it. */
@@ -21,14 +23,12 @@ export interface BrokerEndpoints {
   readonly monitorHostPort: string;
   /** `BROKER_MONITOR_URL` of the apps. */
   readonly monitorUrl: string;
-  /** `BROKER_ACCOUNT`: the NATS account the stream lives in. */
-  readonly account: string;
-  /** The JetStream stream name that backs the app-level `stream` (Memphis station "events" = "events$1"). */
-  jetStreamName(stream: string): string;
+  /**
+   * How the broker names the JetStream objects behind stream and group, and the account they live
+   * in: the same functions the apps call (KEDA must watch what the apps create).
+   */
+  readonly naming: BrokerNaming;
 }
-
-/** Memphis account id the apps use (`BROKER_ACCOUNT_ID`): a station lives in stream `<name>$<id>`. */
-export const MEMPHIS_ACCOUNT_ID = 1;
 
 function clusterHost(service: string, namespace: string): string {
   return `${service}.${namespace}.svc.cluster.local`;
@@ -40,15 +40,14 @@ const MEMPHIS: BrokerEndpoints = {
   kind: "memphis",
   namespace: "memphis",
   podLabels: { "app.kubernetes.io/name": "memphis" },
-  clientPort: 6666,
+  clientPort: MEMPHIS_DEFAULTS.port,
   monitorPort: 8222,
   exporterPort: 7777,
   exporterPortName: "metrics",
-  url: `${memphisHost}:6666`,
+  url: `${memphisHost}:${MEMPHIS_DEFAULTS.port}`,
   monitorHostPort: `${memphisHost}:8222`,
   monitorUrl: `http://${memphisHost}:8222`,
-  account: "$memphis",
-  jetStreamName: (stream) => `${stream.replaceAll(".", "#")}$${MEMPHIS_ACCOUNT_ID}`,
+  naming: brokerNaming("memphis"),
 };
 
 /** NATS chart 1.x, release "nats" in namespace "nats" (Service "nats" with the monitor port enabled). */
@@ -64,8 +63,7 @@ const NATS: BrokerEndpoints = {
   url: `nats://${natsHost}:4222`,
   monitorHostPort: `${natsHost}:8222`,
   monitorUrl: `http://${natsHost}:8222`,
-  account: "$G",
-  jetStreamName: (stream) => stream,
+  naming: brokerNaming("nats"),
 };
 
 export function brokerEndpoints(kind: BrokerKind): BrokerEndpoints {

@@ -8,13 +8,15 @@
  */
 import * as kplus from "cdk8s-plus-29";
 import { Construct } from "constructs";
+import { CONSUMER_CONTRACT, CONSUMER_SETTINGS } from "../../src/apps/consumer/contract.js";
+import type { EnvMap } from "../../src/runtime/config/contract.js";
 import type { ContainerResources } from "../config.js";
 import type { PipelineConnection } from "./app-environment.js";
 import { commonEnvironment } from "./app-environment.js";
 import { AppWorkload } from "./app-workload.js";
+import { checkEnvironment } from "./contract-check.js";
 import type { QueueMetricSource } from "./queue-scaler.js";
 import { QueueScaler } from "./queue-scaler.js";
-import { DEFAULTS } from "../../src/shared/defaults.js";
 
 export interface ConsumerScaling {
   /** Upper bound of replicas. */
@@ -56,13 +58,16 @@ export interface ConsumerProps {
   readonly terminationGracePeriodSeconds?: number;
 }
 
-/** The consumer app's own defaults (src/shared/defaults.ts), plus what only the manifests decide. */
+/** The consumer's container environment, typed by its contract. */
+export type ConsumerEnvironment = EnvMap<typeof CONSUMER_SETTINGS, kplus.EnvValue>;
+
+/** The consumer app's own defaults (its contract), plus what only the manifests decide. */
 export const CONSUMER_DEFAULTS = {
-  concurrency: DEFAULTS.consumer.concurrency,
-  batchSize: DEFAULTS.consumer.batchSize,
-  workTimeMs: DEFAULTS.consumer.workTimeMs,
-  drainTimeoutMs: DEFAULTS.consumer.drainTimeoutMs,
-  retryDelayMs: DEFAULTS.consumer.retryDelayMs,
+  concurrency: CONSUMER_SETTINGS.CONCURRENCY.default,
+  batchSize: CONSUMER_SETTINGS.BATCH_SIZE.default,
+  workTimeMs: CONSUMER_SETTINGS.WORK_TIME_MS.default,
+  drainTimeoutMs: CONSUMER_SETTINGS.DRAIN_TIMEOUT_MS.default,
+  retryDelayMs: CONSUMER_SETTINGS.RETRY_DELAY_MS.default,
   /** Headroom between the drain timeout and SIGKILL. */
   graceHeadroomSeconds: 10,
 } as const;
@@ -83,11 +88,6 @@ export class Consumer extends Construct {
       drainTimeoutMs: props.drainTimeoutMs ?? d.drainTimeoutMs,
       retryDelayMs: props.retryDelayMs ?? d.retryDelayMs,
     };
-    for (const [name, value] of Object.entries(settings)) {
-      const min = name === "concurrency" || name === "batchSize" ? 1 : 0;
-      if (!Number.isInteger(value) || value < min)
-        throw new Error(`Consumer: ${name} must be an integer >= ${min}, got ${value}`);
-    }
     const minGrace = Math.ceil(settings.drainTimeoutMs / 1000) + 1;
     const grace =
       props.terminationGracePeriodSeconds ??
@@ -100,20 +100,22 @@ export class Consumer extends Construct {
     this.terminationGracePeriodSeconds = grace;
 
     const value = (v: number): kplus.EnvValue => kplus.EnvValue.fromValue(String(v));
+    const env: ConsumerEnvironment = {
+      ...commonEnvironment(props.connection),
+      CONCURRENCY: value(settings.concurrency),
+      BATCH_SIZE: value(settings.batchSize),
+      WORK_TIME_MS: value(settings.workTimeMs),
+      DRAIN_TIMEOUT_MS: value(settings.drainTimeoutMs),
+      RETRY_DELAY_MS: value(settings.retryDelayMs),
+    };
+    checkEnvironment("Consumer", CONSUMER_CONTRACT, env);
     this.workload = new AppWorkload(this, "workload", {
       app: "consumer",
       image: props.image,
       autoscaled: true,
       resources: props.resources,
       terminationGracePeriodSeconds: grace,
-      env: {
-        ...commonEnvironment(props.connection),
-        CONCURRENCY: value(settings.concurrency),
-        BATCH_SIZE: value(settings.batchSize),
-        WORK_TIME_MS: value(settings.workTimeMs),
-        DRAIN_TIMEOUT_MS: value(settings.drainTimeoutMs),
-        RETRY_DELAY_MS: value(settings.retryDelayMs),
-      },
+      env,
     });
 
     this.scaler = new QueueScaler(this, "scaler", {

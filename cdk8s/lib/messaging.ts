@@ -1,51 +1,26 @@
-import type { BrokerOptions } from "../../src/broker/options.js";
-import { DEFAULTS } from "../../src/shared/defaults.js";
+import {
+  BROKER_OPTION_DEFAULTS,
+  BROKER_OPTION_VARIABLES,
+  type DefaultedBrokerOptions,
+} from "../../src/runtime/config/common-contract.js";
 
 /**
  * Stream, consumer group and delivery settings shared by producer, consumer and provisioning Job:
- * the same fields the apps read into `BrokerOptions` (documented there), defaults in `DEFAULT_MESSAGING`.
+ * every `BrokerOptions` field the apps' contract gives a default (documented on `BrokerOptions`),
+ * except the Memphis account id, which follows the broker. The contract checks the values when the
+ * workloads are built (./contract-check.ts).
  */
-export type MessagingSettings = Pick<
-  BrokerOptions,
-  | "stream"
-  | "consumerGroup"
-  | "deadLetterStream"
-  | "ackWaitMs"
-  | "maxDeliveries"
-  | "retentionSeconds"
-  | "dedupWindowMs"
->;
+export type MessagingSettings = Omit<DefaultedBrokerOptions, "accountId">;
 
-/** The apps' own defaults (src/shared/defaults.ts): the manifests never restate them. */
-export const DEFAULT_MESSAGING: MessagingSettings = {
-  stream: DEFAULTS.stream,
-  consumerGroup: DEFAULTS.consumerGroup,
-  deadLetterStream: DEFAULTS.deadLetterStream,
-  ackWaitMs: DEFAULTS.ackWaitMs,
-  maxDeliveries: DEFAULTS.maxDeliveries,
-  retentionSeconds: DEFAULTS.retentionSeconds,
-  dedupWindowMs: DEFAULTS.dedupWindowMs,
-};
+const { accountId: _accountId, ...messagingVariables } = BROKER_OPTION_VARIABLES;
+/** The contract's variable of each messaging setting (e.g. `stream` → `STREAM`). */
+export const MESSAGING_VARIABLES: Readonly<Record<keyof MessagingSettings, string>> = messagingVariables;
 
-/** Fill in defaults and check the invariants; errors name the option and the bad value. */
+const { accountId: _defaultAccountId, ...messagingDefaults } = BROKER_OPTION_DEFAULTS;
+/** The apps' own defaults, read from their contract: the manifests never restate them. */
+export const DEFAULT_MESSAGING: MessagingSettings = messagingDefaults;
+
+/** Fill in the defaults (the contract checks the values when the workloads are built). */
 export function resolveMessaging(settings: Partial<MessagingSettings> = {}): MessagingSettings {
-  const resolved = { ...DEFAULT_MESSAGING, ...settings };
-  const limit = DEFAULTS.maxDeliveriesLimit;
-  if (
-    !Number.isInteger(resolved.maxDeliveries) ||
-    resolved.maxDeliveries < 1 ||
-    resolved.maxDeliveries > limit
-  )
-    throw new Error(
-      `messaging.maxDeliveries must be an integer in 1..${limit} (Memphis caps it at 10), got ${resolved.maxDeliveries}`,
-    );
-  for (const key of ["ackWaitMs", "retentionSeconds", "dedupWindowMs"] as const) {
-    if (!Number.isInteger(resolved[key]) || resolved[key] <= 0)
-      throw new Error(`messaging.${key} must be a positive integer, got ${resolved[key]}`);
-  }
-  for (const key of ["stream", "consumerGroup", "deadLetterStream"] as const) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(resolved[key]))
-      throw new Error(`messaging.${key} must match [A-Za-z0-9_.-]+, got ${JSON.stringify(resolved[key])}`);
-  }
-  return resolved;
+  return { ...DEFAULT_MESSAGING, ...settings };
 }

@@ -5,18 +5,25 @@
  */
 import * as kplus from "cdk8s-plus-29";
 import { Construct } from "constructs";
+import { PRODUCER_CONTRACT, PRODUCER_SETTINGS } from "../../src/apps/producer/contract.js";
+import type { EnvMap } from "../../src/runtime/config/contract.js";
 import type { ContainerResources } from "../config.js";
 import type { PipelineConnection } from "./app-environment.js";
 import { commonEnvironment } from "./app-environment.js";
 import { AppWorkload } from "./app-workload.js";
 import { SYNC_WAVE, syncWave } from "./argo-annotations.js";
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from "./config-checksum.js";
+import { checkEnvironment } from "./contract-check.js";
 import { objectLabels } from "./labels.js";
 import { PodDisruptionBudget } from "./pod-disruption-budget.js";
 
 /** Name of the producer's ConfigMap (contract: `set-rate` and the README refer to it). */
 export const PRODUCER_CONFIG_NAME = "producer-config";
-export const RATE_KEY = "RATE_PER_SECOND";
+/** The ConfigMap's key: the producer's rate variable (typed by its contract). */
+export const RATE_KEY = "RATE_PER_SECOND" satisfies keyof typeof PRODUCER_SETTINGS;
+
+/** The producer's container environment, typed by its contract. */
+export type ProducerEnvironment = EnvMap<typeof PRODUCER_SETTINGS, kplus.EnvValue>;
 
 export interface ProducerProps {
   readonly connection: PipelineConnection;
@@ -27,13 +34,14 @@ export interface ProducerProps {
   readonly resources: ContainerResources;
   /** @default 1 */
   readonly replicas?: number;
-  /** Publishes awaiting their ack, at most. @default 256 */
+  /** Publishes awaiting their ack, at most. @default the contract's MAX_IN_FLIGHT default (256) */
   readonly maxInFlight?: number;
-  /** Payload size of each message in bytes. @default 64 */
+  /** Payload size of each message in bytes. @default the contract's PAYLOAD_BYTES default (64) */
   readonly payloadBytes?: number;
 }
 
-export const PRODUCER_DEFAULTS = { replicas: 1, maxInFlight: 256, payloadBytes: 64 } as const;
+/** What only the manifests decide; the app settings' defaults are the contract's. */
+export const PRODUCER_DEFAULTS = { replicas: 1 } as const;
 
 /** Render a rate as the ConfigMap string: plain decimal, no exponent. */
 export function formatRate(rate: number): string {
@@ -52,11 +60,8 @@ export class Producer extends Construct {
 
   constructor(scope: Construct, id: string, props: ProducerProps) {
     super(scope, id);
-    const maxInFlight = props.maxInFlight ?? PRODUCER_DEFAULTS.maxInFlight;
-    const payloadBytes = props.payloadBytes ?? PRODUCER_DEFAULTS.payloadBytes;
-    for (const [name, value] of Object.entries({ maxInFlight, payloadBytes }))
-      if (!Number.isInteger(value) || value < 1)
-        throw new Error(`Producer: ${name} must be a positive integer, got ${value}`);
+    const maxInFlight = props.maxInFlight ?? PRODUCER_SETTINGS.MAX_IN_FLIGHT.default;
+    const payloadBytes = props.payloadBytes ?? PRODUCER_SETTINGS.PAYLOAD_BYTES.default;
 
     const data = { [RATE_KEY]: formatRate(props.ratePerSecond) };
     this.config = new kplus.ConfigMap(this, "config", {
@@ -68,18 +73,21 @@ export class Producer extends Construct {
       data,
     });
 
+    const env: ProducerEnvironment = {
+      ...commonEnvironment(props.connection),
+      [RATE_KEY]: kplus.EnvValue.fromConfigMap(this.config, RATE_KEY),
+      MAX_IN_FLIGHT: kplus.EnvValue.fromValue(String(maxInFlight)),
+      PAYLOAD_BYTES: kplus.EnvValue.fromValue(String(payloadBytes)),
+    };
+    checkEnvironment("Producer", PRODUCER_CONTRACT, env, data);
+
     this.workload = new AppWorkload(this, "workload", {
       app: "producer",
       image: props.image,
       replicas: props.replicas ?? PRODUCER_DEFAULTS.replicas,
       resources: props.resources,
       podAnnotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(data) },
-      env: {
-        ...commonEnvironment(props.connection),
-        [RATE_KEY]: kplus.EnvValue.fromConfigMap(this.config, RATE_KEY),
-        MAX_IN_FLIGHT: kplus.EnvValue.fromValue(String(maxInFlight)),
-        PAYLOAD_BYTES: kplus.EnvValue.fromValue(String(payloadBytes)),
-      },
+      env,
     });
 
     // One voluntary disruption at a time; never blocks a node drain even at one replica

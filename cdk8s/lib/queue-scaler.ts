@@ -101,16 +101,17 @@ export class QueueScaler extends Construct {
         `QueueScaler: target ${props.target.name} must be created with autoscaled: true (no replicas)`,
       );
 
-    const jetStreamName = props.broker.jetStreamName(props.stream);
+    const jetStreamName = props.broker.naming.streamName(props.stream);
+    const durableName = props.broker.naming.durableName(props.consumerGroup);
     const trigger: ScaledObjectSpecTriggers =
       source.type === "nats-jetstream"
         ? {
             type: "nats-jetstream",
             metadata: {
               natsServerMonitoringEndpoint: props.broker.monitorHostPort,
-              account: props.broker.account,
+              account: props.broker.naming.account,
               stream: jetStreamName,
-              consumer: props.consumerGroup,
+              consumer: durableName,
               lagThreshold: String(props.lagThreshold),
               activationLagThreshold: String(activation),
               useHttps: "false",
@@ -120,7 +121,7 @@ export class QueueScaler extends Construct {
             type: "prometheus",
             metadata: {
               serverAddress: source.serverAddress ?? d.prometheusServerAddress,
-              query: queueDepthQuery(jetStreamName, props.consumerGroup),
+              query: queueDepthQuery(jetStreamName, durableName),
               threshold: String(props.lagThreshold),
               activationThreshold: String(activation),
               // An empty result is an error (fallback applies), not a queue of zero.

@@ -3,6 +3,7 @@
  * consumer group, and the label names the monitoring stack puts on external metrics. One place for
  * the defaults; the dashboards generator and the alert rules both resolve their options here.
  */
+import { COMMON_SETTINGS } from "../../src/runtime/config/common-contract.js";
 
 /** Names of the pipeline's objects as they appear in metric labels. */
 export interface PipelineTargets {
@@ -34,7 +35,7 @@ export interface PipelineTargets {
   readonly horizontalPodAutoscaler?: string;
   /**
    * Durable consumer group (label `consumer_name` of the Memphis exporter's `memphis_consumer_*`).
-   * @default "event-consumers"
+   * @default the apps' CONSUMER_GROUP default ("event-consumers")
    */
   readonly consumerGroup?: string;
   /**
@@ -61,7 +62,7 @@ export function resolvePipelineTargets(targets: PipelineTargets = {}): ResolvedP
     consumerDeployment: targets.consumerDeployment ?? "consumer",
     scaledObject,
     horizontalPodAutoscaler: targets.horizontalPodAutoscaler ?? `keda-hpa-${scaledObject}`,
-    consumerGroup: targets.consumerGroup ?? "event-consumers",
+    consumerGroup: targets.consumerGroup ?? COMMON_SETTINGS.CONSUMER_GROUP.default,
     kedaNamespaceLabel: targets.kedaNamespaceLabel ?? "exported_namespace",
   };
   for (const [key, value] of Object.entries(resolved)) {

@@ -19,6 +19,7 @@ import { DEFAULT_MESSAGING, resolveMessaging } from "../../cdk8s/lib/messaging.j
 import { PodDisruptionBudget } from "../../cdk8s/lib/pod-disruption-budget.js";
 import { formatRate, Producer } from "../../cdk8s/lib/producer.js";
 import { queueDepthQuery } from "../../cdk8s/lib/queue-scaler.js";
+import { durableName, stationStreamName } from "../../src/broker/memphis/names.js";
 import { parseFiles } from "./support/manifests.js";
 import { validateDocument } from "../support/schemas.js";
 
@@ -266,12 +267,56 @@ describe("invariants", () => {
     ).toThrow(/replicas \(2\) and autoscaled: true are mutually exclusive/);
   });
 
-  it("messaging settings are checked", () => {
-    expect(() => resolveMessaging({ maxDeliveries: 11 })).toThrow(
-      /maxDeliveries must be an integer in 1..10.*got 11/,
+  it("the apps' contract checks the manifests' environment, with the app's own messages", () => {
+    const build = (
+      messaging: Partial<typeof DEFAULT_MESSAGING>,
+      workTimeMs = 0,
+      kind: "nats" | "memphis" = "memphis",
+    ) => {
+      const chart = Testing.chart();
+      return () =>
+        new Consumer(chart, "c", {
+          connection: { ...connection(chart, kind), messaging: resolveMessaging(messaging) },
+          image: "i",
+          resources,
+          workTimeMs,
+          scaling: { maxReplicas: 2, lagThreshold: 10 },
+        });
+    };
+    expect(build({ maxDeliveries: 11 })).toThrow(
+      /Consumer: .*MAX_DELIVERIES: "11" must be an integer from 1 to 10/s,
     );
-    expect(() => resolveMessaging({ stream: "a b" })).toThrow(/messaging.stream must match/);
+    expect(build({ stream: "a b" })).toThrow(/STREAM: "a b" must be non-empty, without spaces/);
+    expect(build({ stream: "a.b" }, 0, "nats")).toThrow(
+      /STREAM: "a.b" must match \[A-Za-z0-9_-\]\+ for BROKER=nats/,
+    );
+    expect(build({ ackWaitMs: 2_000 }, 1_500)).toThrow(
+      /WORK_TIME_MS: \(1500\) must be at most 0.5 × ACK_WAIT_MS/,
+    );
+    expect(build({})).not.toThrow();
+    expect(build({ stream: "a.b" })).not.toThrow();
     expect(resolveMessaging()).toEqual(DEFAULT_MESSAGING);
+  });
+
+  it("KEDA watches the stream and durable the apps create, named by the broker's own function", () => {
+    const chart = Testing.chart();
+    new Consumer(chart, "c", {
+      connection: {
+        ...connection(chart, "memphis"),
+        messaging: resolveMessaging({ stream: "Events.In", consumerGroup: "Workers" }),
+      },
+      image: "i",
+      resources,
+      scaling: { maxReplicas: 2, lagThreshold: 10 },
+    });
+    const trigger = byKind(Testing.synth(chart), "ScaledObject")[0].spec.triggers[0];
+    // The Memphis adapter's names (src/broker/memphis/names.ts), which the apps read queue depth with.
+    expect(trigger.metadata).toMatchObject({
+      account: "$memphis",
+      stream: stationStreamName("Events.In"),
+      consumer: durableName("Workers"),
+    });
+    expect(trigger.metadata).toMatchObject({ stream: "events#in$1", consumer: "workers" });
   });
 
   it("rates render as plain decimals; negative rates are refused", () => {

@@ -18,11 +18,11 @@ import { stringify } from "yaml";
 import { queueDepthQuery } from "../../cdk8s/lib/queue-scaler.js";
 import { ensureDebianTool, PROMTOOL } from "../../scripts/lib/debian-tools.js";
 import { stationStreamName } from "../../src/broker/memphis/names.js";
-import { DEFAULTS } from "../../src/shared/defaults.js";
-import { createConsumerMetrics } from "../../src/shared/metrics/consumer-metrics.js";
-import { createProducerMetrics } from "../../src/shared/metrics/producer-metrics.js";
-import { createQueueDepthGauge } from "../../src/shared/metrics/queue-depth-metric.js";
-import { createRegistry } from "../../src/shared/metrics/registry.js";
+import { COMMON_SETTINGS } from "../../src/runtime/config/common-contract.js";
+import { createConsumerMetrics } from "../../src/runtime/metrics/consumer-metrics.js";
+import { createProducerMetrics } from "../../src/runtime/metrics/producer-metrics.js";
+import { createQueueDepthGauge } from "../../src/runtime/metrics/queue-depth-metric.js";
+import { createRegistry } from "../../src/runtime/metrics/registry.js";
 import { dashboardQueries, ruleQueries, type FoundQuery } from "./collect-queries.js";
 import { sampleNames, type MetricType } from "./known-metrics.js";
 
@@ -52,7 +52,10 @@ function promqlOf(query: FoundQuery): string | undefined {
 const kedaQuery: FoundQuery = {
   where: "KEDA ScaledObject prometheus trigger",
   language: "promql",
-  expr: queueDepthQuery(stationStreamName(DEFAULTS.stream), DEFAULTS.consumerGroup),
+  expr: queueDepthQuery(
+    stationStreamName(COMMON_SETTINGS.STREAM.default),
+    COMMON_SETTINGS.CONSUMER_GROUP.default,
+  ),
 };
 
 const expressions = [...dashboardQueries(), ...ruleQueries(), kedaQuery]

@@ -5,27 +5,29 @@
 import { jetstream } from "@nats-io/jetstream";
 import { stationStreamName } from "../../src/broker/memphis/names.js";
 import type { BrokerOptions } from "../../src/broker/options.js";
-import { DLS_HEADERS } from "./memphis-control-plane.js";
-import type { MemphisStandIn } from "./memphis-stand-in.js";
+import { DLS_HEADERS } from "../../scripts/lib/memphis-control-plane.js";
+import type { MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
 import type { DeadLetter } from "../integration/broker/contract.js";
-import { readDeadLetterStream, TEST_BROKER_SETTINGS } from "../integration/broker/helpers.js";
+import { readDeadLetterStream } from "../integration/broker/helpers.js";
+import { testBrokerOptions } from "./broker-options.js";
 
 /** Options for a Memphis broker on the stand-in, with short test timings. */
 export function memphisOptions(
   standIn: MemphisStandIn,
   overrides: Partial<BrokerOptions> = {},
 ): BrokerOptions {
-  return {
-    kind: "memphis",
-    url: standIn.url,
-    monitorUrl: standIn.monitorUrl,
-    account: "$memphis",
-    ...TEST_BROKER_SETTINGS,
-    username: standIn.username,
-    password: standIn.password,
-    accountId: standIn.accountId,
-    ...overrides,
-  };
+  return testBrokerOptions(
+    {
+      kind: "memphis",
+      url: standIn.url,
+      monitorUrl: standIn.monitorUrl,
+      account: "$memphis",
+      username: standIn.username,
+      password: standIn.password,
+      accountId: standIn.accountId,
+    },
+    overrides,
+  );
 }
 
 /** Everything on the dead-letter station of `options` (stream `<dls>$1`). */

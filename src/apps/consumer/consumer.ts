@@ -7,10 +7,10 @@
  * caller closes the connection only after the last settle.
  */
 import type { Broker, Subscription } from "../../broker/port.js";
-import type { Logger } from "../../shared/logger.js";
-import type { Readiness } from "../../shared/readiness.js";
-import { Semaphore } from "../../shared/semaphore.js";
-import { sleep } from "../../shared/sleep.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { Readiness } from "../../runtime/readiness.js";
+import { Semaphore } from "../../util/semaphore.js";
+import { sleep } from "../../util/sleep.js";
 import type { Handled, ProcessOutcome, Processor } from "./processor.js";
 import { SettleWindow } from "./settle-window.js";
 

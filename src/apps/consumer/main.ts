@@ -9,9 +9,9 @@ import {
   loadConfigOrExit,
   provisionAndExit,
   startAppRuntime,
-} from "../../shared/app-runtime.js";
-import { DEFAULTS } from "../../shared/defaults.js";
-import { createConsumerMetrics } from "../../shared/metrics/consumer-metrics.js";
+} from "../../runtime/app-runtime.js";
+import { DEFAULTS } from "../../runtime/defaults.js";
+import { createConsumerMetrics } from "../../runtime/metrics/consumer-metrics.js";
 import { loadConsumerConfig } from "./config.js";
 import { Consumer, SUBSCRIBED } from "./consumer.js";
 import type { EffectSink } from "./effect-sink.js";

@@ -10,10 +10,10 @@
  * Acks are pipelined (see `handle`); the other settles are awaited.
  */
 import type { DeliveredMessage } from "../../broker/port.js";
-import { decodeEnvelope, MalformedEnvelopeError, type Envelope } from "../../shared/envelope.js";
-import type { Logger } from "../../shared/logger.js";
-import type { ConsumerMetrics, DeadLetterReason } from "../../shared/metrics/consumer-metrics.js";
-import { sleep } from "../../shared/sleep.js";
+import { decodeEnvelope, MalformedEnvelopeError, type Envelope } from "../../runtime/envelope.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { ConsumerMetrics, DeadLetterReason } from "../../runtime/metrics/consumer-metrics.js";
+import { sleep } from "../../util/sleep.js";
 import type { EffectSink } from "./effect-sink.js";
 
 export interface ProcessorProps {

@@ -2,9 +2,9 @@
  * Producer entry point: `node dist/apps/producer/main.js`. Exit 0 after SIGTERM/SIGINT or
  * MESSAGE_LIMIT (once every in-flight publish settled), 2 on bad configuration, 1 on failure.
  */
-import { exitAfterFlush, loadConfigOrExit, startAppRuntime } from "../../shared/app-runtime.js";
-import { DEFAULTS } from "../../shared/defaults.js";
-import { createProducerMetrics } from "../../shared/metrics/producer-metrics.js";
+import { exitAfterFlush, loadConfigOrExit, startAppRuntime } from "../../runtime/app-runtime.js";
+import { DEFAULTS } from "../../runtime/defaults.js";
+import { createProducerMetrics } from "../../runtime/metrics/producer-metrics.js";
 import { loadProducerConfig } from "./config.js";
 import { Producer } from "./producer.js";
 import { Publisher } from "./publisher.js";

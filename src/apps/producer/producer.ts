@@ -9,11 +9,11 @@
  * write. Awaiting between sends (even an already-free slot) made every publish a write of its own,
  * which halved the throughput at high rates.
  */
-import { createEnvelope } from "../../shared/envelope.js";
-import type { Logger } from "../../shared/logger.js";
-import type { ProducerMetrics } from "../../shared/metrics/producer-metrics.js";
-import { sleep } from "../../shared/sleep.js";
-import { InFlightLimit } from "./in-flight-limit.js";
+import { createEnvelope } from "../../runtime/envelope.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { ProducerMetrics } from "../../runtime/metrics/producer-metrics.js";
+import { sleep } from "../../util/sleep.js";
+import { InFlightLimit } from "../../util/in-flight-limit.js";
 import type { Publisher, PublishOutcome } from "./publisher.js";
 import type { Scheduler } from "./scheduler.js";
 

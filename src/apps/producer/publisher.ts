@@ -5,9 +5,9 @@
  */
 import pRetry from "p-retry";
 import type { Broker, OutgoingMessage, PublishAck } from "../../broker/port.js";
-import { encodeEnvelope, type Envelope } from "../../shared/envelope.js";
-import type { Logger } from "../../shared/logger.js";
-import type { ProducerMetrics, PublishFailureReason } from "../../shared/metrics/producer-metrics.js";
+import { encodeEnvelope, type Envelope } from "../../runtime/envelope.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { ProducerMetrics, PublishFailureReason } from "../../runtime/metrics/producer-metrics.js";
 
 export interface PublisherProps {
   readonly broker: Broker;

@@ -4,7 +4,7 @@
  * forever on loss (the SDK's own reconnect). Credentials go to the SDK and nowhere else.
  */
 import { createMemphisInstance, type Memphis } from "memphis-dev";
-import pRetry from "p-retry";
+import { connectWithRetry } from "../common/connect-with-retry.js";
 import type { BrokerOptions } from "../options.js";
 import { MEMPHIS_DEFAULTS } from "./defaults.js";
 
@@ -40,29 +40,17 @@ export function parseEndpoint(url: string): MemphisEndpoint {
 /** The SDK's `connect()` argument. */
 export type MemphisConnectOptions = Parameters<Memphis["connect"]>[0];
 
-/** Map `BrokerOptions` to the SDK's connect options; throws naming the option when credentials are unusable. */
+/**
+ * Map `BrokerOptions` to the SDK's connect options: a user with a password or a connection token
+ * (the contract checked at start-up that exactly one of them is set for BROKER=memphis).
+ */
 export function connectOptions(options: BrokerOptions): MemphisConnectOptions {
   const { host, port } = parseEndpoint(options.url);
-  const hasPassword = options.password !== undefined && options.password !== "";
   const hasToken = options.token !== undefined && options.token !== "";
-  if (hasPassword && hasToken) {
-    throw new Error("BROKER=memphis takes BROKER_PASSWORD or BROKER_TOKEN, not both (both are set)");
-  }
-  if (!hasPassword && !hasToken) {
-    throw new Error(
-      "BROKER=memphis needs BROKER_USERNAME with BROKER_PASSWORD, or BROKER_TOKEN (neither is set)",
-    );
-  }
-  if (!options.username) {
-    throw new Error("BROKER=memphis needs BROKER_USERNAME (the Memphis user, e.g. root); it is empty");
-  }
-  if (!Number.isInteger(options.accountId) || options.accountId < 1) {
-    throw new Error(`BROKER_ACCOUNT_ID must be a positive integer, got ${options.accountId}`);
-  }
   return {
     host,
     port,
-    username: options.username,
+    username: options.username ?? "",
     accountId: options.accountId,
     ...(hasToken ? { connectionToken: options.token } : { password: options.password }),
     reconnect: true,
@@ -87,18 +75,14 @@ export async function connectMemphis(
   onRetry: (error: Error, attempt: number) => void = () => {},
 ): Promise<Memphis> {
   const sdkOptions = connectOptions(options);
-  return pRetry(() => createMemphisInstance().connect(sdkOptions), {
+  return connectWithRetry({
+    attempt: () => createMemphisInstance().connect(sdkOptions),
     retries: options.connectRetries,
-    factor: 2,
-    minTimeout: MEMPHIS_DEFAULTS.connectMinBackoffMs,
-    maxTimeout: MEMPHIS_DEFAULTS.connectMaxBackoffMs,
-    shouldRetry: ({ error }) => isTransientConnectError(error),
-    onFailedAttempt: ({ error, attemptNumber }) => onRetry(error, attemptNumber),
-  }).catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `cannot connect to Memphis at ${sdkOptions.host}:${sdkOptions.port} as "${options.username}" (account ${options.accountId}): ${message}`,
-      { cause: error },
-    );
+    minBackoffMs: MEMPHIS_DEFAULTS.connectMinBackoffMs,
+    maxBackoffMs: MEMPHIS_DEFAULTS.connectMaxBackoffMs,
+    isTransient: isTransientConnectError,
+    onRetry,
+    failureMessage: (reason) =>
+      `cannot connect to Memphis at ${sdkOptions.host}:${sdkOptions.port} as "${options.username}" (account ${options.accountId}): ${reason}`,
   });
 }

@@ -26,6 +26,4 @@ export const MEMPHIS_DEFAULTS = {
   fetchRetryMaxBackoffMs: 2_000,
   /** Seconds the SDK waits for the broker's publish ack. */
   publishAckWaitSec: 15,
-  /** The broker's upper bound on `maxMsgDeliveries`. */
-  maxDeliveriesCap: 10,
 } as const;

@@ -8,13 +8,17 @@
  * - the publish ack (stream sequence, duplicate flag) is observed at the SDK's `_publish` seam,
  *   because `produce()` discards it;
  * - the queue depth is read from the broker's monitoring endpoint, the way KEDA reads it (the same
- *   `/jsz` reader as the NATS adapter, with account `$memphis` and stream `<station>$1`).
+ *   `/jsz` reader as the NATS adapter (../common/jsz.ts), with account `$memphis` and stream `<station>$1`).
  *
  * `close()` closes the connection only. It never destroys the consumer: destroying the last member
  * of a group deletes the durable, the queue-depth metric disappears and KEDA cannot wake the
  * consumer from zero replicas.
  */
 import type { Consumer, Memphis, Producer } from "memphis-dev";
+import { BrokerEvents } from "../common/broker-events.js";
+import { CloseOnce } from "../common/close-once.js";
+import { watchConnection } from "../common/connection-watch.js";
+import { fetchQueueDepth } from "../common/jsz.js";
 import type { BrokerOptions } from "../options.js";
 import type {
   Broker,
@@ -27,7 +31,6 @@ import type {
 } from "../port.js";
 import { connectMemphis } from "./connection.js";
 import { MEMPHIS_DEFAULTS } from "./defaults.js";
-import { fetchQueueDepth } from "../nats/queue-depth.js";
 import { controlPlane } from "./errors.js";
 import { MSG_ID_HEADER } from "./memphis-message.js";
 import { MemphisSubscription } from "./memphis-subscription.js";
@@ -44,39 +47,16 @@ export interface MemphisTuning {
   readonly batchMaxTimeToWaitMs?: number;
 }
 
-/** Check the options the Memphis broker is stricter about than NATS; throws naming the option. */
-export function checkMemphisOptions(
-  options: BrokerOptions,
-  batchMaxTimeToWaitMs: number = MEMPHIS_DEFAULTS.batchMaxTimeToWaitMs,
-): void {
-  if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
-    throw new Error(`MAX_DELIVERIES must be a positive integer, got ${options.maxDeliveries}`);
-  }
-  if (!(options.ackWaitMs > batchMaxTimeToWaitMs)) {
-    throw new Error(
-      `ACK_WAIT_MS must exceed ${batchMaxTimeToWaitMs} ms (the fetch wait; the SDK's shortest is 1000 ms) for BROKER=memphis, got ${options.ackWaitMs}`,
-    );
-  }
-  if (!(options.retentionSeconds > 0)) {
-    throw new Error(`RETENTION_SECONDS must be positive, got ${options.retentionSeconds}`);
-  }
-  if (!(options.dedupWindowMs >= 0)) {
-    throw new Error(`DEDUP_WINDOW_MS must be zero or positive, got ${options.dedupWindowMs}`);
-  }
-}
-
 export class MemphisBroker implements Broker {
   readonly kind = "memphis" as const;
-  /** Deliveries per message, as the broker enforces it (Memphis caps it at 10). */
-  readonly maxDeliveries: number;
-  private readonly listeners = new Set<(event: BrokerEvent) => void>();
+  private readonly events = new BrokerEvents();
   private readonly subscriptions = new Set<MemphisSubscription>();
   /** Publish acks seen at the `_publish` seam, by message id, until `publish()` picks them up. */
   private readonly publishAcks = new Map<string, PublishAck>();
   private readonly clientName: string;
   private producerPromise: Promise<Producer> | undefined;
   private consumerPromise: Promise<Consumer> | undefined;
-  private closing: Promise<void> | undefined;
+  private readonly closer = new CloseOnce(() => this.closeOnce());
   private readonly batchMaxTimeToWaitMs: number;
 
   private constructor(
@@ -85,15 +65,13 @@ export class MemphisBroker implements Broker {
     tuning: MemphisTuning,
   ) {
     this.batchMaxTimeToWaitMs = tuning.batchMaxTimeToWaitMs ?? MEMPHIS_DEFAULTS.batchMaxTimeToWaitMs;
-    this.maxDeliveries = Math.min(options.maxDeliveries, MEMPHIS_DEFAULTS.maxDeliveriesCap);
     this.clientName = clientNameFor(options.clientName);
     this.observePublishAcks();
-    void this.watchConnection();
+    this.watchConnection();
   }
 
   /** Connect (p-retry with back-off on transient failures); does not provision. */
   static async connect(options: BrokerOptions, tuning: MemphisTuning = {}): Promise<MemphisBroker> {
-    checkMemphisOptions(options, tuning.batchMaxTimeToWaitMs);
     const memphis = await connectMemphis(options);
     return new MemphisBroker(memphis, options, tuning);
   }
@@ -155,8 +133,8 @@ export class MemphisBroker implements Broker {
     const subscription: MemphisSubscription = new MemphisSubscription({
       consumer,
       batchSize: options.batchSize,
-      messageContext: { maxDeliveries: this.maxDeliveries, flush: () => this.flush() },
-      onError: (error) => this.emit({ type: "error", error }),
+      messageContext: { maxDeliveries: this.options.maxDeliveries, flush: () => this.flush() },
+      onError: (error) => this.events.emit({ type: "error", error }),
       onStopped: () => this.subscriptions.delete(subscription),
     });
     this.subscriptions.add(subscription);
@@ -173,13 +151,11 @@ export class MemphisBroker implements Broker {
   }
 
   onEvent(listener: (event: BrokerEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   close(): Promise<void> {
-    this.closing ??= this.closeOnce();
-    return this.closing;
+    return this.closer.run();
   }
 
   private async closeOnce(): Promise<void> {
@@ -220,7 +196,7 @@ export class MemphisBroker implements Broker {
         consumerGroup: this.options.consumerGroup,
         batchMaxTimeToWaitMs: this.batchMaxTimeToWaitMs,
         maxAckTimeMs: this.options.ackWaitMs,
-        maxMsgDeliveries: this.maxDeliveries,
+        maxMsgDeliveries: this.options.maxDeliveries,
         timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
       }),
     ).catch((error: unknown) => {
@@ -250,36 +226,20 @@ export class MemphisBroker implements Broker {
   }
 
   /** Turn the connection's status stream into port events. */
-  private async watchConnection(): Promise<void> {
+  private watchConnection(): void {
     const connection = this.memphis.brokerManager;
     void connection.closed().then((error) => {
-      if (this.closing === undefined) {
-        this.emit({
+      if (!this.closer.started) {
+        this.events.emit({
           type: "error",
           error: new Error(`connection to Memphis closed unexpectedly${error ? `: ${error.message}` : ""}`),
         });
       }
     });
-    try {
-      for await (const status of connection.status()) {
-        if (status.type === "disconnect") this.emit({ type: "disconnected" });
-        else if (status.type === "reconnect") this.emit({ type: "reconnected" });
-        else if (status.type === "error") {
-          this.emit({ type: "error", error: new Error(`Memphis connection error: ${String(status.data)}`) });
-        }
-      }
-    } catch {
-      // The status stream ends with the connection.
-    }
-  }
-
-  private emit(event: BrokerEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's failure is its own.
-      }
-    }
+    void watchConnection(
+      connection.status(),
+      (event) => this.events.emit(event),
+      (status) => new Error(`Memphis connection error: ${String(status.data)}`),
+    );
   }
 }

@@ -15,6 +15,8 @@
  */
 import type { Consumer } from "memphis-dev";
 import type { DeliveredMessage, Subscription } from "../port.js";
+import { Notifier } from "../../util/notifier.js";
+import { sleep } from "../../util/sleep.js";
 import { MEMPHIS_DEFAULTS } from "./defaults.js";
 import { FetchSizer } from "./fetch-sizer.js";
 import { MemphisDeliveredMessage, pendingOf, type MemphisMessageContext } from "./memphis-message.js";
@@ -23,7 +25,7 @@ import { MemphisDeliveredMessage, pendingOf, type MemphisMessageContext } from "
 export interface MemphisSubscriptionProps {
   /** The SDK consumer of the consumer group. */
   readonly consumer: Consumer;
-  /** Largest fetch (1..5000, the SDK's bounds); smaller while fewer messages are waiting. */
+  /** Largest fetch (the SDK takes 1..5000; the contract's BATCH_SIZE stays below); smaller while fewer messages are waiting. */
   readonly batchSize: number;
   /** Passed to every delivered message. */
   readonly messageContext: MemphisMessageContext;
@@ -33,43 +35,21 @@ export interface MemphisSubscriptionProps {
   readonly onStopped?: () => void;
 }
 
-/** A set of waiters released together. */
-class Signal {
-  private waiters: (() => void)[] = [];
-  wait(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-  notify(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve();
-  }
-}
-
 export class MemphisSubscription implements Subscription {
   private readonly buffer: MemphisDeliveredMessage[] = [];
-  private readonly messageArrived = new Signal();
-  private readonly demand = new Signal();
+  private readonly messageArrived = new Notifier();
+  private readonly demand = new Notifier();
   /** A caller is waiting in the iterator for a message. */
   private waiting = false;
-  private readonly stopRequested = new Signal();
+  /** Aborted by `stop()`: ends a back-off pause early. */
+  private readonly stopRequested = new AbortController();
   private stopped = false;
   private readonly loop: Promise<void>;
   private readonly sizer: FetchSizer;
 
   constructor(private readonly props: MemphisSubscriptionProps) {
-    if (!Number.isInteger(props.batchSize) || props.batchSize < 1 || props.batchSize > 5000) {
-      throw new Error(
-        `BATCH_SIZE must be an integer from 1 to 5000 for BROKER=memphis, got ${props.batchSize}`,
-      );
-    }
     this.sizer = new FetchSizer({ maxBatchSize: props.batchSize });
     this.loop = this.pull();
-  }
-
-  /** Messages fetched but not yet taken by the caller. */
-  get buffered(): number {
-    return this.buffer.length;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<DeliveredMessage> {
@@ -93,7 +73,7 @@ export class MemphisSubscription implements Subscription {
       for (const message of this.buffer.splice(0)) message.handBack();
       this.messageArrived.notify();
       this.demand.notify();
-      this.stopRequested.notify();
+      this.stopRequested.abort();
     }
     await this.loop;
   }
@@ -136,11 +116,6 @@ export class MemphisSubscription implements Subscription {
 
   /** Sleep `ms`, or less when `stop()` is called meanwhile. */
   private async pause(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
-      this.stopRequested.wait(),
-    ]);
-    clearTimeout(timer);
+    await sleep(ms, this.stopRequested.signal);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * How a Memphis broker names the JetStream objects behind a station and a consumer group
  * (memphis-dev 1.3.2 `Consumer` / `Producer`, one partition): station `events` is stream
- * `events$1`, dots become `#`, everything lower-case; a consumer group is a durable of that name.
+ * `events$1` (`$1`: partition 1, not the account id), dots become `#`, everything lower-case; a
+ * consumer group is a durable of that name. All of it lives in the NATS account `$memphis`.
  */
+import type { BrokerNaming } from "../naming.js";
 
 /** Station or consumer-group name as the broker stores it: lower-case, dots replaced by `#`. */
 export function internalName(name: string): string {
@@ -31,3 +33,12 @@ export function clientNameFor(instanceId: string): string {
     .slice(0, 128);
   return cleaned.length > 0 ? cleaned : "client";
 }
+
+/** Memphis's naming, as `brokerNaming("memphis")` returns it. */
+export const MEMPHIS_NAMING: BrokerNaming = {
+  account: "$memphis",
+  namePattern: /^[A-Za-z0-9_.-]+$/,
+  namePatternText: "[A-Za-z0-9_.-]+",
+  streamName: (station) => stationStreamName(station),
+  durableName,
+};

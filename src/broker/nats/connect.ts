@@ -4,7 +4,7 @@
  */
 import { errors, type ConnectionOptions, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import pRetry from "p-retry";
+import { connectWithRetry as retryConnect } from "../common/connect-with-retry.js";
 import type { BrokerOptions } from "../options.js";
 import { NATS_DEFAULTS } from "./defaults.js";
 
@@ -73,19 +73,14 @@ export async function connectWithRetry(
   onRetry: (error: Error, attempt: number) => void = () => {},
 ): Promise<NatsConnection> {
   const connectOptions = connectionOptions(options);
-  let attempts = 0;
-  return pRetry(() => (attempts++, connect(connectOptions)), {
+  return retryConnect({
+    attempt: () => connect(connectOptions),
     retries: options.connectRetries,
-    factor: 2,
-    minTimeout: NATS_DEFAULTS.connectMinBackoffMs,
-    maxTimeout: NATS_DEFAULTS.connectMaxBackoffMs,
-    shouldRetry: ({ error }) => isTransientConnectError(error),
-    onFailedAttempt: ({ error, attemptNumber }) => onRetry(error, attemptNumber),
-  }).catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `cannot connect to NATS at ${parseServers(options.url).map(redactUrl).join(",")} as "${options.clientName}" after ${attempts} attempt(s): ${message}`,
-      { cause: error },
-    );
+    minBackoffMs: NATS_DEFAULTS.connectMinBackoffMs,
+    maxBackoffMs: NATS_DEFAULTS.connectMaxBackoffMs,
+    isTransient: isTransientConnectError,
+    onRetry,
+    failureMessage: (reason, attempts) =>
+      `cannot connect to NATS at ${parseServers(options.url).map(redactUrl).join(",")} as "${options.clientName}" after ${attempts} attempt(s): ${reason}`,
   });
 }

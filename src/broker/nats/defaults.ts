@@ -26,8 +26,6 @@ export const NATS_DEFAULTS = {
   /** First and longest back-off while a consume session is being re-established. */
   resubscribeMinBackoffMs: 100,
   resubscribeMaxBackoffMs: 2_000,
-  /** Timeout of one monitoring endpoint request (queue depth). */
-  monitorTimeoutMs: 5_000,
 } as const;
 
 /** Subject the producer publishes to inside stream `stream`. */

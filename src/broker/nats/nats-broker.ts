@@ -3,6 +3,10 @@
  */
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
+import { BrokerEvents } from "../common/broker-events.js";
+import { CloseOnce } from "../common/close-once.js";
+import { watchConnection } from "../common/connection-watch.js";
+import { fetchQueueDepth } from "../common/jsz.js";
 import type { BrokerOptions } from "../options.js";
 import type {
   Broker,
@@ -17,15 +21,14 @@ import { connectWithRetry } from "./connect.js";
 import { eventSubject, NATS_DEFAULTS } from "./defaults.js";
 import { toMsgHdrs } from "./delivered-message.js";
 import { provisionAll } from "./provision.js";
-import { fetchQueueDepth } from "./queue-depth.js";
 import { NatsSubscription } from "./subscription.js";
 
 export class NatsBroker implements Broker {
   readonly kind = "nats" as const;
-  private readonly listeners = new Set<(event: BrokerEvent) => void>();
+  private readonly events = new BrokerEvents();
   private readonly subscriptions = new Set<NatsSubscription>();
   private readonly js: JetStreamClient;
-  private closing: Promise<void> | undefined;
+  private readonly closer = new CloseOnce(() => this.closeOnce());
 
   private constructor(
     private readonly options: BrokerOptions,
@@ -33,7 +36,11 @@ export class NatsBroker implements Broker {
     private readonly jsm: JetStreamManager,
   ) {
     this.js = jetstream(nc, { timeout: NATS_DEFAULTS.requestTimeoutMs });
-    void this.watchStatus();
+    void watchConnection(
+      nc.status(),
+      (event) => this.events.emit(event),
+      (status) => (status.type === "error" ? status.error : new Error(`NATS status ${status.type}`)),
+    );
   }
 
   /** Connect (retrying transient failures `options.connectRetries` times), then reconnect forever on loss. */
@@ -81,7 +88,7 @@ export class NatsBroker implements Broker {
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
-    if (this.closing) throw new Error("broker is closed");
+    if (this.closer.started) throw new Error("broker is closed");
     const subscription = await NatsSubscription.open({
       nc: this.nc,
       js: this.js,
@@ -90,7 +97,7 @@ export class NatsBroker implements Broker {
       deadLetterStream: this.options.deadLetterStream,
       maxDeliveries: this.options.maxDeliveries,
       batchSize: options.batchSize,
-      emit: (event) => this.emit(event),
+      emit: (event) => this.events.emit(event),
       onStopped: (stopped) => this.subscriptions.delete(stopped),
     });
     this.subscriptions.add(subscription);
@@ -107,41 +114,21 @@ export class NatsBroker implements Broker {
   }
 
   onEvent(listener: (event: BrokerEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   /** Stop open subscriptions (handing back buffered messages), then drain. The consumer group stays. */
   close(): Promise<void> {
-    this.closing ??= this.doClose();
-    return this.closing;
+    return this.closer.run();
   }
 
-  private async doClose(): Promise<void> {
+  private async closeOnce(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     if (this.nc.isClosed()) return;
     try {
       await this.nc.drain();
     } catch {
       await this.nc.close();
-    }
-  }
-
-  private emit(event: BrokerEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // a listener's failure must not break the connection
-      }
-    }
-  }
-
-  private async watchStatus(): Promise<void> {
-    for await (const status of this.nc.status()) {
-      if (status.type === "disconnect") this.emit({ type: "disconnected" });
-      else if (status.type === "reconnect") this.emit({ type: "reconnected" });
-      else if (status.type === "error") this.emit({ type: "error", error: status.error });
     }
   }
 }

@@ -29,33 +29,6 @@ type ProvisionOptions = Pick<
   | "dedupWindowMs"
 >;
 
-/** Check the values the server would otherwise reject with a less helpful message. */
-export function validateProvisionOptions(options: ProvisionOptions): void {
-  const problems: string[] = [];
-  const positiveInt = (name: string, value: number): void => {
-    if (!Number.isSafeInteger(value) || value <= 0)
-      problems.push(`${name} must be a positive integer, got ${value}`);
-  };
-  positiveInt("ACK_WAIT_MS", options.ackWaitMs);
-  positiveInt("MAX_DELIVERIES", options.maxDeliveries);
-  positiveInt("RETENTION_SECONDS", options.retentionSeconds);
-  positiveInt("DEDUP_WINDOW_MS", options.dedupWindowMs);
-  if (options.dedupWindowMs > options.retentionSeconds * 1000)
-    problems.push(
-      `DEDUP_WINDOW_MS (${options.dedupWindowMs}) must not exceed RETENTION_SECONDS (${options.retentionSeconds}) in ms`,
-    );
-  for (const [name, value] of [
-    ["STREAM", options.stream],
-    ["DEAD_LETTER_STREAM", options.deadLetterStream],
-    ["CONSUMER_GROUP", options.consumerGroup],
-  ] as const) {
-    if (!/^[A-Za-z0-9_-]+$/.test(value)) problems.push(`${name} must match [A-Za-z0-9_-]+, got "${value}"`);
-  }
-  if (options.stream === options.deadLetterStream)
-    problems.push(`DEAD_LETTER_STREAM must differ from STREAM, both are "${options.stream}"`);
-  if (problems.length > 0) throw new Error(`invalid NATS provisioning options: ${problems.join("; ")}`);
-}
-
 /** Stream holding the events (`${stream}.>`), or the dead letters, with limits retention on file storage. */
 export function streamConfig(
   name: string,
@@ -134,9 +107,11 @@ export async function ensureConsumer(
   }
 }
 
-/** Stream, dead-letter stream and consumer group, in that order. */
+/**
+ * Stream, dead-letter stream and consumer group, in that order. The values were checked once, at
+ * start-up, by the apps' contract (names, ranges, the dedup window within the retention).
+ */
 export async function provisionAll(jsm: JetStreamManager, options: ProvisionOptions): Promise<void> {
-  validateProvisionOptions(options);
   await ensureStream(jsm, streamConfig(options.stream, options));
   await ensureStream(jsm, streamConfig(options.deadLetterStream, options));
   await ensureConsumer(jsm, options.stream, consumerConfig(options));

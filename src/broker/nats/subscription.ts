@@ -1,22 +1,21 @@
 /**
- * A pull subscription of the durable consumer group, built from one `consumer.fetch()` at a time:
- * a pull request for `batchSize` messages that ends when filled or after `pullExpiresMs`, then the
- * next one. It re-establishes itself after failures (consumer deleted and recreated, server
- * restart, missed heartbeats): a failed or empty-handed pull makes it look the consumer up again
- * with back-off and pull again (the loop of nats.js jetstream/examples/07_consume_jobs.js).
+ * A pull subscription of the durable consumer group over a `PullSession` (one inbox, the next pull
+ * request in flight while the caller works through what arrived: see pull-session.ts). It
+ * re-establishes itself after failures (consumer deleted and recreated, server restart, missed
+ * heartbeats): a failed session, or one whose requests come back refused at once, makes it look the
+ * consumer up again with back-off and open a new session (the loop of nats.js
+ * jetstream/examples/07_consume_jobs.js).
  *
- * Why not `consume()`: its refill pulls are queued behind buffered messages and would be sent
- * after the subscription stops, to an inbox nobody listens to any more; nats-server 2.9 still
- * delivers to such a request, so the handed-back messages would sit there until AckWait. With one
- * explicit request at a time, `stop()` waits for that request to end (at most `pullExpiresMs`),
- * then hands back (nak without delay) every message the client holds but did not yield, so another
- * subscription gets them at once instead of after AckWait.
+ * `stop()` ends the session in one round trip, idle or not, and hands back (nak without delay)
+ * every message the client holds but did not yield, so another subscription gets them at once
+ * instead of after AckWait; no pull request is sent after it began.
  */
-import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
+import type { JetStreamClient } from "@nats-io/jetstream";
+import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import type { BrokerEvent, DeliveredMessage, Subscription } from "../port.js";
 import { NATS_DEFAULTS } from "./defaults.js";
 import { AckConfirmer, NatsDeliveredMessage, type DeliveryContext } from "./delivered-message.js";
+import { PullSession } from "./pull-session.js";
 
 /** What a subscription needs; wired by the broker. */
 export interface NatsSubscriptionProps {
@@ -27,7 +26,7 @@ export interface NatsSubscriptionProps {
   readonly deadLetterStream: string;
   /** The app's bound on deliveries. */
   readonly maxDeliveries: number;
-  /** Messages requested per pull. */
+  /** Messages requested or buffered, at most. */
   readonly batchSize: number;
   /** Pull request expiry. @default NATS_DEFAULTS.pullExpiresMs */
   readonly pullExpiresMs?: number;
@@ -37,28 +36,17 @@ export interface NatsSubscriptionProps {
   readonly onStopped?: (subscription: NatsSubscription) => void;
 }
 
-/** One pull request and its iterator (shared by the subscription's iterator and `stop()`). */
-interface Pull {
-  readonly messages: ConsumerMessages;
-  readonly iterator: AsyncIterator<JsMsg>;
-}
-
 export class NatsSubscription implements Subscription {
   private readonly context: DeliveryContext;
-  private readonly pullExpiresMs: number;
-  private consumer: Consumer | undefined;
-  private pull: Pull | undefined;
+  /** The consumer group was found (at open, or after the last failure). */
+  private found = true;
+  private session: PullSession | undefined;
   private stopping = false;
-  /** Messages received after stop() began, to hand back. */
-  private readonly held: JsMsg[] = [];
-  /** A pull request being sent, so that stop() can wait for it and drain it too. */
-  private starting: Promise<unknown> | undefined;
   private iterating = false;
   private stopPromise: Promise<void> | undefined;
   private readonly wake = new AbortController();
 
   private constructor(private readonly props: NatsSubscriptionProps) {
-    this.pullExpiresMs = props.pullExpiresMs ?? NATS_DEFAULTS.pullExpiresMs;
     this.context = {
       nc: props.nc,
       js: props.js,
@@ -73,15 +61,13 @@ export class NatsSubscription implements Subscription {
   static async open(props: NatsSubscriptionProps): Promise<NatsSubscription> {
     if (!Number.isSafeInteger(props.batchSize) || props.batchSize < 1)
       throw new Error(`BATCH_SIZE must be a positive integer, got ${props.batchSize}`);
+    await props.js.consumers.get(props.stream, props.consumerGroup).catch((error: unknown) => {
+      throw new Error(
+        `consumer group "${props.consumerGroup}" on stream "${props.stream}" is not available (provision first): ${(error as Error).message}`,
+        { cause: error },
+      );
+    });
     const subscription = new NatsSubscription(props);
-    subscription.consumer = await props.js.consumers
-      .get(props.stream, props.consumerGroup)
-      .catch((error: unknown) => {
-        throw new Error(
-          `consumer group "${props.consumerGroup}" on stream "${props.stream}" is not available (provision first): ${(error as Error).message}`,
-          { cause: error },
-        );
-      });
     return subscription;
   }
 
@@ -99,35 +85,28 @@ export class NatsSubscription implements Subscription {
     let failures = 0;
     try {
       while (this.active) {
-        const pull = await this.startPull(failures);
-        if (!pull) break;
-        const startedAt = Date.now();
-        let received = 0;
+        const session = await this.startSession(failures);
+        if (!session) break;
         try {
           for (;;) {
-            const next = await pull.iterator.next();
-            if (next.done) break;
-            received++;
-            if (this.stopping) {
-              this.held.push(next.value); // stop() hands it back
-              continue;
-            }
-            yield new NatsDeliveredMessage(next.value, this.context);
+            const msg = await session.next();
+            if (msg === undefined) break; // stopping
+            failures = 0;
+            const message = this.deliver(msg);
+            if (message) yield message;
           }
-          // A request that ends empty long before its expiry was refused: back off instead of spinning.
-          const refused = received === 0 && Date.now() - startedAt < this.pullExpiresMs / 2;
-          failures = refused ? failures + 1 : 0;
         } catch (error) {
           if (this.active) {
             failures++;
-            this.consumer = undefined; // look it up again: it may have been deleted, or the server restarted
+            this.found = false; // look it up again: it may have been deleted, or the server restarted
             this.props.emit({
               type: "error",
               error: new Error(`pull from "${this.props.consumerGroup}" failed: ${(error as Error).message}`),
             });
+            this.handBack(await session.stop());
           }
         }
-        if (this.pull === pull) this.pull = undefined;
+        if (this.session === session) this.session = undefined;
       }
     } finally {
       // Ended, or abandoned by the caller (`break`): hand back whatever is still buffered.
@@ -135,31 +114,38 @@ export class NatsSubscription implements Subscription {
     }
   }
 
-  /** Next pull request; waits (with back-off, interrupted by stop) for the consumer. Undefined once stopping. */
-  private async startPull(failures: number): Promise<Pull | undefined> {
+  private deliver(msg: Msg): NatsDeliveredMessage | undefined {
+    try {
+      return new NatsDeliveredMessage(msg, this.context);
+    } catch (error) {
+      this.props.emit({ type: "error", error: error as Error });
+      return undefined;
+    }
+  }
+
+  /** A new session once the consumer is found; waits (with back-off, interrupted by stop). Undefined once stopping. */
+  private async startSession(failures: number): Promise<PullSession | undefined> {
     let attempt = failures;
     while (this.active) {
       if (attempt > 0) await this.sleep(backoff(attempt));
       if (!this.active) return undefined;
       attempt++;
       try {
-        if (!this.consumer) {
-          this.consumer = await this.props.js.consumers.get(this.props.stream, this.props.consumerGroup);
-          if (attempt > 1) this.props.emit({ type: "reconnected" });
+        if (!this.found) {
+          await this.props.js.consumers.get(this.props.stream, this.props.consumerGroup);
+          this.found = true;
+          this.props.emit({ type: "reconnected" });
         }
         if (!this.active) return undefined;
-        const fetching = this.consumer.fetch({
-          max_messages: this.props.batchSize,
-          expires: this.pullExpiresMs,
+        this.session = new PullSession({
+          nc: this.props.nc,
+          stream: this.props.stream,
+          consumer: this.props.consumerGroup,
+          batchSize: this.props.batchSize,
+          expiresMs: this.props.pullExpiresMs,
         });
-        this.starting = fetching;
-        const messages = await fetching;
-        this.pull = { messages, iterator: messages[Symbol.asyncIterator]() };
-        this.starting = undefined;
-        return this.pull;
+        return this.session;
       } catch (error) {
-        this.starting = undefined;
-        this.consumer = undefined;
         if (attempt === 1 || attempt % 10 === 0)
           this.props.emit({
             type: "error",
@@ -189,30 +175,19 @@ export class NatsSubscription implements Subscription {
     return this.stopPromise;
   }
 
-  /**
-   * Let the open pull request end (filled or expired: nothing is sent to a dead inbox), keeping
-   * what it brings, then hand all of it back at once.
-   */
+  /** End the session (one round trip) and hand back everything it received and did not yield. */
   private async doStop(): Promise<void> {
     this.stopping = true;
     this.wake.abort();
-    await this.starting?.catch(() => {});
-    const pull = this.pull;
-    if (pull) {
-      try {
-        for (;;) {
-          const next = await pull.iterator.next();
-          if (next.done) break;
-          this.held.push(next.value);
-        }
-      } catch {
-        // the request ended with an error: nothing more comes
-      }
-      // A next() of the iterator that was already waiting resolves before ours: let it record its message.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    for (const m of this.held.splice(0)) m.nak();
+    const session = this.session;
+    this.session = undefined;
+    if (session) this.handBack(await session.stop());
     if (!this.props.nc.isClosed()) await this.props.nc.flush().catch(() => {});
+  }
+
+  private handBack(messages: readonly Msg[]): void {
+    if (this.props.nc.isClosed()) return; // gone with the connection: the server redelivers after AckWait
+    for (const msg of messages) this.deliver(msg)?.handBack();
   }
 }
 

@@ -23,7 +23,7 @@ import type { FileSinkEffect } from "../../../src/apps/consumer/file-effect-sink
 import type { ConsumerSummary } from "../../../src/apps/consumer/consumer.js";
 import { loadProducerConfig } from "../../../src/apps/producer/config.js";
 import type { ProducerSummary } from "../../../src/apps/producer/producer.js";
-import { createEnvelope, encodeEnvelope } from "../../../src/shared/envelope.js";
+import { createEnvelope, encodeEnvelope } from "../../../src/runtime/envelope.js";
 import { AppProcess } from "../../support/app-process.js";
 import type { GroupDepth } from "../../support/jetstream-readback.js";
 import { TcpProxy } from "../../support/tcp-proxy.js";
@@ -104,6 +104,15 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       MAX_DELIVERIES: "5",
       RETRY_DELAY_MS: "200",
       ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])),
+    });
+
+    /**
+     * Memphis cannot extend an ack deadline, so its contract refuses WORK_TIME_MS above half of
+     * ACK_WAIT_MS: a consumer that works that long on Memphis gets an ack wait that covers it.
+     */
+    const workingFor = (workTimeMs: number): Record<string, number> => ({
+      WORK_TIME_MS: workTimeMs,
+      ...(kind === "memphis" ? { ACK_WAIT_MS: 2 * workTimeMs } : {}),
     });
 
     const producer = (extra: Record<string, string | number>, name = "producer") =>
@@ -239,7 +248,7 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       const published = await produce(count, 1000);
       const drainTimeoutMs = 15_000;
       const a = await consumer(
-        { CONCURRENCY: 4, BATCH_SIZE: 4, WORK_TIME_MS: 3000, DRAIN_TIMEOUT_MS: drainTimeoutMs },
+        { CONCURRENCY: 4, BATCH_SIZE: 4, ...workingFor(3000), DRAIN_TIMEOUT_MS: drainTimeoutMs },
         "a",
       );
       await a.waitReady();
@@ -276,7 +285,7 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       // above the NATS adapter's pull expiry (5 s, which its subscription stop may wait for) plus the reserve
       const drainTimeoutMs = 12_000;
       const a = await consumer(
-        { CONCURRENCY: 2, BATCH_SIZE: 2, WORK_TIME_MS: 60_000, DRAIN_TIMEOUT_MS: drainTimeoutMs },
+        { CONCURRENCY: 2, BATCH_SIZE: 2, ...workingFor(60_000), DRAIN_TIMEOUT_MS: drainTimeoutMs },
         "a",
       );
       await a.waitReady();

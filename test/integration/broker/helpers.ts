@@ -5,7 +5,6 @@
 import { randomUUID } from "node:crypto";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { flattenHeaders } from "../../../src/broker/nats/delivered-message.js";
-import type { BrokerOptions } from "../../../src/broker/options.js";
 import type { DeadLetter } from "./contract.js";
 import type {
   Broker,
@@ -112,19 +111,6 @@ export class Puller {
     }
   }
 }
-
-/** Names and short timings both adapters' test options share; each adapter adds its endpoints. */
-export const TEST_BROKER_SETTINGS = {
-  stream: "events",
-  consumerGroup: "event-consumers",
-  deadLetterStream: "events-dlq",
-  ackWaitMs: 5_000,
-  maxDeliveries: 5,
-  retentionSeconds: 3_600,
-  dedupWindowMs: 120_000,
-  clientName: "broker-test",
-  connectRetries: 3,
-} as const satisfies Partial<BrokerOptions>;
 
 /** Every message stored on the JetStream stream `stream` (a dead-letter stream), with its reason header. */
 export async function readDeadLetterStream(

@@ -8,19 +8,15 @@ import type { BrokerOptions } from "../../../src/broker/options.js";
 import { DEAD_LETTER_HEADERS } from "../../../src/broker/nats/delivered-message.js";
 import type { NatsServer } from "../../support/nats-server.js";
 import type { DeadLetter } from "./contract.js";
-import { readDeadLetterStream, TEST_BROKER_SETTINGS } from "./helpers.js";
+import { testBrokerOptions } from "../../support/broker-options.js";
+import { readDeadLetterStream } from "./helpers.js";
 
 /** Options for a broker on `server`, with short test timings. */
 export function natsOptions(server: NatsServer, overrides: Partial<BrokerOptions> = {}): BrokerOptions {
-  return {
-    kind: "nats",
-    url: server.url,
-    monitorUrl: server.monitorUrl,
-    account: "$G",
-    ...TEST_BROKER_SETTINGS,
-    accountId: 1,
-    ...overrides,
-  };
+  return testBrokerOptions(
+    { kind: "nats", url: server.url, monitorUrl: server.monitorUrl, account: "$G" },
+    overrides,
+  );
 }
 
 /** Every message on the dead-letter stream of `options`. */

@@ -1,0 +1,49 @@
+/** The Memphis adapter's pure parts: endpoint and credential mapping, fetch sizing. */
+import { describe, expect, it } from "vitest";
+import { connectOptions, parseEndpoint } from "../../../../src/broker/memphis/connection.js";
+import { FetchSizer } from "../../../../src/broker/memphis/fetch-sizer.js";
+import { testBrokerOptions } from "../../../support/broker-options.js";
+
+describe("Memphis connection options", () => {
+  it("parses the endpoint and passes a password or a token to the SDK", () => {
+    expect(parseEndpoint("localhost:6666")).toEqual({ host: "127.0.0.1", port: 6666 });
+    expect(parseEndpoint("memphis.memphis.svc.cluster.local")).toEqual({
+      host: "memphis.memphis.svc.cluster.local",
+      port: 6666,
+    });
+    expect(() => parseEndpoint("a:6666,b:6666")).toThrow(/BROKER_URL .* one host:port/);
+    expect(() => parseEndpoint("127.0.0.1:99999")).toThrow(/BROKER_URL .*invalid port/);
+    const base = testBrokerOptions(
+      { kind: "memphis", url: "127.0.0.1:6666", monitorUrl: "http://127.0.0.1:8222", account: "$memphis" },
+      { username: "root", password: "pw-secret-1" },
+    );
+    expect(connectOptions(base)).toMatchObject({ username: "root", password: "pw-secret-1" });
+    const withToken = connectOptions({ ...base, password: undefined, token: "tok-1" });
+    expect(withToken).toMatchObject({ username: "root", connectionToken: "tok-1" });
+    expect(withToken).not.toHaveProperty("password");
+  });
+});
+
+describe("Memphis fetch sizing", () => {
+  it("sizes fetches: pending count when known, else doubling while full and 1 after a short one", () => {
+    const sizer = new FetchSizer({ maxBatchSize: 10 });
+    expect(sizer.next).toBe(1);
+    sizer.record(1, 1, 4);
+    expect(sizer.next).toBe(4);
+    sizer.record(4, 4, 250);
+    expect(sizer.next).toBe(10);
+    sizer.record(10, 10, 0);
+    expect(sizer.next).toBe(1);
+    sizer.record(1, 1, undefined);
+    expect(sizer.next).toBe(2);
+    sizer.record(2, 2, undefined);
+    sizer.record(4, 4, undefined);
+    sizer.record(8, 8, undefined);
+    expect(sizer.next).toBe(10);
+    sizer.record(10, 3, undefined);
+    expect(sizer.next).toBe(1);
+    sizer.record(1, 0, undefined);
+    expect(sizer.next).toBe(1);
+    expect(() => new FetchSizer({ maxBatchSize: 0 })).toThrow("maxBatchSize must be an integer >= 1, got 0");
+  });
+});
