@@ -6,6 +6,7 @@
  * `set-rate` / `bump-images` scripts that the GitHub workflows call.
  */
 import type { BrokerKind } from "../src/broker/port.js";
+import { memoryLimitFromBench } from "./lib/bench-memory.js";
 
 export type EnvironmentName = "dev" | "prod";
 export const ENVIRONMENT_NAMES: readonly EnvironmentName[] = ["dev", "prod"];
@@ -43,6 +44,7 @@ export interface ContainerResources {
   readonly cpuRequestMillis: number;
   readonly cpuLimitMillis: number;
   readonly memoryRequestMebibytes: number;
+  /** From the benchmark's recorded peak RSS plus headroom (`memoryLimitFromBench`), never a guess. */
   readonly memoryLimitMebibytes: number;
 }
 
@@ -51,6 +53,8 @@ export interface EnvironmentSettings {
   /** Kubernetes namespace of the pipeline (one cluster per environment). */
   readonly namespace: string;
   readonly logLevel: "debug" | "info" | "warn" | "error";
+  /** Replicas of the stream, dead-letter stream and consumer group (STREAM_REPLICAS); above 1 needs a clustered broker. */
+  readonly streamReplicas: number;
   readonly producer: {
     /** Producer replicas; each one publishes at `RATE_PER_SECOND`. */
     readonly replicas: number;
@@ -77,13 +81,14 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
   dev: {
     namespace: "event-pipeline",
     logLevel: "debug",
+    streamReplicas: 1,
     producer: {
       replicas: 1,
       resources: {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
         memoryRequestMebibytes: 64,
-        memoryLimitMebibytes: 128,
+        memoryLimitMebibytes: memoryLimitFromBench(BROKER_BY_ENVIRONMENT.dev, "producer"),
       },
     },
     consumer: {
@@ -97,20 +102,21 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
         memoryRequestMebibytes: 64,
-        memoryLimitMebibytes: 128,
+        memoryLimitMebibytes: memoryLimitFromBench(BROKER_BY_ENVIRONMENT.dev, "consumer"),
       },
     },
   },
   prod: {
     namespace: "event-pipeline",
     logLevel: "info",
+    streamReplicas: 3,
     producer: {
       replicas: 1,
       resources: {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,
         memoryRequestMebibytes: 96,
-        memoryLimitMebibytes: 192,
+        memoryLimitMebibytes: memoryLimitFromBench(BROKER_BY_ENVIRONMENT.prod, "producer"),
       },
     },
     consumer: {
@@ -124,7 +130,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,
         memoryRequestMebibytes: 96,
-        memoryLimitMebibytes: 192,
+        memoryLimitMebibytes: memoryLimitFromBench(BROKER_BY_ENVIRONMENT.prod, "consumer"),
       },
     },
   },
@@ -137,7 +143,10 @@ export interface HelmChartSource {
   readonly version: string;
 }
 
-/** Infrastructure charts, versions pinned (bump by pull request). */
+/**
+ * Infrastructure charts, versions pinned (bump by pull request, together with the chart's facts and
+ * CRDs in schemas/charts/<chart>@<version>: the checks read them by this version).
+ */
 export const HELM_CHARTS = {
   keda: { repoURL: "https://kedacore.github.io/charts", chart: "keda", version: "2.16.1" },
   sealedSecrets: {
@@ -153,5 +162,5 @@ export const HELM_CHARTS = {
     version: "67.8.0",
   },
   loki: { repoURL: "https://grafana.github.io/helm-charts", chart: "loki", version: "6.24.0" },
-  promtail: { repoURL: "https://grafana.github.io/helm-charts", chart: "promtail", version: "6.16.6" },
+  alloy: { repoURL: "https://grafana.github.io/helm-charts", chart: "alloy", version: "1.11.1" },
 } as const satisfies Record<string, HelmChartSource>;

@@ -3,6 +3,7 @@
  * named `<kind>-<name>.yaml`, keys in cdk8s' stable order, a generated-file header.
  *
  *  - `dist-manifests/<env>/`        the pipeline (PipelineChart), synced by the "event-pipeline" Application;
+ *  - `dist-manifests/<env>-platform/` sealed Secrets the charts read, synced by "platform-secrets";
  *  - `argocd/<env>/bootstrap/`      AppProjects + root Application (applied once by hand);
  *  - `argocd/<env>/apps/`           the Applications the root Application syncs.
  *
@@ -24,6 +25,9 @@ import {
   PRODUCER_RATE_PER_SECOND,
 } from "./config.js";
 import { readSealedCredentials, SEALED_DIR } from "./lib/broker-credentials.js";
+import { platformManifestsPath } from "./argocd/argocd-charts.js";
+import { PlatformSecretsChart } from "./argocd/platform-secrets-chart.js";
+import { MEMPHIS_ROOT_KEY, memphisSecrets, readSealedFile } from "./argocd/sealed-platform-secrets.js";
 
 /** Top-level folders this module owns entirely (deleted and rewritten by `npm run synth`). */
 export const OUTPUT_ROOTS = ["dist-manifests", "argocd"] as const;
@@ -39,6 +43,7 @@ export interface SynthesizedFile {
 export interface EnvironmentCharts {
   readonly environment: EnvironmentName;
   readonly pipeline: PipelineChart;
+  readonly platformSecrets: PlatformSecretsChart;
   readonly bootstrap: ArgoBootstrapChart;
   readonly apps: ArgoAppsChart;
 }
@@ -55,6 +60,8 @@ export function buildCharts(options: BuildOptions = {}): EnvironmentCharts[] {
   const app = new App();
   return (options.environments ?? ENVIRONMENT_NAMES).map((environment) => {
     const broker = BROKER_BY_ENVIRONMENT[environment];
+    const sealedDir = options.sealedDir ?? SEALED_DIR;
+    const memphisAdmin = memphisSecrets(environment).creds.copies?.[0];
     const pipeline = new PipelineChart(app, `${environment}-pipeline`, {
       settings: ENVIRONMENTS[environment],
       broker,
@@ -63,12 +70,26 @@ export function buildCharts(options: BuildOptions = {}): EnvironmentCharts[] {
         producer: `${IMAGES.producer.repository}:${IMAGES.producer.tag}`,
         consumer: `${IMAGES.consumer.repository}:${IMAGES.consumer.tag}`,
       },
-      sealedCredentials: readSealedCredentials(environment, options.sealedDir ?? SEALED_DIR),
+      sealedCredentials: readSealedCredentials(environment, sealedDir),
+      ...(broker === "memphis" && memphisAdmin !== undefined
+        ? {
+            memphisAdmin: {
+              spec: memphisAdmin,
+              file: readSealedFile(environment, memphisAdmin, sealedDir),
+              rootPasswordKey: MEMPHIS_ROOT_KEY,
+            },
+          }
+        : {}),
     });
-    const argoProps = { environment, broker, pipeline };
+    const platformSecrets = new PlatformSecretsChart(app, `${environment}-platform-secrets`, {
+      environment,
+      broker,
+      sealedDir,
+    });
+    const argoProps = { environment, broker, pipeline, platformSecrets };
     const bootstrap = new ArgoBootstrapChart(app, `${environment}-argocd-bootstrap`, argoProps);
     const apps = new ArgoAppsChart(app, `${environment}-argocd-apps`, argoProps);
-    return { environment, pipeline, bootstrap, apps };
+    return { environment, pipeline, platformSecrets, bootstrap, apps };
   });
 }
 
@@ -91,11 +112,14 @@ export function renderChart(chart: Chart, folder: string): SynthesizedFile[] {
 
 /** Every generated file, sorted by path. */
 export function synthesize(options: BuildOptions = {}): SynthesizedFile[] {
-  const files = buildCharts(options).flatMap(({ environment, pipeline, bootstrap, apps }) => [
-    ...renderChart(pipeline, `dist-manifests/${environment}`),
-    ...renderChart(bootstrap, `argocd/${environment}/bootstrap`),
-    ...renderChart(apps, `argocd/${environment}/apps`),
-  ]);
+  const files = buildCharts(options).flatMap(
+    ({ environment, pipeline, platformSecrets, bootstrap, apps }) => [
+      ...renderChart(pipeline, `dist-manifests/${environment}`),
+      ...renderChart(platformSecrets, platformManifestsPath(environment)),
+      ...renderChart(bootstrap, `argocd/${environment}/bootstrap`),
+      ...renderChart(apps, `argocd/${environment}/apps`),
+    ],
+  );
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -1,33 +1,40 @@
 /**
  * `npm run import`: regenerate the typed CRD constructs in `cdk8s/imports/` offline from the
- * CRDs vendored in `schemas/crds/` (override with CRDS_DIR). One module per API group.
+ * vendored CRDs (override the `schemas/` folder with SCHEMAS_DIR). One module per API group.
+ * The CRDs a chart installs are read from `schemas/charts/crds/<chart>@<pinned version>/`, so the
+ * types move with the chart version pinned in `HELM_CHARTS`; Argo CD's own CRDs from `schemas/crds/argo-cd/`.
  * The output is committed and never edited by hand.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { HELM_CHARTS } from "../cdk8s/config.js";
+import { pinnedCrdDir } from "../cdk8s/argocd/chart-facts.js";
 
 const repo = resolve(import.meta.dirname, "..");
-const crds = resolve(process.env.CRDS_DIR ?? join(repo, "schemas", "crds"));
+const schemas = resolve(process.env.SCHEMAS_DIR ?? join(repo, "schemas"));
+const keda = pinnedCrdDir(HELM_CHARTS.keda);
+const sealedSecrets = pinnedCrdDir(HELM_CHARTS.sealedSecrets);
+const prometheusOperator = pinnedCrdDir(HELM_CHARTS.kubePrometheusStack);
 
-/** module name -> CRD files (relative to the CRD directory). Only the kinds the manifests use. */
+/** module name -> CRD files (relative to `schemas/`). Only the kinds the manifests use. */
 export const CRD_MODULES: Record<string, readonly string[]> = {
-  keda: ["keda/keda.sh_scaledobjects.yaml", "keda/keda.sh_triggerauthentications.yaml"],
-  "sealed-secrets": ["sealed-secrets/bitnami.com_sealedsecrets.yaml"],
+  keda: [`${keda}/crd-scaledobjects.yaml`, `${keda}/crd-triggerauthentications.yaml`],
+  "sealed-secrets": [`${sealedSecrets}/bitnami.com_sealedsecrets.yaml`],
   "prometheus-operator": [
-    "prometheus-operator/monitoring.coreos.com_servicemonitors.yaml",
-    "prometheus-operator/monitoring.coreos.com_podmonitors.yaml",
-    "prometheus-operator/monitoring.coreos.com_prometheusrules.yaml",
+    `${prometheusOperator}/crd-servicemonitors.yaml`,
+    `${prometheusOperator}/crd-podmonitors.yaml`,
+    `${prometheusOperator}/crd-prometheusrules.yaml`,
   ],
-  argocd: ["argo-cd/application-crd.yaml", "argo-cd/appproject-crd.yaml"],
+  argocd: ["crds/argo-cd/application-crd.yaml", "crds/argo-cd/appproject-crd.yaml"],
 };
 
 const work = mkdtempSync(join(tmpdir(), "crd-import-"));
 try {
   for (const [module, files] of Object.entries(CRD_MODULES)) {
     const combined = join(work, `${module}.yaml`);
-    writeFileSync(combined, files.map((f) => readFileSync(join(crds, f), "utf8")).join("\n---\n"));
+    writeFileSync(combined, files.map((f) => readFileSync(join(schemas, f), "utf8")).join("\n---\n"));
     execFileSync(
       join(repo, "node_modules", ".bin", "cdk8s"),
       [

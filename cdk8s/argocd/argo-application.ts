@@ -42,6 +42,35 @@ export interface ArgoApplicationProps {
   readonly ignoreDifferences?: readonly ApplicationSpecIgnoreDifferences[];
 }
 
+/**
+ * Sync retries, sized for a first deploy. Argo CD's automated sync does not retry a revision whose
+ * sync failed once the retries are spent; only a new commit or a manual sync starts it again
+ * (argo-cd docs/user-guide/auto_sync.md). On a first deploy syncs fail until the steps a person does
+ * are done (docs/deploy.md: images built, credentials sealed for the new controller): the
+ * provisioning hook cannot connect, CRDs and webhooks are still starting. The retries therefore span
+ * `firstDeployMinutes` of exponential back-off capped at `maxBackoffSeconds`.
+ */
+export const SYNC_RETRY = {
+  firstDeployMinutes: 60,
+  initialBackoffSeconds: 10,
+  factor: 2,
+  maxBackoffSeconds: 300,
+} as const;
+
+/** Back-off of each retry in seconds (Argo CD: duration × factor^n, capped at maxDuration). */
+export function retryBackoffs(limit: number, retry: typeof SYNC_RETRY = SYNC_RETRY): number[] {
+  return Array.from({ length: limit }, (_, n) =>
+    Math.min(retry.initialBackoffSeconds * retry.factor ** n, retry.maxBackoffSeconds),
+  );
+}
+
+/** The fewest retries whose back-offs add up to the first-deploy window. */
+export function retryLimit(retry: typeof SYNC_RETRY = SYNC_RETRY): number {
+  let limit = 0;
+  while (retryBackoffs(limit, retry).reduce((a, b) => a + b, 0) < retry.firstDeployMinutes * 60) limit++;
+  return limit;
+}
+
 /** Sync options every Application gets. */
 export const BASE_SYNC_OPTIONS = ["CreateNamespace=true", "PruneLast=true"] as const;
 
@@ -81,7 +110,14 @@ export class ArgoApplication extends Construct {
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
           syncOptions,
-          retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } },
+          retry: {
+            limit: retryLimit(),
+            backoff: {
+              duration: `${SYNC_RETRY.initialBackoffSeconds}s`,
+              factor: SYNC_RETRY.factor,
+              maxDuration: `${SYNC_RETRY.maxBackoffSeconds}s`,
+            },
+          },
         },
         ...(ignore.length > 0 ? { ignoreDifferences: [...ignore] } : {}),
       },

@@ -4,6 +4,7 @@
  *  - `apps/`: the child Applications the root Application syncs: infrastructure charts and the pipeline.
  */
 import { ApiObject, Chart } from "cdk8s";
+import * as kplus from "cdk8s-plus-29";
 import type { Construct } from "constructs";
 import type { BrokerKind } from "../../src/broker/port.js";
 import type { EnvironmentName } from "../config.js";
@@ -13,6 +14,7 @@ import { ARGOCD_NAMESPACE, ArgoApplication } from "./argo-application.js";
 import type { GroupKind } from "./app-project.js";
 import { ArgoProject } from "./app-project.js";
 import { APP_WAVE, infrastructureApplications } from "./infrastructure.js";
+import type { PlatformSecretsChart } from "./platform-secrets-chart.js";
 
 export const PLATFORM_PROJECT = "event-pipeline-platform";
 export const PIPELINE_PROJECT = "event-pipeline";
@@ -26,6 +28,31 @@ export function appsPath(env: EnvironmentName): string {
 export function manifestsPath(env: EnvironmentName): string {
   return `dist-manifests/${env}`;
 }
+/** Folder of an environment's sealed platform Secrets, relative to the repository root. */
+export function platformManifestsPath(env: EnvironmentName): string {
+  return `dist-manifests/${env}-platform`;
+}
+export const PLATFORM_SECRETS_APPLICATION = "platform-secrets";
+
+/**
+ * Argo CD's health check for Application resources, removed from Argo CD in 1.8 (argoproj/argo-cd#3781):
+ * without it the root Application does not wait for a wave's Applications to be healthy before the
+ * next wave (argo-cd docs/operator-manual/health.md, "Argo CD App"; the Lua there).
+ */
+export const APPLICATION_HEALTH_KEY = "resource.customizations.health.argoproj.io_Application";
+export const APPLICATION_HEALTH_LUA = `hs = {}
+hs.status = "Progressing"
+hs.message = ""
+if obj.status ~= nil then
+  if obj.status.health ~= nil then
+    hs.status = obj.status.health.status
+    if obj.status.health.message ~= nil then
+      hs.message = obj.status.health.message
+    end
+  end
+end
+return hs
+`;
 
 /** Cluster-scoped kinds the infrastructure charts install. */
 const PLATFORM_CLUSTER_KINDS: readonly GroupKind[] = [
@@ -59,6 +86,8 @@ const PLATFORM_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: "monitoring.coreos.com", kind: "Prometheus" },
   { group: "monitoring.coreos.com", kind: "Alertmanager" },
   { group: "argoproj.io", kind: "Application" },
+  // The sealed Secrets the charts read (platform-secrets Application).
+  { group: "bitnami.com", kind: "SealedSecret" },
 ];
 
 function groupOf(apiVersion: string): string {
@@ -82,6 +111,8 @@ export interface ArgoChartProps {
   readonly broker: BrokerKind;
   /** The environment's pipeline: its kinds, namespace and consumer Deployment are read from it. */
   readonly pipeline: PipelineChart;
+  /** The environment's sealed platform Secrets: their namespaces are destinations of the platform project. */
+  readonly platformSecrets: PlatformSecretsChart;
 }
 
 /** AppProjects and the root Application: `kubectl apply -f argocd/<env>/bootstrap/` once. */
@@ -99,7 +130,11 @@ export class ArgoBootstrapChart extends Chart {
       name: PLATFORM_PROJECT,
       description: "Operators, broker and observability of the event pipeline, plus the app-of-apps itself.",
       sourceRepos: [GITOPS_REPOSITORY.url, ...infra.map((a) => a.source.chart.repoURL)],
-      destinationNamespaces: [ARGOCD_NAMESPACE, ...infra.map((a) => a.destinationNamespace)],
+      destinationNamespaces: [
+        ARGOCD_NAMESPACE,
+        ...infra.map((a) => a.destinationNamespace),
+        ...props.platformSecrets.namespaces,
+      ],
       clusterResources: PLATFORM_CLUSTER_KINDS,
       namespacedResources: PLATFORM_NAMESPACED_KINDS,
     });
@@ -117,6 +152,15 @@ export class ArgoBootstrapChart extends Chart {
       destinationNamespace: ARGOCD_NAMESPACE,
       source: { type: "git", path: appsPath(props.environment) },
     });
+    // Applied with the bootstrap: `kubectl apply` merges this key into the existing argocd-cm.
+    new kplus.k8s.KubeConfigMap(this, "argocd-cm", {
+      metadata: {
+        name: "argocd-cm",
+        namespace: ARGOCD_NAMESPACE,
+        labels: { "app.kubernetes.io/name": "argocd-cm", "app.kubernetes.io/part-of": "argocd" },
+      },
+      data: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
+    });
   }
 }
 
@@ -128,6 +172,15 @@ export class ArgoAppsChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     for (const app of infrastructureApplications(props.environment, props.broker))
       new ArgoApplication(this, app.name, { ...app, project: PLATFORM_PROJECT });
+    new ArgoApplication(this, PLATFORM_SECRETS_APPLICATION, {
+      name: PLATFORM_SECRETS_APPLICATION,
+      project: PLATFORM_PROJECT,
+      // Its objects carry their own namespaces; the first one is the nominal destination.
+      destinationNamespace: props.platformSecrets.namespaces[0] ?? ARGOCD_NAMESPACE,
+      source: { type: "git", path: platformManifestsPath(props.environment) },
+      syncWave: APP_WAVE.platformSecrets,
+      syncOptions: ["SkipDryRunOnMissingResource=true"],
+    });
 
     const consumerDeployment = props.pipeline.consumer.workload.deployment;
     this.pipelineApplication = new ArgoApplication(this, "pipeline", {

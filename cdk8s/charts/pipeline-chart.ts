@@ -25,6 +25,9 @@ import { PipelineNetworkPolicies } from "../lib/network-policies.js";
 import { Producer } from "../lib/producer.js";
 import { ProvisioningJob } from "../lib/provisioning-job.js";
 import type { QueueMetricSource } from "../lib/queue-scaler.js";
+import { MemphisUserJob } from "../lib/memphis-user-job.js";
+import { sealedSecretOf } from "../argocd/platform-secrets-chart.js";
+import type { SealedFile, SealedSecretSpec } from "../argocd/sealed-platform-secrets.js";
 
 export interface PipelineChartProps extends ChartProps {
   /** Environment settings (namespace, sizing, scaling bounds). */
@@ -35,6 +38,15 @@ export interface PipelineChartProps extends ChartProps {
   readonly images: { readonly producer: string; readonly consumer: string };
   /** Sealed values of the credentials Secret (and what they were sealed for, when known). */
   readonly sealedCredentials: SealedCredentialsFile;
+  /**
+   * Memphis only: the sealed root password (`memphis-admin`, sealed with the chart's `memphis-creds`)
+   * with which the memphis-user Job creates the apps' user. Required when `broker` is "memphis".
+   */
+  readonly memphisAdmin?: {
+    readonly spec: SealedSecretSpec;
+    readonly file: SealedFile;
+    readonly rootPasswordKey: string;
+  };
   /** Overrides of the stream settings. @default DEFAULT_MESSAGING */
   readonly messaging?: Partial<MessagingSettings>;
   /** Where KEDA reads the queue depth. @default { type: "nats-jetstream" } */
@@ -75,7 +87,7 @@ export class PipelineChart extends Chart {
     });
     const connection: PipelineConnection = {
       broker,
-      messaging: resolveMessaging(props.messaging),
+      messaging: resolveMessaging({ streamReplicas: props.settings.streamReplicas, ...props.messaging }),
       credentials: this.credentials.secret,
       logLevel: props.settings.logLevel,
     };
@@ -105,6 +117,23 @@ export class PipelineChart extends Chart {
     });
 
     this.provisioning = new ProvisioningJob(this, "provisioning", { consumer: this.consumer.workload });
+
+    if (broker.kind === "memphis") {
+      const admin = props.memphisAdmin;
+      if (admin === undefined) throw new Error("PipelineChart: a Memphis environment needs memphisAdmin");
+      if (admin.spec.namespace !== namespace)
+        throw new Error(
+          `PipelineChart: memphisAdmin is sealed for ${admin.spec.namespace}, not ${namespace}`,
+        );
+      const sealed = sealedSecretOf(this, admin.spec, admin.file);
+      sealed.metadata.addAnnotation("argocd.argoproj.io/sync-wave", String(SYNC_WAVE.config));
+      new MemphisUserJob(this, "memphis-user", {
+        consumer: this.consumer.workload,
+        broker,
+        adminSecret: kplus.Secret.fromSecretName(this, "memphis-admin", sealed.name),
+        rootPasswordKey: admin.rootPasswordKey,
+      });
+    }
 
     new BrokerExporterMonitor(this, "broker-exporter", { broker });
     new PipelineNetworkPolicies(this, "network", { broker, scrapedApps: ["producer", "consumer"] });

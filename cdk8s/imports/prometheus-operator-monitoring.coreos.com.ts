@@ -83,7 +83,7 @@ export interface PodMonitorProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * spec defines the specification of desired Pod selection for target discovery by Prometheus.
+   * Specification of desired Pod selection for target discovery by Prometheus.
    *
    * @schema PodMonitor#spec
    */
@@ -106,13 +106,13 @@ export function toJson_PodMonitorProps(obj: PodMonitorProps | undefined): Record
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * spec defines the specification of desired Pod selection for target discovery by Prometheus.
+ * Specification of desired Pod selection for target discovery by Prometheus.
  *
  * @schema PodMonitorSpec
  */
 export interface PodMonitorSpec {
   /**
-   * attachMetadata defines additional metadata which is added to the
+   * `attachMetadata` defines additional metadata which is added to the
    * discovered targets.
    *
    * It requires Prometheus >= v2.35.0.
@@ -122,7 +122,7 @@ export interface PodMonitorSpec {
   readonly attachMetadata?: PodMonitorSpecAttachMetadata;
 
   /**
-   * bodySizeLimit when defined specifies a job level limit on the size
+   * When defined, bodySizeLimit specifies a job level limit on the size
    * of uncompressed response body that will be accepted by Prometheus.
    *
    * It requires Prometheus >= v2.28.0.
@@ -132,15 +132,7 @@ export interface PodMonitorSpec {
   readonly bodySizeLimit?: string;
 
   /**
-   * convertClassicHistogramsToNHCB defines whether to convert all scraped classic histograms into a native histogram with custom buckets.
-   * It requires Prometheus >= v3.0.0.
-   *
-   * @schema PodMonitorSpec#convertClassicHistogramsToNHCB
-   */
-  readonly convertClassicHistogramsToNhcb?: boolean;
-
-  /**
-   * fallbackScrapeProtocol defines the protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
+   * The protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
    *
    * It requires Prometheus >= v3.0.0.
    *
@@ -149,7 +141,7 @@ export interface PodMonitorSpec {
   readonly fallbackScrapeProtocol?: PodMonitorSpecFallbackScrapeProtocol;
 
   /**
-   * jobLabel defines the label to use to retrieve the job name from.
+   * The label to use to retrieve the job name from.
    * `jobLabel` selects the label from the associated Kubernetes `Pod`
    * object which will be used as the `job` label for all metrics.
    *
@@ -165,7 +157,7 @@ export interface PodMonitorSpec {
   readonly jobLabel?: string;
 
   /**
-   * keepDroppedTargets defines the per-scrape limit on the number of targets dropped by relabeling
+   * Per-scrape limit on the number of targets dropped by relabeling
    * that will be kept in memory. 0 means no limit.
    *
    * It requires Prometheus >= v2.47.0.
@@ -175,7 +167,7 @@ export interface PodMonitorSpec {
   readonly keepDroppedTargets?: number;
 
   /**
-   * labelLimit defines the per-scrape limit on number of labels that will be accepted for a sample.
+   * Per-scrape limit on number of labels that will be accepted for a sample.
    *
    * It requires Prometheus >= v2.27.0.
    *
@@ -184,7 +176,7 @@ export interface PodMonitorSpec {
   readonly labelLimit?: number;
 
   /**
-   * labelNameLengthLimit defines the per-scrape limit on length of labels name that will be accepted for a sample.
+   * Per-scrape limit on length of labels name that will be accepted for a sample.
    *
    * It requires Prometheus >= v2.27.0.
    *
@@ -193,7 +185,7 @@ export interface PodMonitorSpec {
   readonly labelNameLengthLimit?: number;
 
   /**
-   * labelValueLengthLimit defines the per-scrape limit on length of labels value that will be accepted for a sample.
+   * Per-scrape limit on length of labels value that will be accepted for a sample.
    *
    * It requires Prometheus >= v2.27.0.
    *
@@ -202,7 +194,7 @@ export interface PodMonitorSpec {
   readonly labelValueLengthLimit?: number;
 
   /**
-   * namespaceSelector defines in which namespace(s) Prometheus should discover the pods.
+   * `namespaceSelector` defines in which namespace(s) Prometheus should discover the pods.
    * By default, the pods are discovered in the same namespace as the `PodMonitor` object but it is possible to select pods across different/all namespaces.
    *
    * @schema PodMonitorSpec#namespaceSelector
@@ -210,7 +202,7 @@ export interface PodMonitorSpec {
   readonly namespaceSelector?: PodMonitorSpecNamespaceSelector;
 
   /**
-   * nativeHistogramBucketLimit defines ff there are more than this many buckets in a native histogram,
+   * If there are more than this many buckets in a native histogram,
    * buckets will be merged to stay within the limit.
    * It requires Prometheus >= v2.45.0.
    *
@@ -219,7 +211,7 @@ export interface PodMonitorSpec {
   readonly nativeHistogramBucketLimit?: number;
 
   /**
-   * nativeHistogramMinBucketFactor defines if the growth factor of one bucket to the next is smaller than this,
+   * If the growth factor of one bucket to the next is smaller than this,
    * buckets will be merged to increase the factor sufficiently.
    * It requires Prometheus >= v2.50.0.
    *
@@ -228,14 +220,14 @@ export interface PodMonitorSpec {
   readonly nativeHistogramMinBucketFactor?: PodMonitorSpecNativeHistogramMinBucketFactor;
 
   /**
-   * podMetricsEndpoints defines how to scrape metrics from the selected pods.
+   * Defines how to scrape metrics from the selected pods.
    *
    * @schema PodMonitorSpec#podMetricsEndpoints
    */
   readonly podMetricsEndpoints?: PodMonitorSpecPodMetricsEndpoints[];
 
   /**
-   * podTargetLabels defines the labels which are transferred from the
+   * `podTargetLabels` defines the labels which are transferred from the
    * associated Kubernetes `Pod` object onto the ingested metrics.
    *
    * @schema PodMonitorSpec#podTargetLabels
@@ -243,7 +235,7 @@ export interface PodMonitorSpec {
   readonly podTargetLabels?: string[];
 
   /**
-   * sampleLimit defines a per-scrape limit on the number of scraped samples
+   * `sampleLimit` defines a per-scrape limit on the number of scraped samples
    * that will be accepted.
    *
    * @schema PodMonitorSpec#sampleLimit
@@ -251,32 +243,22 @@ export interface PodMonitorSpec {
   readonly sampleLimit?: number;
 
   /**
-   * scrapeClass defines the scrape class to apply.
+   * The scrape class to apply.
    *
    * @schema PodMonitorSpec#scrapeClass
    */
   readonly scrapeClass?: string;
 
   /**
-   * scrapeClassicHistograms defines whether to scrape a classic histogram that is also exposed as a native histogram.
+   * Whether to scrape a classic histogram that is also exposed as a native histogram.
    * It requires Prometheus >= v2.45.0.
-   *
-   * Notice: `scrapeClassicHistograms` corresponds to the `always_scrape_classic_histograms` field in the Prometheus configuration.
    *
    * @schema PodMonitorSpec#scrapeClassicHistograms
    */
   readonly scrapeClassicHistograms?: boolean;
 
   /**
-   * scrapeNativeHistograms defines whether to enable scraping of native histograms.
-   * It requires Prometheus >= v3.8.0.
-   *
-   * @schema PodMonitorSpec#scrapeNativeHistograms
-   */
-  readonly scrapeNativeHistograms?: boolean;
-
-  /**
-   * scrapeProtocols defines the protocols to negotiate during a scrape. It tells clients the
+   * `scrapeProtocols` defines the protocols to negotiate during a scrape. It tells clients the
    * protocols supported by Prometheus in order of preference (from most to least preferred).
    *
    * If unset, Prometheus uses its default value.
@@ -288,14 +270,14 @@ export interface PodMonitorSpec {
   readonly scrapeProtocols?: PodMonitorSpecScrapeProtocols[];
 
   /**
-   * selector defines the label selector to select the Kubernetes `Pod` objects to scrape metrics from.
+   * Label selector to select the Kubernetes `Pod` objects to scrape metrics from.
    *
    * @schema PodMonitorSpec#selector
    */
   readonly selector: PodMonitorSpecSelector;
 
   /**
-   * selectorMechanism defines the mechanism used to select the endpoints to scrape.
+   * Mechanism used to select the endpoints to scrape.
    * By default, the selection process relies on relabel configurations to filter the discovered targets.
    * Alternatively, you can opt in for role selectors, which may offer better efficiency in large clusters.
    * Which strategy is best for your use case needs to be carefully evaluated.
@@ -307,7 +289,7 @@ export interface PodMonitorSpec {
   readonly selectorMechanism?: PodMonitorSpecSelectorMechanism;
 
   /**
-   * targetLimit defines a limit on the number of scraped targets that will
+   * `targetLimit` defines a limit on the number of scraped targets that will
    * be accepted.
    *
    * @schema PodMonitorSpec#targetLimit
@@ -324,7 +306,6 @@ export function toJson_PodMonitorSpec(obj: PodMonitorSpec | undefined): Record<s
   const result = {
     'attachMetadata': toJson_PodMonitorSpecAttachMetadata(obj.attachMetadata),
     'bodySizeLimit': obj.bodySizeLimit,
-    'convertClassicHistogramsToNHCB': obj.convertClassicHistogramsToNhcb,
     'fallbackScrapeProtocol': obj.fallbackScrapeProtocol,
     'jobLabel': obj.jobLabel,
     'keepDroppedTargets': obj.keepDroppedTargets,
@@ -339,7 +320,6 @@ export function toJson_PodMonitorSpec(obj: PodMonitorSpec | undefined): Record<s
     'sampleLimit': obj.sampleLimit,
     'scrapeClass': obj.scrapeClass,
     'scrapeClassicHistograms': obj.scrapeClassicHistograms,
-    'scrapeNativeHistograms': obj.scrapeNativeHistograms,
     'scrapeProtocols': obj.scrapeProtocols?.map(y => y),
     'selector': toJson_PodMonitorSpecSelector(obj.selector),
     'selectorMechanism': obj.selectorMechanism,
@@ -351,7 +331,7 @@ export function toJson_PodMonitorSpec(obj: PodMonitorSpec | undefined): Record<s
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * attachMetadata defines additional metadata which is added to the
+ * `attachMetadata` defines additional metadata which is added to the
  * discovered targets.
  *
  * It requires Prometheus >= v2.35.0.
@@ -360,15 +340,11 @@ export function toJson_PodMonitorSpec(obj: PodMonitorSpec | undefined): Record<s
  */
 export interface PodMonitorSpecAttachMetadata {
   /**
-   * node when set to true, Prometheus attaches node metadata to the discovered
+   * When set to true, Prometheus attaches node metadata to the discovered
    * targets.
    *
    * The Prometheus service account must have the `list` and `watch`
    * permissions on the `Nodes` objects.
-   *
-   * Node metadata labels are not automatically added to scraped metrics. They are
-   * exposed as `__meta_kubernetes_node_*` labels and can be copied to timeseries
-   * with relabeling configuration.
    *
    * @schema PodMonitorSpecAttachMetadata#node
    */
@@ -390,7 +366,7 @@ export function toJson_PodMonitorSpecAttachMetadata(obj: PodMonitorSpecAttachMet
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * fallbackScrapeProtocol defines the protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
+ * The protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
  *
  * It requires Prometheus >= v3.0.0.
  *
@@ -410,14 +386,14 @@ export enum PodMonitorSpecFallbackScrapeProtocol {
 }
 
 /**
- * namespaceSelector defines in which namespace(s) Prometheus should discover the pods.
+ * `namespaceSelector` defines in which namespace(s) Prometheus should discover the pods.
  * By default, the pods are discovered in the same namespace as the `PodMonitor` object but it is possible to select pods across different/all namespaces.
  *
  * @schema PodMonitorSpecNamespaceSelector
  */
 export interface PodMonitorSpecNamespaceSelector {
   /**
-   * any defines the boolean describing whether all namespaces are selected in contrast to a
+   * Boolean describing whether all namespaces are selected in contrast to a
    * list restricting them.
    *
    * @schema PodMonitorSpecNamespaceSelector#any
@@ -425,7 +401,7 @@ export interface PodMonitorSpecNamespaceSelector {
   readonly any?: boolean;
 
   /**
-   * matchNames defines the list of namespace names to select from.
+   * List of namespace names to select from.
    *
    * @schema PodMonitorSpecNamespaceSelector#matchNames
    */
@@ -448,7 +424,7 @@ export function toJson_PodMonitorSpecNamespaceSelector(obj: PodMonitorSpecNamesp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * nativeHistogramMinBucketFactor defines if the growth factor of one bucket to the next is smaller than this,
+ * If the growth factor of one bucket to the next is smaller than this,
  * buckets will be merged to increase the factor sufficiently.
  * It requires Prometheus >= v2.50.0.
  *
@@ -473,32 +449,29 @@ export class PodMonitorSpecNativeHistogramMinBucketFactor {
  */
 export interface PodMonitorSpecPodMetricsEndpoints {
   /**
-   * authorization configures the Authorization header credentials used by
-   * the client.
+   * `authorization` configures the Authorization header credentials to use when
+   * scraping the target.
    *
-   * Cannot be set at the same time as `basicAuth`, `bearerTokenSecret` or `oauth2`.
+   * Cannot be set at the same time as `basicAuth`, or `oauth2`.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#authorization
    */
   readonly authorization?: PodMonitorSpecPodMetricsEndpointsAuthorization;
 
   /**
-   * basicAuth defines the Basic Authentication credentials used by the
-   * client.
+   * `basicAuth` configures the Basic Authentication credentials to use when
+   * scraping the target.
    *
-   * Cannot be set at the same time as `authorization`, `bearerTokenSecret` or `oauth2`.
+   * Cannot be set at the same time as `authorization`, or `oauth2`.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#basicAuth
    */
   readonly basicAuth?: PodMonitorSpecPodMetricsEndpointsBasicAuth;
 
   /**
-   * bearerTokenSecret defines a key of a Secret containing the bearer token
-   * used by the client for authentication. The secret needs to be in the
-   * same namespace as the custom resource and readable by the Prometheus
-   * Operator.
-   *
-   * Cannot be set at the same time as `authorization`, `basicAuth` or `oauth2`.
+   * `bearerTokenSecret` specifies a key of a Secret containing the bearer
+   * token for scraping targets. The secret needs to be in the same namespace
+   * as the PodMonitor object and readable by the Prometheus Operator.
    *
    * Deprecated: use `authorization` instead.
    *
@@ -507,14 +480,14 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly bearerTokenSecret?: PodMonitorSpecPodMetricsEndpointsBearerTokenSecret;
 
   /**
-   * enableHttp2 can be used to disable HTTP2.
+   * `enableHttp2` can be used to disable HTTP2 when scraping the target.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#enableHttp2
    */
   readonly enableHttp2?: boolean;
 
   /**
-   * filterRunning when true, the pods which are not running (e.g. either in Failed or
+   * When true, the pods which are not running (e.g. either in Failed or
    * Succeeded state) are dropped during the target discovery.
    *
    * If unset, the filtering is enabled.
@@ -526,15 +499,15 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly filterRunning?: boolean;
 
   /**
-   * followRedirects defines whether the client should follow HTTP 3xx
-   * redirects.
+   * `followRedirects` defines whether the scrape requests should follow HTTP
+   * 3xx redirects.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#followRedirects
    */
   readonly followRedirects?: boolean;
 
   /**
-   * honorLabels when true preserves the metric's labels when they collide
+   * When true, `honorLabels` preserves the metric's labels when they collide
    * with the target's labels.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#honorLabels
@@ -542,7 +515,7 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly honorLabels?: boolean;
 
   /**
-   * honorTimestamps defines whether Prometheus preserves the timestamps
+   * `honorTimestamps` controls whether Prometheus preserves the timestamps
    * when exposed by the target.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#honorTimestamps
@@ -550,7 +523,7 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly honorTimestamps?: boolean;
 
   /**
-   * interval at which Prometheus scrapes the metrics from the target.
+   * Interval at which Prometheus scrapes the metrics from the target.
    *
    * If empty, Prometheus uses the global scrape interval.
    *
@@ -559,7 +532,7 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly interval?: string;
 
   /**
-   * metricRelabelings defines the relabeling rules to apply to the
+   * `metricRelabelings` configures the relabeling rules to apply to the
    * samples before ingestion.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#metricRelabelings
@@ -567,36 +540,25 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly metricRelabelings?: PodMonitorSpecPodMetricsEndpointsMetricRelabelings[];
 
   /**
-   * noProxy defines a comma-separated string that can contain IPs, CIDR notation, domain names
-   * that should be excluded from proxying. IP and domain names can
-   * contain port numbers.
-   *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpoints#noProxy
-   */
-  readonly noProxy?: string;
-
-  /**
-   * oauth2 defines the OAuth2 settings used by the client.
+   * `oauth2` configures the OAuth2 settings to use when scraping the target.
    *
    * It requires Prometheus >= 2.27.0.
    *
-   * Cannot be set at the same time as `authorization`, `basicAuth` or `bearerTokenSecret`.
+   * Cannot be set at the same time as `authorization`, or `basicAuth`.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#oauth2
    */
   readonly oauth2?: PodMonitorSpecPodMetricsEndpointsOauth2;
 
   /**
-   * params define optional HTTP URL parameters.
+   * `params` define optional HTTP URL parameters.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#params
    */
   readonly params?: { [key: string]: string[] };
 
   /**
-   * path defines the HTTP path from which to scrape for metrics.
+   * HTTP path from which to scrape for metrics.
    *
    * If empty, Prometheus uses the default value (e.g. `/metrics`).
    *
@@ -605,14 +567,7 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly path?: string;
 
   /**
-   * port defines the `Pod` port name which exposes the endpoint.
-   *
-   * If the pod doesn't expose a port with the same name, it will result
-   * in no targets being discovered.
-   *
-   * If a `Pod` has multiple `Port`s with the same name (which is not
-   * recommended), one target instance per unique port number will be
-   * generated.
+   * The `Pod` port name which exposes the endpoint.
    *
    * It takes precedence over the `portNumber` and `targetPort` fields.
    *
@@ -621,51 +576,22 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly port?: string;
 
   /**
-   * portNumber defines the `Pod` port number which exposes the endpoint.
-   *
-   * The `Pod` must declare the specified `Port` in its spec or the
-   * target will be dropped by Prometheus.
-   *
-   * This cannot be used to enable scraping of an undeclared port.
-   * To scrape targets on a port which isn't exposed, you need to use
-   * relabeling to override the `__address__` label (but beware of
-   * duplicate targets if the `Pod` has other declared ports).
-   *
-   * In practice Prometheus will select targets for which the
-   * matches the target's __meta_kubernetes_pod_container_port_number.
+   * The `Pod` port number which exposes the endpoint.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#portNumber
    */
   readonly portNumber?: number;
 
   /**
-   * proxyConnectHeader optionally specifies headers to send to
-   * proxies during CONNECT requests.
-   *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpoints#proxyConnectHeader
-   */
-  readonly proxyConnectHeader?: { [key: string]: PodMonitorSpecPodMetricsEndpointsProxyConnectHeader[] };
-
-  /**
-   * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
-   *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpoints#proxyFromEnvironment
-   */
-  readonly proxyFromEnvironment?: boolean;
-
-  /**
-   * proxyUrl defines the HTTP proxy server to use.
+   * `proxyURL` configures the HTTP Proxy URL (e.g.
+   * "http://proxyserver:2195") to go through when scraping the target.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#proxyUrl
    */
   readonly proxyUrl?: string;
 
   /**
-   * relabelings defines the relabeling rules to apply the target's
+   * `relabelings` configures the relabeling rules to apply the target's
    * metadata labels.
    *
    * The Operator automatically adds relabelings for a few standard Kubernetes fields.
@@ -679,25 +605,29 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly relabelings?: PodMonitorSpecPodMetricsEndpointsRelabelings[];
 
   /**
-   * scheme defines the HTTP scheme to use for scraping.
+   * HTTP scheme to use for scraping.
+   *
+   * `http` and `https` are the expected values unless you rewrite the
+   * `__scheme__` label via relabeling.
+   *
+   * If empty, Prometheus uses the default value `http`.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#scheme
    */
   readonly scheme?: PodMonitorSpecPodMetricsEndpointsScheme;
 
   /**
-   * scrapeTimeout defines the timeout after which Prometheus considers the scrape to be failed.
+   * Timeout after which Prometheus considers the scrape to be failed.
    *
    * If empty, Prometheus uses the global scrape timeout unless it is less
    * than the target's scrape interval value in which the latter is used.
-   * The value cannot be greater than the scrape interval otherwise the operator will reject the resource.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#scrapeTimeout
    */
   readonly scrapeTimeout?: string;
 
   /**
-   * targetPort defines the name or number of the target port of the `Pod` object behind the Service, the
+   * Name or number of the target port of the `Pod` object behind the Service, the
    * port must be specified with container port property.
    *
    * Deprecated: use 'port' or 'portNumber' instead.
@@ -707,14 +637,14 @@ export interface PodMonitorSpecPodMetricsEndpoints {
   readonly targetPort?: PodMonitorSpecPodMetricsEndpointsTargetPort;
 
   /**
-   * tlsConfig defines the TLS configuration used by the client.
+   * TLS configuration to use when scraping the target.
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#tlsConfig
    */
   readonly tlsConfig?: PodMonitorSpecPodMetricsEndpointsTlsConfig;
 
   /**
-   * trackTimestampsStaleness defines whether Prometheus tracks staleness of
+   * `trackTimestampsStaleness` defines whether Prometheus tracks staleness of
    * the metrics that have an explicit timestamp present in scraped data.
    * Has no effect if `honorTimestamps` is false.
    *
@@ -742,14 +672,11 @@ export function toJson_PodMonitorSpecPodMetricsEndpoints(obj: PodMonitorSpecPodM
     'honorTimestamps': obj.honorTimestamps,
     'interval': obj.interval,
     'metricRelabelings': obj.metricRelabelings?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsMetricRelabelings(y)),
-    'noProxy': obj.noProxy,
     'oauth2': toJson_PodMonitorSpecPodMetricsEndpointsOauth2(obj.oauth2),
     'params': ((obj.params) === undefined) ? undefined : (Object.entries(obj.params).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
     'path': obj.path,
     'port': obj.port,
     'portNumber': obj.portNumber,
-    'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsProxyConnectHeader(y)) }), {})),
-    'proxyFromEnvironment': obj.proxyFromEnvironment,
     'proxyUrl': obj.proxyUrl,
     'relabelings': obj.relabelings?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsRelabelings(y)),
     'scheme': obj.scheme,
@@ -788,7 +715,7 @@ export enum PodMonitorSpecScrapeProtocols {
 }
 
 /**
- * selector defines the label selector to select the Kubernetes `Pod` objects to scrape metrics from.
+ * Label selector to select the Kubernetes `Pod` objects to scrape metrics from.
  *
  * @schema PodMonitorSpecSelector
  */
@@ -826,7 +753,7 @@ export function toJson_PodMonitorSpecSelector(obj: PodMonitorSpecSelector | unde
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * selectorMechanism defines the mechanism used to select the endpoints to scrape.
+ * Mechanism used to select the endpoints to scrape.
  * By default, the selection process relies on relabel configurations to filter the discovered targets.
  * Alternatively, you can opt in for role selectors, which may offer better efficiency in large clusters.
  * Which strategy is best for your use case needs to be carefully evaluated.
@@ -843,23 +770,23 @@ export enum PodMonitorSpecSelectorMechanism {
 }
 
 /**
- * authorization configures the Authorization header credentials used by
- * the client.
+ * `authorization` configures the Authorization header credentials to use when
+ * scraping the target.
  *
- * Cannot be set at the same time as `basicAuth`, `bearerTokenSecret` or `oauth2`.
+ * Cannot be set at the same time as `basicAuth`, or `oauth2`.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsAuthorization
  */
 export interface PodMonitorSpecPodMetricsEndpointsAuthorization {
   /**
-   * credentials defines a key of a Secret in the namespace that contains the credentials for authentication.
+   * Selects a key of a Secret in the namespace that contains the credentials for authentication.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsAuthorization#credentials
    */
   readonly credentials?: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials;
 
   /**
-   * type defines the authentication type. The value is case-insensitive.
+   * Defines the authentication type. The value is case-insensitive.
    *
    * "Basic" is not a supported value.
    *
@@ -886,16 +813,16 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsAuthorization(obj: PodMo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * basicAuth defines the Basic Authentication credentials used by the
- * client.
+ * `basicAuth` configures the Basic Authentication credentials to use when
+ * scraping the target.
  *
- * Cannot be set at the same time as `authorization`, `bearerTokenSecret` or `oauth2`.
+ * Cannot be set at the same time as `authorization`, or `oauth2`.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsBasicAuth
  */
 export interface PodMonitorSpecPodMetricsEndpointsBasicAuth {
   /**
-   * password defines a key of a Secret containing the password for
+   * `password` specifies a key of a Secret containing the password for
    * authentication.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsBasicAuth#password
@@ -903,7 +830,7 @@ export interface PodMonitorSpecPodMetricsEndpointsBasicAuth {
   readonly password?: PodMonitorSpecPodMetricsEndpointsBasicAuthPassword;
 
   /**
-   * username defines a key of a Secret containing the username for
+   * `username` specifies a key of a Secret containing the username for
    * authentication.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsBasicAuth#username
@@ -927,12 +854,9 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsBasicAuth(obj: PodMonito
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * bearerTokenSecret defines a key of a Secret containing the bearer token
- * used by the client for authentication. The secret needs to be in the
- * same namespace as the custom resource and readable by the Prometheus
- * Operator.
- *
- * Cannot be set at the same time as `authorization`, `basicAuth` or `oauth2`.
+ * `bearerTokenSecret` specifies a key of a Secret containing the bearer
+ * token for scraping targets. The secret needs to be in the same namespace
+ * as the PodMonitor object and readable by the Prometheus Operator.
  *
  * Deprecated: use `authorization` instead.
  *
@@ -991,7 +915,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsBearerTokenSecret(obj: P
  */
 export interface PodMonitorSpecPodMetricsEndpointsMetricRelabelings {
   /**
-   * action to perform based on the regex matching.
+   * Action to perform based on the regex matching.
    *
    * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
    * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
@@ -1003,7 +927,7 @@ export interface PodMonitorSpecPodMetricsEndpointsMetricRelabelings {
   readonly action?: PodMonitorSpecPodMetricsEndpointsMetricRelabelingsAction;
 
   /**
-   * modulus to take of the hash of the source label values.
+   * Modulus to take of the hash of the source label values.
    *
    * Only applicable when the action is `HashMod`.
    *
@@ -1012,14 +936,14 @@ export interface PodMonitorSpecPodMetricsEndpointsMetricRelabelings {
   readonly modulus?: number;
 
   /**
-   * regex defines the regular expression against which the extracted value is matched.
+   * Regular expression against which the extracted value is matched.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsMetricRelabelings#regex
    */
   readonly regex?: string;
 
   /**
-   * replacement value against which a Replace action is performed if the
+   * Replacement value against which a Replace action is performed if the
    * regular expression matches.
    *
    * Regex capture groups are available.
@@ -1029,14 +953,14 @@ export interface PodMonitorSpecPodMetricsEndpointsMetricRelabelings {
   readonly replacement?: string;
 
   /**
-   * separator defines the string between concatenated SourceLabels.
+   * Separator is the string between concatenated SourceLabels.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsMetricRelabelings#separator
    */
   readonly separator?: string;
 
   /**
-   * sourceLabels defines the source labels select values from existing labels. Their content is
+   * The source labels select values from existing labels. Their content is
    * concatenated using the configured Separator and matched against the
    * configured regular expression.
    *
@@ -1045,7 +969,7 @@ export interface PodMonitorSpecPodMetricsEndpointsMetricRelabelings {
   readonly sourceLabels?: string[];
 
   /**
-   * targetLabel defines the label to which the resulting string is written in a replacement.
+   * Label to which the resulting string is written in a replacement.
    *
    * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`,
    * `KeepEqual` and `DropEqual` actions.
@@ -1078,17 +1002,17 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsMetricRelabelings(obj: P
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * oauth2 defines the OAuth2 settings used by the client.
+ * `oauth2` configures the OAuth2 settings to use when scraping the target.
  *
  * It requires Prometheus >= 2.27.0.
  *
- * Cannot be set at the same time as `authorization`, `basicAuth` or `bearerTokenSecret`.
+ * Cannot be set at the same time as `authorization`, or `basicAuth`.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2
  */
 export interface PodMonitorSpecPodMetricsEndpointsOauth2 {
   /**
-   * clientId defines a key of a Secret or ConfigMap containing the
+   * `clientId` specifies a key of a Secret or ConfigMap containing the
    * OAuth2 client's ID.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#clientId
@@ -1096,7 +1020,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2 {
   readonly clientId: PodMonitorSpecPodMetricsEndpointsOauth2ClientId;
 
   /**
-   * clientSecret defines a key of a Secret containing the OAuth2
+   * `clientSecret` specifies a key of a Secret containing the OAuth2
    * client's secret.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#clientSecret
@@ -1104,7 +1028,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2 {
   readonly clientSecret: PodMonitorSpecPodMetricsEndpointsOauth2ClientSecret;
 
   /**
-   * endpointParams configures the HTTP parameters to append to the token
+   * `endpointParams` configures the HTTP parameters to append to the token
    * URL.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#endpointParams
@@ -1112,51 +1036,51 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2 {
   readonly endpointParams?: { [key: string]: string };
 
   /**
-   * noProxy defines a comma-separated string that can contain IPs, CIDR notation, domain names
+   * `noProxy` is a comma-separated string that can contain IPs, CIDR notation, domain names
    * that should be excluded from proxying. IP and domain names can
    * contain port numbers.
    *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   * It requires Prometheus >= v2.43.0 or Alertmanager >= 0.25.0.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#noProxy
    */
   readonly noProxy?: string;
 
   /**
-   * proxyConnectHeader optionally specifies headers to send to
+   * ProxyConnectHeader optionally specifies headers to send to
    * proxies during CONNECT requests.
    *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   * It requires Prometheus >= v2.43.0 or Alertmanager >= 0.25.0.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#proxyConnectHeader
    */
   readonly proxyConnectHeader?: { [key: string]: PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader[] };
 
   /**
-   * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
+   * Whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
    *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   * It requires Prometheus >= v2.43.0 or Alertmanager >= 0.25.0.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#proxyFromEnvironment
    */
   readonly proxyFromEnvironment?: boolean;
 
   /**
-   * proxyUrl defines the HTTP proxy server to use.
+   * `proxyURL` defines the HTTP proxy server to use.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#proxyUrl
    */
   readonly proxyUrl?: string;
 
   /**
-   * scopes defines the OAuth2 scopes used for the token request.
+   * `scopes` defines the OAuth2 scopes used for the token request.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#scopes
    */
   readonly scopes?: string[];
 
   /**
-   * tlsConfig defines the TLS configuration to use when connecting to the OAuth2 server.
+   * TLS configuration to use when connecting to the OAuth2 server.
    * It requires Prometheus >= v2.43.0.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#tlsConfig
@@ -1164,7 +1088,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2 {
   readonly tlsConfig?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig;
 
   /**
-   * tokenUrl defines the URL to fetch the token from.
+   * `tokenURL` configures the URL to fetch the token from.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#tokenUrl
    */
@@ -1195,54 +1119,6 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2(obj: PodMonitorSp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecretKeySelector selects a key of a Secret.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsProxyConnectHeader
- */
-export interface PodMonitorSpecPodMetricsEndpointsProxyConnectHeader {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsProxyConnectHeader#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsProxyConnectHeader#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsProxyConnectHeader#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsProxyConnectHeader' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsProxyConnectHeader(obj: PodMonitorSpecPodMetricsEndpointsProxyConnectHeader | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * RelabelConfig allows dynamic rewriting of the label set for targets, alerts,
  * scraped samples and remote write samples.
  *
@@ -1252,7 +1128,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsProxyConnectHeader(obj: 
  */
 export interface PodMonitorSpecPodMetricsEndpointsRelabelings {
   /**
-   * action to perform based on the regex matching.
+   * Action to perform based on the regex matching.
    *
    * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
    * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
@@ -1264,7 +1140,7 @@ export interface PodMonitorSpecPodMetricsEndpointsRelabelings {
   readonly action?: PodMonitorSpecPodMetricsEndpointsRelabelingsAction;
 
   /**
-   * modulus to take of the hash of the source label values.
+   * Modulus to take of the hash of the source label values.
    *
    * Only applicable when the action is `HashMod`.
    *
@@ -1273,14 +1149,14 @@ export interface PodMonitorSpecPodMetricsEndpointsRelabelings {
   readonly modulus?: number;
 
   /**
-   * regex defines the regular expression against which the extracted value is matched.
+   * Regular expression against which the extracted value is matched.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsRelabelings#regex
    */
   readonly regex?: string;
 
   /**
-   * replacement value against which a Replace action is performed if the
+   * Replacement value against which a Replace action is performed if the
    * regular expression matches.
    *
    * Regex capture groups are available.
@@ -1290,14 +1166,14 @@ export interface PodMonitorSpecPodMetricsEndpointsRelabelings {
   readonly replacement?: string;
 
   /**
-   * separator defines the string between concatenated SourceLabels.
+   * Separator is the string between concatenated SourceLabels.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsRelabelings#separator
    */
   readonly separator?: string;
 
   /**
-   * sourceLabels defines the source labels select values from existing labels. Their content is
+   * The source labels select values from existing labels. Their content is
    * concatenated using the configured Separator and matched against the
    * configured regular expression.
    *
@@ -1306,7 +1182,7 @@ export interface PodMonitorSpecPodMetricsEndpointsRelabelings {
   readonly sourceLabels?: string[];
 
   /**
-   * targetLabel defines the label to which the resulting string is written in a replacement.
+   * Label to which the resulting string is written in a replacement.
    *
    * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`,
    * `KeepEqual` and `DropEqual` actions.
@@ -1339,7 +1215,12 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsRelabelings(obj: PodMoni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * scheme defines the HTTP scheme to use for scraping.
+ * HTTP scheme to use for scraping.
+ *
+ * `http` and `https` are the expected values unless you rewrite the
+ * `__scheme__` label via relabeling.
+ *
+ * If empty, Prometheus uses the default value `http`.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsScheme
  */
@@ -1351,7 +1232,7 @@ export enum PodMonitorSpecPodMetricsEndpointsScheme {
 }
 
 /**
- * targetPort defines the name or number of the target port of the `Pod` object behind the Service, the
+ * Name or number of the target port of the `Pod` object behind the Service, the
  * port must be specified with container port property.
  *
  * Deprecated: use 'port' or 'portNumber' instead.
@@ -1370,59 +1251,59 @@ export class PodMonitorSpecPodMetricsEndpointsTargetPort {
 }
 
 /**
- * tlsConfig defines the TLS configuration used by the client.
+ * TLS configuration to use when scraping the target.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfig
  */
 export interface PodMonitorSpecPodMetricsEndpointsTlsConfig {
   /**
-   * ca defines the Certificate authority used when verifying server certificates.
+   * Certificate authority used when verifying server certificates.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfig#ca
    */
   readonly ca?: PodMonitorSpecPodMetricsEndpointsTlsConfigCa;
 
   /**
-   * cert defines the Client certificate to present when doing client-authentication.
+   * Client certificate to present when doing client-authentication.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfig#cert
    */
   readonly cert?: PodMonitorSpecPodMetricsEndpointsTlsConfigCert;
 
   /**
-   * insecureSkipVerify defines how to disable target certificate validation.
+   * Disable target certificate validation.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfig#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
-   * keySecret defines the Secret containing the client key file for the targets.
+   * Secret containing the client key file for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfig#keySecret
    */
   readonly keySecret?: PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret;
 
   /**
-   * maxVersion defines the maximum acceptable TLS version.
+   * Maximum acceptable TLS version.
    *
-   * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+   * It requires Prometheus >= v2.41.0.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfig#maxVersion
    */
   readonly maxVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
 
   /**
-   * minVersion defines the minimum acceptable TLS version.
+   * Minimum acceptable TLS version.
    *
-   * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+   * It requires Prometheus >= v2.35.0.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfig#minVersion
    */
   readonly minVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
 
   /**
-   * serverName is used to verify the hostname for the targets.
+   * Used to verify the hostname for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfig#serverName
    */
@@ -1499,7 +1380,7 @@ export function toJson_PodMonitorSpecSelectorMatchExpressions(obj: PodMonitorSpe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * credentials defines a key of a Secret in the namespace that contains the credentials for authentication.
+ * Selects a key of a Secret in the namespace that contains the credentials for authentication.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials
  */
@@ -1547,7 +1428,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * password defines a key of a Secret containing the password for
+ * `password` specifies a key of a Secret containing the password for
  * authentication.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsBasicAuthPassword
@@ -1596,7 +1477,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsBasicAuthPassword(obj: P
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * username defines a key of a Secret containing the username for
+ * `username` specifies a key of a Secret containing the username for
  * authentication.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsBasicAuthUsername
@@ -1645,7 +1526,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsBasicAuthUsername(obj: P
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * action to perform based on the regex matching.
+ * Action to perform based on the regex matching.
  *
  * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
  * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
@@ -1680,21 +1561,21 @@ export enum PodMonitorSpecPodMetricsEndpointsMetricRelabelingsAction {
 }
 
 /**
- * clientId defines a key of a Secret or ConfigMap containing the
+ * `clientId` specifies a key of a Secret or ConfigMap containing the
  * OAuth2 client's ID.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2ClientId
  */
 export interface PodMonitorSpecPodMetricsEndpointsOauth2ClientId {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2ClientId#configMap
    */
   readonly configMap?: PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2ClientId#secret
    */
@@ -1717,7 +1598,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientId(obj: PodM
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * clientSecret defines a key of a Secret containing the OAuth2
+ * `clientSecret` specifies a key of a Secret containing the OAuth2
  * client's secret.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2ClientSecret
@@ -1814,60 +1695,60 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * tlsConfig defines the TLS configuration to use when connecting to the OAuth2 server.
+ * TLS configuration to use when connecting to the OAuth2 server.
  * It requires Prometheus >= v2.43.0.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig
  */
 export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
   /**
-   * ca defines the Certificate authority used when verifying server certificates.
+   * Certificate authority used when verifying server certificates.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#ca
    */
   readonly ca?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa;
 
   /**
-   * cert defines the Client certificate to present when doing client-authentication.
+   * Client certificate to present when doing client-authentication.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#cert
    */
   readonly cert?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert;
 
   /**
-   * insecureSkipVerify defines how to disable target certificate validation.
+   * Disable target certificate validation.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
-   * keySecret defines the Secret containing the client key file for the targets.
+   * Secret containing the client key file for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#keySecret
    */
   readonly keySecret?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret;
 
   /**
-   * maxVersion defines the maximum acceptable TLS version.
+   * Maximum acceptable TLS version.
    *
-   * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+   * It requires Prometheus >= v2.41.0.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#maxVersion
    */
   readonly maxVersion?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMaxVersion;
 
   /**
-   * minVersion defines the minimum acceptable TLS version.
+   * Minimum acceptable TLS version.
    *
-   * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+   * It requires Prometheus >= v2.35.0.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#minVersion
    */
   readonly minVersion?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMinVersion;
 
   /**
-   * serverName is used to verify the hostname for the targets.
+   * Used to verify the hostname for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#serverName
    */
@@ -1895,7 +1776,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig(obj: Pod
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * action to perform based on the regex matching.
+ * Action to perform based on the regex matching.
  *
  * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
  * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
@@ -1930,20 +1811,20 @@ export enum PodMonitorSpecPodMetricsEndpointsRelabelingsAction {
 }
 
 /**
- * ca defines the Certificate authority used when verifying server certificates.
+ * Certificate authority used when verifying server certificates.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCa
  */
 export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCa {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCa#configMap
    */
   readonly configMap?: PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCa#secret
    */
@@ -1966,20 +1847,20 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCa(obj: PodMoni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * cert defines the Client certificate to present when doing client-authentication.
+ * Client certificate to present when doing client-authentication.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCert
  */
 export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCert {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCert#configMap
    */
   readonly configMap?: PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCert#secret
    */
@@ -2002,7 +1883,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCert(obj: PodMo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * keySecret defines the Secret containing the client key file for the targets.
+ * Secret containing the client key file for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret
  */
@@ -2050,9 +1931,9 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * maxVersion defines the maximum acceptable TLS version.
+ * Maximum acceptable TLS version.
  *
- * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+ * It requires Prometheus >= v2.41.0.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion
  */
@@ -2068,9 +1949,9 @@ export enum PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion {
 }
 
 /**
- * minVersion defines the minimum acceptable TLS version.
+ * Minimum acceptable TLS version.
  *
- * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+ * It requires Prometheus >= v2.35.0.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion
  */
@@ -2086,7 +1967,7 @@ export enum PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion {
 }
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap
  */
@@ -2134,7 +2015,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap(
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret
  */
@@ -2182,20 +2063,20 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret(obj
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ca defines the Certificate authority used when verifying server certificates.
+ * Certificate authority used when verifying server certificates.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa
  */
 export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa#configMap
    */
   readonly configMap?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa#secret
    */
@@ -2218,20 +2099,20 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa(obj: P
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * cert defines the Client certificate to present when doing client-authentication.
+ * Client certificate to present when doing client-authentication.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert
  */
 export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert#configMap
    */
   readonly configMap?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert#secret
    */
@@ -2254,7 +2135,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * keySecret defines the Secret containing the client key file for the targets.
+ * Secret containing the client key file for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret
  */
@@ -2302,9 +2183,9 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * maxVersion defines the maximum acceptable TLS version.
+ * Maximum acceptable TLS version.
  *
- * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+ * It requires Prometheus >= v2.41.0.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMaxVersion
  */
@@ -2320,9 +2201,9 @@ export enum PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMaxVersion {
 }
 
 /**
- * minVersion defines the minimum acceptable TLS version.
+ * Minimum acceptable TLS version.
  *
- * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+ * It requires Prometheus >= v2.35.0.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMinVersion
  */
@@ -2338,7 +2219,7 @@ export enum PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMinVersion {
 }
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap
  */
@@ -2386,7 +2267,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap(obj
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret
  */
@@ -2434,7 +2315,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret(obj: P
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap
  */
@@ -2482,7 +2363,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap(o
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret
  */
@@ -2530,7 +2411,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap
  */
@@ -2578,7 +2459,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigM
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret
  */
@@ -2626,7 +2507,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret(
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap
  */
@@ -2674,7 +2555,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret
  */
@@ -2792,7 +2673,7 @@ export interface PrometheusRuleProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * spec defines the specification of desired alerting rule definitions for Prometheus.
+   * Specification of desired alerting rule definitions for Prometheus.
    *
    * @schema PrometheusRule#spec
    */
@@ -2815,13 +2696,13 @@ export function toJson_PrometheusRuleProps(obj: PrometheusRuleProps | undefined)
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * spec defines the specification of desired alerting rule definitions for Prometheus.
+ * Specification of desired alerting rule definitions for Prometheus.
  *
  * @schema PrometheusRuleSpec
  */
 export interface PrometheusRuleSpec {
   /**
-   * groups defines the content of Prometheus rule file
+   * Content of Prometheus rule file
    *
    * @schema PrometheusRuleSpec#groups
    */
@@ -2849,14 +2730,14 @@ export function toJson_PrometheusRuleSpec(obj: PrometheusRuleSpec | undefined): 
  */
 export interface PrometheusRuleSpecGroups {
   /**
-   * interval defines how often rules in the group are evaluated.
+   * Interval determines how often rules in the group are evaluated.
    *
    * @schema PrometheusRuleSpecGroups#interval
    */
   readonly interval?: string;
 
   /**
-   * labels define the labels to add or overwrite before storing the result for its rules.
+   * Labels to add or overwrite before storing the result for its rules.
    * The labels defined at the rule level take precedence.
    *
    * It requires Prometheus >= 3.0.0.
@@ -2867,7 +2748,7 @@ export interface PrometheusRuleSpecGroups {
   readonly labels?: { [key: string]: string };
 
   /**
-   * limit defines the number of alerts an alerting rule and series a recording
+   * Limit the number of alerts an alerting rule and series a recording
    * rule can produce.
    * Limit is supported starting with Prometheus >= 2.31 and Thanos Ruler >= 0.24.
    *
@@ -2876,14 +2757,14 @@ export interface PrometheusRuleSpecGroups {
   readonly limit?: number;
 
   /**
-   * name defines the name of the rule group.
+   * Name of the rule group.
    *
    * @schema PrometheusRuleSpecGroups#name
    */
   readonly name: string;
 
   /**
-   * partial_response_strategy is only used by ThanosRuler and will
+   * PartialResponseStrategy is only used by ThanosRuler and will
    * be ignored by Prometheus instances.
    * More info: https://github.com/thanos-io/thanos/blob/main/docs/components/rule.md#partial-response
    *
@@ -2892,7 +2773,7 @@ export interface PrometheusRuleSpecGroups {
   readonly partialResponseStrategy?: string;
 
   /**
-   * query_offset defines the offset the rule evaluation timestamp of this particular group by the specified duration into the past.
+   * Defines the offset the rule evaluation timestamp of this particular group by the specified duration into the past.
    *
    * It requires Prometheus >= v2.53.0.
    * It is not supported for ThanosRuler.
@@ -2902,7 +2783,7 @@ export interface PrometheusRuleSpecGroups {
   readonly queryOffset?: string;
 
   /**
-   * rules defines the list of alerting and recording rules.
+   * List of alerting and recording rules.
    *
    * @schema PrometheusRuleSpecGroups#rules
    */
@@ -2937,7 +2818,7 @@ export function toJson_PrometheusRuleSpecGroups(obj: PrometheusRuleSpecGroups | 
  */
 export interface PrometheusRuleSpecGroupsRules {
   /**
-   * alert defines the name of the alert. Must be a valid label value.
+   * Name of the alert. Must be a valid label value.
    * Only one of `record` and `alert` must be set.
    *
    * @schema PrometheusRuleSpecGroupsRules#alert
@@ -2945,7 +2826,7 @@ export interface PrometheusRuleSpecGroupsRules {
   readonly alert?: string;
 
   /**
-   * annotations defines annotations to add to each alert.
+   * Annotations to add to each alert.
    * Only valid for alerting rules.
    *
    * @schema PrometheusRuleSpecGroupsRules#annotations
@@ -2953,35 +2834,35 @@ export interface PrometheusRuleSpecGroupsRules {
   readonly annotations?: { [key: string]: string };
 
   /**
-   * expr defines the PromQL expression to evaluate.
+   * PromQL expression to evaluate.
    *
    * @schema PrometheusRuleSpecGroupsRules#expr
    */
   readonly expr: PrometheusRuleSpecGroupsRulesExpr;
 
   /**
-   * for defines how alerts are considered firing once they have been returned for this long.
+   * Alerts are considered firing once they have been returned for this long.
    *
    * @schema PrometheusRuleSpecGroupsRules#for
    */
   readonly for?: string;
 
   /**
-   * keep_firing_for defines how long an alert will continue firing after the condition that triggered it has cleared.
+   * KeepFiringFor defines how long an alert will continue firing after the condition that triggered it has cleared.
    *
    * @schema PrometheusRuleSpecGroupsRules#keep_firing_for
    */
   readonly keepFiringFor?: string;
 
   /**
-   * labels defines labels to add or overwrite.
+   * Labels to add or overwrite.
    *
    * @schema PrometheusRuleSpecGroupsRules#labels
    */
   readonly labels?: { [key: string]: string };
 
   /**
-   * record defines the name of the time series to output to. Must be a valid metric name.
+   * Name of the time series to output to. Must be a valid metric name.
    * Only one of `record` and `alert` must be set.
    *
    * @schema PrometheusRuleSpecGroupsRules#record
@@ -3010,7 +2891,7 @@ export function toJson_PrometheusRuleSpecGroupsRules(obj: PrometheusRuleSpecGrou
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * expr defines the PromQL expression to evaluate.
+ * PromQL expression to evaluate.
  *
  * @schema PrometheusRuleSpecGroupsRulesExpr
  */
@@ -3106,7 +2987,7 @@ export interface ServiceMonitorProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * spec defines the specification of desired Service selection for target discovery by
+   * Specification of desired Service selection for target discovery by
    * Prometheus.
    *
    * @schema ServiceMonitor#spec
@@ -3130,14 +3011,14 @@ export function toJson_ServiceMonitorProps(obj: ServiceMonitorProps | undefined)
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * spec defines the specification of desired Service selection for target discovery by
+ * Specification of desired Service selection for target discovery by
  * Prometheus.
  *
  * @schema ServiceMonitorSpec
  */
 export interface ServiceMonitorSpec {
   /**
-   * attachMetadata defines additional metadata which is added to the
+   * `attachMetadata` defines additional metadata which is added to the
    * discovered targets.
    *
    * It requires Prometheus >= v2.37.0.
@@ -3147,7 +3028,7 @@ export interface ServiceMonitorSpec {
   readonly attachMetadata?: ServiceMonitorSpecAttachMetadata;
 
   /**
-   * bodySizeLimit when defined, bodySizeLimit specifies a job level limit on the size
+   * When defined, bodySizeLimit specifies a job level limit on the size
    * of uncompressed response body that will be accepted by Prometheus.
    *
    * It requires Prometheus >= v2.28.0.
@@ -3157,15 +3038,7 @@ export interface ServiceMonitorSpec {
   readonly bodySizeLimit?: string;
 
   /**
-   * convertClassicHistogramsToNHCB defines whether to convert all scraped classic histograms into a native histogram with custom buckets.
-   * It requires Prometheus >= v3.0.0.
-   *
-   * @schema ServiceMonitorSpec#convertClassicHistogramsToNHCB
-   */
-  readonly convertClassicHistogramsToNhcb?: boolean;
-
-  /**
-   * endpoints defines the list of endpoints part of this ServiceMonitor.
+   * List of endpoints part of this ServiceMonitor.
    * Defines how to scrape metrics from Kubernetes [Endpoints](https://kubernetes.io/docs/concepts/services-networking/service/#endpoints) objects.
    * In most cases, an Endpoints object is backed by a Kubernetes [Service](https://kubernetes.io/docs/concepts/services-networking/service/) object with the same name and labels.
    *
@@ -3174,7 +3047,7 @@ export interface ServiceMonitorSpec {
   readonly endpoints: ServiceMonitorSpecEndpoints[];
 
   /**
-   * fallbackScrapeProtocol defines the protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
+   * The protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
    *
    * It requires Prometheus >= v3.0.0.
    *
@@ -3183,7 +3056,7 @@ export interface ServiceMonitorSpec {
   readonly fallbackScrapeProtocol?: ServiceMonitorSpecFallbackScrapeProtocol;
 
   /**
-   * jobLabel selects the label from the associated Kubernetes `Service`
+   * `jobLabel` selects the label from the associated Kubernetes `Service`
    * object which will be used as the `job` label for all metrics.
    *
    * For example if `jobLabel` is set to `foo` and the Kubernetes `Service`
@@ -3199,7 +3072,7 @@ export interface ServiceMonitorSpec {
   readonly jobLabel?: string;
 
   /**
-   * keepDroppedTargets defines the per-scrape limit on the number of targets dropped by relabeling
+   * Per-scrape limit on the number of targets dropped by relabeling
    * that will be kept in memory. 0 means no limit.
    *
    * It requires Prometheus >= v2.47.0.
@@ -3209,7 +3082,7 @@ export interface ServiceMonitorSpec {
   readonly keepDroppedTargets?: number;
 
   /**
-   * labelLimit defines the per-scrape limit on number of labels that will be accepted for a sample.
+   * Per-scrape limit on number of labels that will be accepted for a sample.
    *
    * It requires Prometheus >= v2.27.0.
    *
@@ -3218,7 +3091,7 @@ export interface ServiceMonitorSpec {
   readonly labelLimit?: number;
 
   /**
-   * labelNameLengthLimit defines the per-scrape limit on length of labels name that will be accepted for a sample.
+   * Per-scrape limit on length of labels name that will be accepted for a sample.
    *
    * It requires Prometheus >= v2.27.0.
    *
@@ -3227,7 +3100,7 @@ export interface ServiceMonitorSpec {
   readonly labelNameLengthLimit?: number;
 
   /**
-   * labelValueLengthLimit defines the per-scrape limit on length of labels value that will be accepted for a sample.
+   * Per-scrape limit on length of labels value that will be accepted for a sample.
    *
    * It requires Prometheus >= v2.27.0.
    *
@@ -3236,7 +3109,7 @@ export interface ServiceMonitorSpec {
   readonly labelValueLengthLimit?: number;
 
   /**
-   * namespaceSelector defines in which namespace(s) Prometheus should discover the services.
+   * `namespaceSelector` defines in which namespace(s) Prometheus should discover the services.
    * By default, the services are discovered in the same namespace as the `ServiceMonitor` object but it is possible to select pods across different/all namespaces.
    *
    * @schema ServiceMonitorSpec#namespaceSelector
@@ -3244,7 +3117,7 @@ export interface ServiceMonitorSpec {
   readonly namespaceSelector?: ServiceMonitorSpecNamespaceSelector;
 
   /**
-   * nativeHistogramBucketLimit defines ff there are more than this many buckets in a native histogram,
+   * If there are more than this many buckets in a native histogram,
    * buckets will be merged to stay within the limit.
    * It requires Prometheus >= v2.45.0.
    *
@@ -3253,7 +3126,7 @@ export interface ServiceMonitorSpec {
   readonly nativeHistogramBucketLimit?: number;
 
   /**
-   * nativeHistogramMinBucketFactor defines if the growth factor of one bucket to the next is smaller than this,
+   * If the growth factor of one bucket to the next is smaller than this,
    * buckets will be merged to increase the factor sufficiently.
    * It requires Prometheus >= v2.50.0.
    *
@@ -3262,7 +3135,7 @@ export interface ServiceMonitorSpec {
   readonly nativeHistogramMinBucketFactor?: ServiceMonitorSpecNativeHistogramMinBucketFactor;
 
   /**
-   * podTargetLabels defines the labels which are transferred from the
+   * `podTargetLabels` defines the labels which are transferred from the
    * associated Kubernetes `Pod` object onto the ingested metrics.
    *
    * @schema ServiceMonitorSpec#podTargetLabels
@@ -3270,7 +3143,7 @@ export interface ServiceMonitorSpec {
   readonly podTargetLabels?: string[];
 
   /**
-   * sampleLimit defines a per-scrape limit on the number of scraped samples
+   * `sampleLimit` defines a per-scrape limit on the number of scraped samples
    * that will be accepted.
    *
    * @schema ServiceMonitorSpec#sampleLimit
@@ -3278,32 +3151,22 @@ export interface ServiceMonitorSpec {
   readonly sampleLimit?: number;
 
   /**
-   * scrapeClass defines the scrape class to apply.
+   * The scrape class to apply.
    *
    * @schema ServiceMonitorSpec#scrapeClass
    */
   readonly scrapeClass?: string;
 
   /**
-   * scrapeClassicHistograms defines whether to scrape a classic histogram that is also exposed as a native histogram.
+   * Whether to scrape a classic histogram that is also exposed as a native histogram.
    * It requires Prometheus >= v2.45.0.
-   *
-   * Notice: `scrapeClassicHistograms` corresponds to the `always_scrape_classic_histograms` field in the Prometheus configuration.
    *
    * @schema ServiceMonitorSpec#scrapeClassicHistograms
    */
   readonly scrapeClassicHistograms?: boolean;
 
   /**
-   * scrapeNativeHistograms defines whether to enable scraping of native histograms.
-   * It requires Prometheus >= v3.8.0.
-   *
-   * @schema ServiceMonitorSpec#scrapeNativeHistograms
-   */
-  readonly scrapeNativeHistograms?: boolean;
-
-  /**
-   * scrapeProtocols defines the protocols to negotiate during a scrape. It tells clients the
+   * `scrapeProtocols` defines the protocols to negotiate during a scrape. It tells clients the
    * protocols supported by Prometheus in order of preference (from most to least preferred).
    *
    * If unset, Prometheus uses its default value.
@@ -3315,14 +3178,14 @@ export interface ServiceMonitorSpec {
   readonly scrapeProtocols?: ServiceMonitorSpecScrapeProtocols[];
 
   /**
-   * selector defines the label selector to select the Kubernetes `Endpoints` objects to scrape metrics from.
+   * Label selector to select the Kubernetes `Endpoints` objects to scrape metrics from.
    *
    * @schema ServiceMonitorSpec#selector
    */
   readonly selector: ServiceMonitorSpecSelector;
 
   /**
-   * selectorMechanism defines the mechanism used to select the endpoints to scrape.
+   * Mechanism used to select the endpoints to scrape.
    * By default, the selection process relies on relabel configurations to filter the discovered targets.
    * Alternatively, you can opt in for role selectors, which may offer better efficiency in large clusters.
    * Which strategy is best for your use case needs to be carefully evaluated.
@@ -3334,18 +3197,7 @@ export interface ServiceMonitorSpec {
   readonly selectorMechanism?: ServiceMonitorSpecSelectorMechanism;
 
   /**
-   * serviceDiscoveryRole defines the service discovery role used to discover targets.
-   *
-   * If set, the value should be either "Endpoints" or "EndpointSlice".
-   * Otherwise it defaults to the value defined in the
-   * Prometheus/PrometheusAgent resource.
-   *
-   * @schema ServiceMonitorSpec#serviceDiscoveryRole
-   */
-  readonly serviceDiscoveryRole?: ServiceMonitorSpecServiceDiscoveryRole;
-
-  /**
-   * targetLabels defines the labels which are transferred from the
+   * `targetLabels` defines the labels which are transferred from the
    * associated Kubernetes `Service` object onto the ingested metrics.
    *
    * @schema ServiceMonitorSpec#targetLabels
@@ -3353,7 +3205,7 @@ export interface ServiceMonitorSpec {
   readonly targetLabels?: string[];
 
   /**
-   * targetLimit defines a limit on the number of scraped targets that will
+   * `targetLimit` defines a limit on the number of scraped targets that will
    * be accepted.
    *
    * @schema ServiceMonitorSpec#targetLimit
@@ -3370,7 +3222,6 @@ export function toJson_ServiceMonitorSpec(obj: ServiceMonitorSpec | undefined): 
   const result = {
     'attachMetadata': toJson_ServiceMonitorSpecAttachMetadata(obj.attachMetadata),
     'bodySizeLimit': obj.bodySizeLimit,
-    'convertClassicHistogramsToNHCB': obj.convertClassicHistogramsToNhcb,
     'endpoints': obj.endpoints?.map(y => toJson_ServiceMonitorSpecEndpoints(y)),
     'fallbackScrapeProtocol': obj.fallbackScrapeProtocol,
     'jobLabel': obj.jobLabel,
@@ -3385,11 +3236,9 @@ export function toJson_ServiceMonitorSpec(obj: ServiceMonitorSpec | undefined): 
     'sampleLimit': obj.sampleLimit,
     'scrapeClass': obj.scrapeClass,
     'scrapeClassicHistograms': obj.scrapeClassicHistograms,
-    'scrapeNativeHistograms': obj.scrapeNativeHistograms,
     'scrapeProtocols': obj.scrapeProtocols?.map(y => y),
     'selector': toJson_ServiceMonitorSpecSelector(obj.selector),
     'selectorMechanism': obj.selectorMechanism,
-    'serviceDiscoveryRole': obj.serviceDiscoveryRole,
     'targetLabels': obj.targetLabels?.map(y => y),
     'targetLimit': obj.targetLimit,
   };
@@ -3399,7 +3248,7 @@ export function toJson_ServiceMonitorSpec(obj: ServiceMonitorSpec | undefined): 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * attachMetadata defines additional metadata which is added to the
+ * `attachMetadata` defines additional metadata which is added to the
  * discovered targets.
  *
  * It requires Prometheus >= v2.37.0.
@@ -3408,15 +3257,11 @@ export function toJson_ServiceMonitorSpec(obj: ServiceMonitorSpec | undefined): 
  */
 export interface ServiceMonitorSpecAttachMetadata {
   /**
-   * node when set to true, Prometheus attaches node metadata to the discovered
+   * When set to true, Prometheus attaches node metadata to the discovered
    * targets.
    *
    * The Prometheus service account must have the `list` and `watch`
    * permissions on the `Nodes` objects.
-   *
-   * Node metadata labels are not automatically added to scraped metrics. They are
-   * exposed as `__meta_kubernetes_node_*` labels and can be copied to timeseries
-   * with relabeling configuration.
    *
    * @schema ServiceMonitorSpecAttachMetadata#node
    */
@@ -3445,27 +3290,27 @@ export function toJson_ServiceMonitorSpecAttachMetadata(obj: ServiceMonitorSpecA
  */
 export interface ServiceMonitorSpecEndpoints {
   /**
-   * authorization configures the Authorization header credentials used by
-   * the client.
+   * `authorization` configures the Authorization header credentials to use when
+   * scraping the target.
    *
-   * Cannot be set at the same time as `basicAuth`, `bearerTokenSecret` or `oauth2`.
+   * Cannot be set at the same time as `basicAuth`, or `oauth2`.
    *
    * @schema ServiceMonitorSpecEndpoints#authorization
    */
   readonly authorization?: ServiceMonitorSpecEndpointsAuthorization;
 
   /**
-   * basicAuth defines the Basic Authentication credentials used by the
-   * client.
+   * `basicAuth` configures the Basic Authentication credentials to use when
+   * scraping the target.
    *
-   * Cannot be set at the same time as `authorization`, `bearerTokenSecret` or `oauth2`.
+   * Cannot be set at the same time as `authorization`, or `oauth2`.
    *
    * @schema ServiceMonitorSpecEndpoints#basicAuth
    */
   readonly basicAuth?: ServiceMonitorSpecEndpointsBasicAuth;
 
   /**
-   * bearerTokenFile defines the file to read bearer token for scraping the target.
+   * File to read bearer token for scraping the target.
    *
    * Deprecated: use `authorization` instead.
    *
@@ -3474,12 +3319,9 @@ export interface ServiceMonitorSpecEndpoints {
   readonly bearerTokenFile?: string;
 
   /**
-   * bearerTokenSecret defines a key of a Secret containing the bearer token
-   * used by the client for authentication. The secret needs to be in the
-   * same namespace as the custom resource and readable by the Prometheus
-   * Operator.
-   *
-   * Cannot be set at the same time as `authorization`, `basicAuth` or `oauth2`.
+   * `bearerTokenSecret` specifies a key of a Secret containing the bearer
+   * token for scraping targets. The secret needs to be in the same namespace
+   * as the ServiceMonitor object and readable by the Prometheus Operator.
    *
    * Deprecated: use `authorization` instead.
    *
@@ -3488,14 +3330,14 @@ export interface ServiceMonitorSpecEndpoints {
   readonly bearerTokenSecret?: ServiceMonitorSpecEndpointsBearerTokenSecret;
 
   /**
-   * enableHttp2 can be used to disable HTTP2.
+   * `enableHttp2` can be used to disable HTTP2 when scraping the target.
    *
    * @schema ServiceMonitorSpecEndpoints#enableHttp2
    */
   readonly enableHttp2?: boolean;
 
   /**
-   * filterRunning when true, the pods which are not running (e.g. either in Failed or
+   * When true, the pods which are not running (e.g. either in Failed or
    * Succeeded state) are dropped during the target discovery.
    *
    * If unset, the filtering is enabled.
@@ -3507,15 +3349,15 @@ export interface ServiceMonitorSpecEndpoints {
   readonly filterRunning?: boolean;
 
   /**
-   * followRedirects defines whether the client should follow HTTP 3xx
-   * redirects.
+   * `followRedirects` defines whether the scrape requests should follow HTTP
+   * 3xx redirects.
    *
    * @schema ServiceMonitorSpecEndpoints#followRedirects
    */
   readonly followRedirects?: boolean;
 
   /**
-   * honorLabels defines when true the metric's labels when they collide
+   * When true, `honorLabels` preserves the metric's labels when they collide
    * with the target's labels.
    *
    * @schema ServiceMonitorSpecEndpoints#honorLabels
@@ -3523,7 +3365,7 @@ export interface ServiceMonitorSpecEndpoints {
   readonly honorLabels?: boolean;
 
   /**
-   * honorTimestamps defines whether Prometheus preserves the timestamps
+   * `honorTimestamps` controls whether Prometheus preserves the timestamps
    * when exposed by the target.
    *
    * @schema ServiceMonitorSpecEndpoints#honorTimestamps
@@ -3531,7 +3373,7 @@ export interface ServiceMonitorSpecEndpoints {
   readonly honorTimestamps?: boolean;
 
   /**
-   * interval at which Prometheus scrapes the metrics from the target.
+   * Interval at which Prometheus scrapes the metrics from the target.
    *
    * If empty, Prometheus uses the global scrape interval.
    *
@@ -3540,7 +3382,7 @@ export interface ServiceMonitorSpecEndpoints {
   readonly interval?: string;
 
   /**
-   * metricRelabelings defines the relabeling rules to apply to the
+   * `metricRelabelings` configures the relabeling rules to apply to the
    * samples before ingestion.
    *
    * @schema ServiceMonitorSpecEndpoints#metricRelabelings
@@ -3548,22 +3390,11 @@ export interface ServiceMonitorSpecEndpoints {
   readonly metricRelabelings?: ServiceMonitorSpecEndpointsMetricRelabelings[];
 
   /**
-   * noProxy defines a comma-separated string that can contain IPs, CIDR notation, domain names
-   * that should be excluded from proxying. IP and domain names can
-   * contain port numbers.
-   *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
-   *
-   * @schema ServiceMonitorSpecEndpoints#noProxy
-   */
-  readonly noProxy?: string;
-
-  /**
-   * oauth2 defines the OAuth2 settings used by the client.
+   * `oauth2` configures the OAuth2 settings to use when scraping the target.
    *
    * It requires Prometheus >= 2.27.0.
    *
-   * Cannot be set at the same time as `authorization`, `basicAuth` or `bearerTokenSecret`.
+   * Cannot be set at the same time as `authorization`, or `basicAuth`.
    *
    * @schema ServiceMonitorSpecEndpoints#oauth2
    */
@@ -3577,7 +3408,7 @@ export interface ServiceMonitorSpecEndpoints {
   readonly params?: { [key: string]: string[] };
 
   /**
-   * path defines the HTTP path from which to scrape for metrics.
+   * HTTP path from which to scrape for metrics.
    *
    * If empty, Prometheus uses the default value (e.g. `/metrics`).
    *
@@ -3586,8 +3417,7 @@ export interface ServiceMonitorSpecEndpoints {
   readonly path?: string;
 
   /**
-   * port defines the name of the Service port which this endpoint refers to
-   * (e.g. `.spec.ports[].name`).
+   * Name of the Service port which this endpoint refers to.
    *
    * It takes precedence over `targetPort`.
    *
@@ -3596,33 +3426,15 @@ export interface ServiceMonitorSpecEndpoints {
   readonly port?: string;
 
   /**
-   * proxyConnectHeader optionally specifies headers to send to
-   * proxies during CONNECT requests.
-   *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
-   *
-   * @schema ServiceMonitorSpecEndpoints#proxyConnectHeader
-   */
-  readonly proxyConnectHeader?: { [key: string]: ServiceMonitorSpecEndpointsProxyConnectHeader[] };
-
-  /**
-   * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
-   *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
-   *
-   * @schema ServiceMonitorSpecEndpoints#proxyFromEnvironment
-   */
-  readonly proxyFromEnvironment?: boolean;
-
-  /**
-   * proxyUrl defines the HTTP proxy server to use.
+   * `proxyURL` configures the HTTP Proxy URL (e.g.
+   * "http://proxyserver:2195") to go through when scraping the target.
    *
    * @schema ServiceMonitorSpecEndpoints#proxyUrl
    */
   readonly proxyUrl?: string;
 
   /**
-   * relabelings defines the relabeling rules to apply the target's
+   * `relabelings` configures the relabeling rules to apply the target's
    * metadata labels.
    *
    * The Operator automatically adds relabelings for a few standard Kubernetes fields.
@@ -3636,42 +3448,44 @@ export interface ServiceMonitorSpecEndpoints {
   readonly relabelings?: ServiceMonitorSpecEndpointsRelabelings[];
 
   /**
-   * scheme defines the HTTP scheme to use when scraping the metrics.
+   * HTTP scheme to use for scraping.
+   *
+   * `http` and `https` are the expected values unless you rewrite the
+   * `__scheme__` label via relabeling.
+   *
+   * If empty, Prometheus uses the default value `http`.
    *
    * @schema ServiceMonitorSpecEndpoints#scheme
    */
   readonly scheme?: ServiceMonitorSpecEndpointsScheme;
 
   /**
-   * scrapeTimeout defines the timeout after which Prometheus considers the scrape to be failed.
+   * Timeout after which Prometheus considers the scrape to be failed.
    *
    * If empty, Prometheus uses the global scrape timeout unless it is less
    * than the target's scrape interval value in which the latter is used.
-   * The value cannot be greater than the scrape interval otherwise the operator will reject the resource.
    *
    * @schema ServiceMonitorSpecEndpoints#scrapeTimeout
    */
   readonly scrapeTimeout?: string;
 
   /**
-   * targetPort defines the name or number of a container port on Pods selected
-   * by the Service.
-   * If a name, it matches against `.spec.containers[].ports[].name` of the Pods.
-   * If a number, it matches against `.spec.containers[].ports[].containerPort` of the Pods.
+   * Name or number of the target port of the `Pod` object behind the
+   * Service. The port must be specified with the container's port property.
    *
    * @schema ServiceMonitorSpecEndpoints#targetPort
    */
   readonly targetPort?: ServiceMonitorSpecEndpointsTargetPort;
 
   /**
-   * tlsConfig defines TLS configuration used by the client.
+   * TLS configuration to use when scraping the target.
    *
    * @schema ServiceMonitorSpecEndpoints#tlsConfig
    */
   readonly tlsConfig?: ServiceMonitorSpecEndpointsTlsConfig;
 
   /**
-   * trackTimestampsStaleness defines whether Prometheus tracks staleness of
+   * `trackTimestampsStaleness` defines whether Prometheus tracks staleness of
    * the metrics that have an explicit timestamp present in scraped data.
    * Has no effect if `honorTimestamps` is false.
    *
@@ -3700,13 +3514,10 @@ export function toJson_ServiceMonitorSpecEndpoints(obj: ServiceMonitorSpecEndpoi
     'honorTimestamps': obj.honorTimestamps,
     'interval': obj.interval,
     'metricRelabelings': obj.metricRelabelings?.map(y => toJson_ServiceMonitorSpecEndpointsMetricRelabelings(y)),
-    'noProxy': obj.noProxy,
     'oauth2': toJson_ServiceMonitorSpecEndpointsOauth2(obj.oauth2),
     'params': ((obj.params) === undefined) ? undefined : (Object.entries(obj.params).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
     'path': obj.path,
     'port': obj.port,
-    'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_ServiceMonitorSpecEndpointsProxyConnectHeader(y)) }), {})),
-    'proxyFromEnvironment': obj.proxyFromEnvironment,
     'proxyUrl': obj.proxyUrl,
     'relabelings': obj.relabelings?.map(y => toJson_ServiceMonitorSpecEndpointsRelabelings(y)),
     'scheme': obj.scheme,
@@ -3721,7 +3532,7 @@ export function toJson_ServiceMonitorSpecEndpoints(obj: ServiceMonitorSpecEndpoi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * fallbackScrapeProtocol defines the protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
+ * The protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
  *
  * It requires Prometheus >= v3.0.0.
  *
@@ -3741,14 +3552,14 @@ export enum ServiceMonitorSpecFallbackScrapeProtocol {
 }
 
 /**
- * namespaceSelector defines in which namespace(s) Prometheus should discover the services.
+ * `namespaceSelector` defines in which namespace(s) Prometheus should discover the services.
  * By default, the services are discovered in the same namespace as the `ServiceMonitor` object but it is possible to select pods across different/all namespaces.
  *
  * @schema ServiceMonitorSpecNamespaceSelector
  */
 export interface ServiceMonitorSpecNamespaceSelector {
   /**
-   * any defines the boolean describing whether all namespaces are selected in contrast to a
+   * Boolean describing whether all namespaces are selected in contrast to a
    * list restricting them.
    *
    * @schema ServiceMonitorSpecNamespaceSelector#any
@@ -3756,7 +3567,7 @@ export interface ServiceMonitorSpecNamespaceSelector {
   readonly any?: boolean;
 
   /**
-   * matchNames defines the list of namespace names to select from.
+   * List of namespace names to select from.
    *
    * @schema ServiceMonitorSpecNamespaceSelector#matchNames
    */
@@ -3779,7 +3590,7 @@ export function toJson_ServiceMonitorSpecNamespaceSelector(obj: ServiceMonitorSp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * nativeHistogramMinBucketFactor defines if the growth factor of one bucket to the next is smaller than this,
+ * If the growth factor of one bucket to the next is smaller than this,
  * buckets will be merged to increase the factor sufficiently.
  * It requires Prometheus >= v2.50.0.
  *
@@ -3821,7 +3632,7 @@ export enum ServiceMonitorSpecScrapeProtocols {
 }
 
 /**
- * selector defines the label selector to select the Kubernetes `Endpoints` objects to scrape metrics from.
+ * Label selector to select the Kubernetes `Endpoints` objects to scrape metrics from.
  *
  * @schema ServiceMonitorSpecSelector
  */
@@ -3859,7 +3670,7 @@ export function toJson_ServiceMonitorSpecSelector(obj: ServiceMonitorSpecSelecto
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * selectorMechanism defines the mechanism used to select the endpoints to scrape.
+ * Mechanism used to select the endpoints to scrape.
  * By default, the selection process relies on relabel configurations to filter the discovered targets.
  * Alternatively, you can opt in for role selectors, which may offer better efficiency in large clusters.
  * Which strategy is best for your use case needs to be carefully evaluated.
@@ -3876,39 +3687,23 @@ export enum ServiceMonitorSpecSelectorMechanism {
 }
 
 /**
- * serviceDiscoveryRole defines the service discovery role used to discover targets.
+ * `authorization` configures the Authorization header credentials to use when
+ * scraping the target.
  *
- * If set, the value should be either "Endpoints" or "EndpointSlice".
- * Otherwise it defaults to the value defined in the
- * Prometheus/PrometheusAgent resource.
- *
- * @schema ServiceMonitorSpecServiceDiscoveryRole
- */
-export enum ServiceMonitorSpecServiceDiscoveryRole {
-  /** Endpoints */
-  ENDPOINTS = "Endpoints",
-  /** EndpointSlice */
-  ENDPOINT_SLICE = "EndpointSlice",
-}
-
-/**
- * authorization configures the Authorization header credentials used by
- * the client.
- *
- * Cannot be set at the same time as `basicAuth`, `bearerTokenSecret` or `oauth2`.
+ * Cannot be set at the same time as `basicAuth`, or `oauth2`.
  *
  * @schema ServiceMonitorSpecEndpointsAuthorization
  */
 export interface ServiceMonitorSpecEndpointsAuthorization {
   /**
-   * credentials defines a key of a Secret in the namespace that contains the credentials for authentication.
+   * Selects a key of a Secret in the namespace that contains the credentials for authentication.
    *
    * @schema ServiceMonitorSpecEndpointsAuthorization#credentials
    */
   readonly credentials?: ServiceMonitorSpecEndpointsAuthorizationCredentials;
 
   /**
-   * type defines the authentication type. The value is case-insensitive.
+   * Defines the authentication type. The value is case-insensitive.
    *
    * "Basic" is not a supported value.
    *
@@ -3935,16 +3730,16 @@ export function toJson_ServiceMonitorSpecEndpointsAuthorization(obj: ServiceMoni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * basicAuth defines the Basic Authentication credentials used by the
- * client.
+ * `basicAuth` configures the Basic Authentication credentials to use when
+ * scraping the target.
  *
- * Cannot be set at the same time as `authorization`, `bearerTokenSecret` or `oauth2`.
+ * Cannot be set at the same time as `authorization`, or `oauth2`.
  *
  * @schema ServiceMonitorSpecEndpointsBasicAuth
  */
 export interface ServiceMonitorSpecEndpointsBasicAuth {
   /**
-   * password defines a key of a Secret containing the password for
+   * `password` specifies a key of a Secret containing the password for
    * authentication.
    *
    * @schema ServiceMonitorSpecEndpointsBasicAuth#password
@@ -3952,7 +3747,7 @@ export interface ServiceMonitorSpecEndpointsBasicAuth {
   readonly password?: ServiceMonitorSpecEndpointsBasicAuthPassword;
 
   /**
-   * username defines a key of a Secret containing the username for
+   * `username` specifies a key of a Secret containing the username for
    * authentication.
    *
    * @schema ServiceMonitorSpecEndpointsBasicAuth#username
@@ -3976,12 +3771,9 @@ export function toJson_ServiceMonitorSpecEndpointsBasicAuth(obj: ServiceMonitorS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * bearerTokenSecret defines a key of a Secret containing the bearer token
- * used by the client for authentication. The secret needs to be in the
- * same namespace as the custom resource and readable by the Prometheus
- * Operator.
- *
- * Cannot be set at the same time as `authorization`, `basicAuth` or `oauth2`.
+ * `bearerTokenSecret` specifies a key of a Secret containing the bearer
+ * token for scraping targets. The secret needs to be in the same namespace
+ * as the ServiceMonitor object and readable by the Prometheus Operator.
  *
  * Deprecated: use `authorization` instead.
  *
@@ -4040,7 +3832,7 @@ export function toJson_ServiceMonitorSpecEndpointsBearerTokenSecret(obj: Service
  */
 export interface ServiceMonitorSpecEndpointsMetricRelabelings {
   /**
-   * action to perform based on the regex matching.
+   * Action to perform based on the regex matching.
    *
    * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
    * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
@@ -4052,7 +3844,7 @@ export interface ServiceMonitorSpecEndpointsMetricRelabelings {
   readonly action?: ServiceMonitorSpecEndpointsMetricRelabelingsAction;
 
   /**
-   * modulus to take of the hash of the source label values.
+   * Modulus to take of the hash of the source label values.
    *
    * Only applicable when the action is `HashMod`.
    *
@@ -4061,14 +3853,14 @@ export interface ServiceMonitorSpecEndpointsMetricRelabelings {
   readonly modulus?: number;
 
   /**
-   * regex defines the regular expression against which the extracted value is matched.
+   * Regular expression against which the extracted value is matched.
    *
    * @schema ServiceMonitorSpecEndpointsMetricRelabelings#regex
    */
   readonly regex?: string;
 
   /**
-   * replacement value against which a Replace action is performed if the
+   * Replacement value against which a Replace action is performed if the
    * regular expression matches.
    *
    * Regex capture groups are available.
@@ -4078,14 +3870,14 @@ export interface ServiceMonitorSpecEndpointsMetricRelabelings {
   readonly replacement?: string;
 
   /**
-   * separator defines the string between concatenated SourceLabels.
+   * Separator is the string between concatenated SourceLabels.
    *
    * @schema ServiceMonitorSpecEndpointsMetricRelabelings#separator
    */
   readonly separator?: string;
 
   /**
-   * sourceLabels defines the source labels select values from existing labels. Their content is
+   * The source labels select values from existing labels. Their content is
    * concatenated using the configured Separator and matched against the
    * configured regular expression.
    *
@@ -4094,7 +3886,7 @@ export interface ServiceMonitorSpecEndpointsMetricRelabelings {
   readonly sourceLabels?: string[];
 
   /**
-   * targetLabel defines the label to which the resulting string is written in a replacement.
+   * Label to which the resulting string is written in a replacement.
    *
    * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`,
    * `KeepEqual` and `DropEqual` actions.
@@ -4127,17 +3919,17 @@ export function toJson_ServiceMonitorSpecEndpointsMetricRelabelings(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * oauth2 defines the OAuth2 settings used by the client.
+ * `oauth2` configures the OAuth2 settings to use when scraping the target.
  *
  * It requires Prometheus >= 2.27.0.
  *
- * Cannot be set at the same time as `authorization`, `basicAuth` or `bearerTokenSecret`.
+ * Cannot be set at the same time as `authorization`, or `basicAuth`.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2
  */
 export interface ServiceMonitorSpecEndpointsOauth2 {
   /**
-   * clientId defines a key of a Secret or ConfigMap containing the
+   * `clientId` specifies a key of a Secret or ConfigMap containing the
    * OAuth2 client's ID.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#clientId
@@ -4145,7 +3937,7 @@ export interface ServiceMonitorSpecEndpointsOauth2 {
   readonly clientId: ServiceMonitorSpecEndpointsOauth2ClientId;
 
   /**
-   * clientSecret defines a key of a Secret containing the OAuth2
+   * `clientSecret` specifies a key of a Secret containing the OAuth2
    * client's secret.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#clientSecret
@@ -4153,7 +3945,7 @@ export interface ServiceMonitorSpecEndpointsOauth2 {
   readonly clientSecret: ServiceMonitorSpecEndpointsOauth2ClientSecret;
 
   /**
-   * endpointParams configures the HTTP parameters to append to the token
+   * `endpointParams` configures the HTTP parameters to append to the token
    * URL.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#endpointParams
@@ -4161,51 +3953,51 @@ export interface ServiceMonitorSpecEndpointsOauth2 {
   readonly endpointParams?: { [key: string]: string };
 
   /**
-   * noProxy defines a comma-separated string that can contain IPs, CIDR notation, domain names
+   * `noProxy` is a comma-separated string that can contain IPs, CIDR notation, domain names
    * that should be excluded from proxying. IP and domain names can
    * contain port numbers.
    *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   * It requires Prometheus >= v2.43.0 or Alertmanager >= 0.25.0.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#noProxy
    */
   readonly noProxy?: string;
 
   /**
-   * proxyConnectHeader optionally specifies headers to send to
+   * ProxyConnectHeader optionally specifies headers to send to
    * proxies during CONNECT requests.
    *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   * It requires Prometheus >= v2.43.0 or Alertmanager >= 0.25.0.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#proxyConnectHeader
    */
   readonly proxyConnectHeader?: { [key: string]: ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader[] };
 
   /**
-   * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
+   * Whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
    *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   * It requires Prometheus >= v2.43.0 or Alertmanager >= 0.25.0.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#proxyFromEnvironment
    */
   readonly proxyFromEnvironment?: boolean;
 
   /**
-   * proxyUrl defines the HTTP proxy server to use.
+   * `proxyURL` defines the HTTP proxy server to use.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#proxyUrl
    */
   readonly proxyUrl?: string;
 
   /**
-   * scopes defines the OAuth2 scopes used for the token request.
+   * `scopes` defines the OAuth2 scopes used for the token request.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#scopes
    */
   readonly scopes?: string[];
 
   /**
-   * tlsConfig defines the TLS configuration to use when connecting to the OAuth2 server.
+   * TLS configuration to use when connecting to the OAuth2 server.
    * It requires Prometheus >= v2.43.0.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#tlsConfig
@@ -4213,7 +4005,7 @@ export interface ServiceMonitorSpecEndpointsOauth2 {
   readonly tlsConfig?: ServiceMonitorSpecEndpointsOauth2TlsConfig;
 
   /**
-   * tokenUrl defines the URL to fetch the token from.
+   * `tokenURL` configures the URL to fetch the token from.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#tokenUrl
    */
@@ -4244,54 +4036,6 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2(obj: ServiceMonitorSpec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecretKeySelector selects a key of a Secret.
- *
- * @schema ServiceMonitorSpecEndpointsProxyConnectHeader
- */
-export interface ServiceMonitorSpecEndpointsProxyConnectHeader {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsProxyConnectHeader#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsProxyConnectHeader#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsProxyConnectHeader#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsProxyConnectHeader' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsProxyConnectHeader(obj: ServiceMonitorSpecEndpointsProxyConnectHeader | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * RelabelConfig allows dynamic rewriting of the label set for targets, alerts,
  * scraped samples and remote write samples.
  *
@@ -4301,7 +4045,7 @@ export function toJson_ServiceMonitorSpecEndpointsProxyConnectHeader(obj: Servic
  */
 export interface ServiceMonitorSpecEndpointsRelabelings {
   /**
-   * action to perform based on the regex matching.
+   * Action to perform based on the regex matching.
    *
    * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
    * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
@@ -4313,7 +4057,7 @@ export interface ServiceMonitorSpecEndpointsRelabelings {
   readonly action?: ServiceMonitorSpecEndpointsRelabelingsAction;
 
   /**
-   * modulus to take of the hash of the source label values.
+   * Modulus to take of the hash of the source label values.
    *
    * Only applicable when the action is `HashMod`.
    *
@@ -4322,14 +4066,14 @@ export interface ServiceMonitorSpecEndpointsRelabelings {
   readonly modulus?: number;
 
   /**
-   * regex defines the regular expression against which the extracted value is matched.
+   * Regular expression against which the extracted value is matched.
    *
    * @schema ServiceMonitorSpecEndpointsRelabelings#regex
    */
   readonly regex?: string;
 
   /**
-   * replacement value against which a Replace action is performed if the
+   * Replacement value against which a Replace action is performed if the
    * regular expression matches.
    *
    * Regex capture groups are available.
@@ -4339,14 +4083,14 @@ export interface ServiceMonitorSpecEndpointsRelabelings {
   readonly replacement?: string;
 
   /**
-   * separator defines the string between concatenated SourceLabels.
+   * Separator is the string between concatenated SourceLabels.
    *
    * @schema ServiceMonitorSpecEndpointsRelabelings#separator
    */
   readonly separator?: string;
 
   /**
-   * sourceLabels defines the source labels select values from existing labels. Their content is
+   * The source labels select values from existing labels. Their content is
    * concatenated using the configured Separator and matched against the
    * configured regular expression.
    *
@@ -4355,7 +4099,7 @@ export interface ServiceMonitorSpecEndpointsRelabelings {
   readonly sourceLabels?: string[];
 
   /**
-   * targetLabel defines the label to which the resulting string is written in a replacement.
+   * Label to which the resulting string is written in a replacement.
    *
    * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`,
    * `KeepEqual` and `DropEqual` actions.
@@ -4388,7 +4132,12 @@ export function toJson_ServiceMonitorSpecEndpointsRelabelings(obj: ServiceMonito
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * scheme defines the HTTP scheme to use when scraping the metrics.
+ * HTTP scheme to use for scraping.
+ *
+ * `http` and `https` are the expected values unless you rewrite the
+ * `__scheme__` label via relabeling.
+ *
+ * If empty, Prometheus uses the default value `http`.
  *
  * @schema ServiceMonitorSpecEndpointsScheme
  */
@@ -4400,10 +4149,8 @@ export enum ServiceMonitorSpecEndpointsScheme {
 }
 
 /**
- * targetPort defines the name or number of a container port on Pods selected
- * by the Service.
- * If a name, it matches against `.spec.containers[].ports[].name` of the Pods.
- * If a number, it matches against `.spec.containers[].ports[].containerPort` of the Pods.
+ * Name or number of the target port of the `Pod` object behind the
+ * Service. The port must be specified with the container's port property.
  *
  * @schema ServiceMonitorSpecEndpointsTargetPort
  */
@@ -4419,80 +4166,80 @@ export class ServiceMonitorSpecEndpointsTargetPort {
 }
 
 /**
- * tlsConfig defines TLS configuration used by the client.
+ * TLS configuration to use when scraping the target.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfig
  */
 export interface ServiceMonitorSpecEndpointsTlsConfig {
   /**
-   * ca defines the Certificate authority used when verifying server certificates.
+   * Certificate authority used when verifying server certificates.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#ca
    */
   readonly ca?: ServiceMonitorSpecEndpointsTlsConfigCa;
 
   /**
-   * caFile defines the path to the CA cert in the Prometheus container to use for the targets.
+   * Path to the CA cert in the Prometheus container to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#caFile
    */
   readonly caFile?: string;
 
   /**
-   * cert defines the Client certificate to present when doing client-authentication.
+   * Client certificate to present when doing client-authentication.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#cert
    */
   readonly cert?: ServiceMonitorSpecEndpointsTlsConfigCert;
 
   /**
-   * certFile defines the path to the client cert file in the Prometheus container for the targets.
+   * Path to the client cert file in the Prometheus container for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#certFile
    */
   readonly certFile?: string;
 
   /**
-   * insecureSkipVerify defines how to disable target certificate validation.
+   * Disable target certificate validation.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
-   * keyFile defines the path to the client key file in the Prometheus container for the targets.
+   * Path to the client key file in the Prometheus container for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#keyFile
    */
   readonly keyFile?: string;
 
   /**
-   * keySecret defines the Secret containing the client key file for the targets.
+   * Secret containing the client key file for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#keySecret
    */
   readonly keySecret?: ServiceMonitorSpecEndpointsTlsConfigKeySecret;
 
   /**
-   * maxVersion defines the maximum acceptable TLS version.
+   * Maximum acceptable TLS version.
    *
-   * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+   * It requires Prometheus >= v2.41.0.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#maxVersion
    */
   readonly maxVersion?: ServiceMonitorSpecEndpointsTlsConfigMaxVersion;
 
   /**
-   * minVersion defines the minimum acceptable TLS version.
+   * Minimum acceptable TLS version.
    *
-   * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+   * It requires Prometheus >= v2.35.0.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#minVersion
    */
   readonly minVersion?: ServiceMonitorSpecEndpointsTlsConfigMinVersion;
 
   /**
-   * serverName is used to verify the hostname for the targets.
+   * Used to verify the hostname for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#serverName
    */
@@ -4572,7 +4319,7 @@ export function toJson_ServiceMonitorSpecSelectorMatchExpressions(obj: ServiceMo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * credentials defines a key of a Secret in the namespace that contains the credentials for authentication.
+ * Selects a key of a Secret in the namespace that contains the credentials for authentication.
  *
  * @schema ServiceMonitorSpecEndpointsAuthorizationCredentials
  */
@@ -4620,7 +4367,7 @@ export function toJson_ServiceMonitorSpecEndpointsAuthorizationCredentials(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * password defines a key of a Secret containing the password for
+ * `password` specifies a key of a Secret containing the password for
  * authentication.
  *
  * @schema ServiceMonitorSpecEndpointsBasicAuthPassword
@@ -4669,7 +4416,7 @@ export function toJson_ServiceMonitorSpecEndpointsBasicAuthPassword(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * username defines a key of a Secret containing the username for
+ * `username` specifies a key of a Secret containing the username for
  * authentication.
  *
  * @schema ServiceMonitorSpecEndpointsBasicAuthUsername
@@ -4718,7 +4465,7 @@ export function toJson_ServiceMonitorSpecEndpointsBasicAuthUsername(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * action to perform based on the regex matching.
+ * Action to perform based on the regex matching.
  *
  * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
  * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
@@ -4753,21 +4500,21 @@ export enum ServiceMonitorSpecEndpointsMetricRelabelingsAction {
 }
 
 /**
- * clientId defines a key of a Secret or ConfigMap containing the
+ * `clientId` specifies a key of a Secret or ConfigMap containing the
  * OAuth2 client's ID.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2ClientId
  */
 export interface ServiceMonitorSpecEndpointsOauth2ClientId {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2ClientId#configMap
    */
   readonly configMap?: ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2ClientId#secret
    */
@@ -4790,7 +4537,7 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2ClientId(obj: ServiceMon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * clientSecret defines a key of a Secret containing the OAuth2
+ * `clientSecret` specifies a key of a Secret containing the OAuth2
  * client's secret.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2ClientSecret
@@ -4887,60 +4634,60 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * tlsConfig defines the TLS configuration to use when connecting to the OAuth2 server.
+ * TLS configuration to use when connecting to the OAuth2 server.
  * It requires Prometheus >= v2.43.0.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig
  */
 export interface ServiceMonitorSpecEndpointsOauth2TlsConfig {
   /**
-   * ca defines the Certificate authority used when verifying server certificates.
+   * Certificate authority used when verifying server certificates.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#ca
    */
   readonly ca?: ServiceMonitorSpecEndpointsOauth2TlsConfigCa;
 
   /**
-   * cert defines the Client certificate to present when doing client-authentication.
+   * Client certificate to present when doing client-authentication.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#cert
    */
   readonly cert?: ServiceMonitorSpecEndpointsOauth2TlsConfigCert;
 
   /**
-   * insecureSkipVerify defines how to disable target certificate validation.
+   * Disable target certificate validation.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
-   * keySecret defines the Secret containing the client key file for the targets.
+   * Secret containing the client key file for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#keySecret
    */
   readonly keySecret?: ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret;
 
   /**
-   * maxVersion defines the maximum acceptable TLS version.
+   * Maximum acceptable TLS version.
    *
-   * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+   * It requires Prometheus >= v2.41.0.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#maxVersion
    */
   readonly maxVersion?: ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion;
 
   /**
-   * minVersion defines the minimum acceptable TLS version.
+   * Minimum acceptable TLS version.
    *
-   * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+   * It requires Prometheus >= v2.35.0.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#minVersion
    */
   readonly minVersion?: ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion;
 
   /**
-   * serverName is used to verify the hostname for the targets.
+   * Used to verify the hostname for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#serverName
    */
@@ -4968,7 +4715,7 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfig(obj: ServiceMo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * action to perform based on the regex matching.
+ * Action to perform based on the regex matching.
  *
  * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
  * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
@@ -5003,20 +4750,20 @@ export enum ServiceMonitorSpecEndpointsRelabelingsAction {
 }
 
 /**
- * ca defines the Certificate authority used when verifying server certificates.
+ * Certificate authority used when verifying server certificates.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCa
  */
 export interface ServiceMonitorSpecEndpointsTlsConfigCa {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCa#configMap
    */
   readonly configMap?: ServiceMonitorSpecEndpointsTlsConfigCaConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCa#secret
    */
@@ -5039,20 +4786,20 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCa(obj: ServiceMonito
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * cert defines the Client certificate to present when doing client-authentication.
+ * Client certificate to present when doing client-authentication.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCert
  */
 export interface ServiceMonitorSpecEndpointsTlsConfigCert {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCert#configMap
    */
   readonly configMap?: ServiceMonitorSpecEndpointsTlsConfigCertConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCert#secret
    */
@@ -5075,7 +4822,7 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCert(obj: ServiceMoni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * keySecret defines the Secret containing the client key file for the targets.
+ * Secret containing the client key file for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigKeySecret
  */
@@ -5123,9 +4870,9 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigKeySecret(obj: Servic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * maxVersion defines the maximum acceptable TLS version.
+ * Maximum acceptable TLS version.
  *
- * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+ * It requires Prometheus >= v2.41.0.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigMaxVersion
  */
@@ -5141,9 +4888,9 @@ export enum ServiceMonitorSpecEndpointsTlsConfigMaxVersion {
 }
 
 /**
- * minVersion defines the minimum acceptable TLS version.
+ * Minimum acceptable TLS version.
  *
- * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+ * It requires Prometheus >= v2.35.0.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigMinVersion
  */
@@ -5159,7 +4906,7 @@ export enum ServiceMonitorSpecEndpointsTlsConfigMinVersion {
 }
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap
  */
@@ -5207,7 +4954,7 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap(obj: S
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2ClientIdSecret
  */
@@ -5255,20 +5002,20 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2ClientIdSecret(obj: Serv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ca defines the Certificate authority used when verifying server certificates.
+ * Certificate authority used when verifying server certificates.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCa
  */
 export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCa {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCa#configMap
    */
   readonly configMap?: ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCa#secret
    */
@@ -5291,20 +5038,20 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCa(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * cert defines the Client certificate to present when doing client-authentication.
+ * Client certificate to present when doing client-authentication.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCert
  */
 export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCert {
   /**
-   * configMap defines the ConfigMap containing data to use for the targets.
+   * ConfigMap containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCert#configMap
    */
   readonly configMap?: ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap;
 
   /**
-   * secret defines the Secret containing data to use for the targets.
+   * Secret containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCert#secret
    */
@@ -5327,7 +5074,7 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCert(obj: Servi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * keySecret defines the Secret containing the client key file for the targets.
+ * Secret containing the client key file for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret
  */
@@ -5375,9 +5122,9 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * maxVersion defines the maximum acceptable TLS version.
+ * Maximum acceptable TLS version.
  *
- * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+ * It requires Prometheus >= v2.41.0.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion
  */
@@ -5393,9 +5140,9 @@ export enum ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion {
 }
 
 /**
- * minVersion defines the minimum acceptable TLS version.
+ * Minimum acceptable TLS version.
  *
- * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+ * It requires Prometheus >= v2.35.0.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion
  */
@@ -5411,7 +5158,7 @@ export enum ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion {
 }
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCaConfigMap
  */
@@ -5459,7 +5206,7 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCaConfigMap(obj: Serv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCaSecret
  */
@@ -5507,7 +5254,7 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCaSecret(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCertConfigMap
  */
@@ -5555,7 +5302,7 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCertConfigMap(obj: Se
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCertSecret
  */
@@ -5603,7 +5350,7 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCertSecret(obj: Servi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap
  */
@@ -5651,7 +5398,7 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap(obj
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret
  */
@@ -5699,7 +5446,7 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret(obj: S
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * configMap defines the ConfigMap containing data to use for the targets.
+ * ConfigMap containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap
  */
@@ -5747,7 +5494,7 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap(o
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * secret defines the Secret containing data to use for the targets.
+ * Secret containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret
  */

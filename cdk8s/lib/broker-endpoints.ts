@@ -9,6 +9,10 @@ export interface BrokerEndpoints {
   readonly namespace: string;
   /** Labels of the broker pods (for network policies and the exporter PodMonitor). */
   readonly podLabels: Readonly<Record<string, string>>;
+  /** Cluster DNS name of the broker's Service. */
+  readonly host: string;
+  /** Memphis only: the UI / HTTP API port (9000), where the memphis-user Job creates the apps' user. */
+  readonly managementPort?: number;
   /** Client port (Memphis 6666, NATS 4222). */
   readonly clientPort: number;
   /** Monitoring port (/jsz), read by the apps and by KEDA's nats-jetstream scaler. */
@@ -19,7 +23,12 @@ export interface BrokerEndpoints {
   readonly exporterPortName: string;
   /** `BROKER_URL` of the apps. */
   readonly url: string;
-  /** host:port of the monitoring endpoint (KEDA's `natsServerMonitoringEndpoint`). */
+  /**
+   * host:port of the monitoring endpoint (KEDA's `natsServerMonitoringEndpoint`), on a headless
+   * Service: with a clustered JetStream KEDA reads the consumer's leader at
+   * `<leader node name>.<this host:port>` (kedacore/keda pkg/scalers/nats_jetstream_scaler.go), which
+   * resolves only through the Service of the StatefulSet's pods.
+   */
   readonly monitorHostPort: string;
   /** `BROKER_MONITOR_URL` of the apps. */
   readonly monitorUrl: string;
@@ -40,6 +49,8 @@ const MEMPHIS: BrokerEndpoints = {
   kind: "memphis",
   namespace: "memphis",
   podLabels: { "app.kubernetes.io/name": "memphis" },
+  host: memphisHost,
+  managementPort: 9000,
   clientPort: MEMPHIS_DEFAULTS.port,
   monitorPort: 8222,
   exporterPort: 7777,
@@ -50,19 +61,25 @@ const MEMPHIS: BrokerEndpoints = {
   naming: brokerNaming("memphis"),
 };
 
-/** NATS chart 1.x, release "nats" in namespace "nats" (Service "nats" with the monitor port enabled). */
+/**
+ * NATS chart 1.2.8, release "nats" in namespace "nats": clients use the Service "nats"; monitoring
+ * (8222) is on the headless Service "nats-headless" of the StatefulSet (nats@1.2.8.json services and
+ * notes: the chart always sets no_advertise, so only these per-pod DNS names reach each node).
+ */
 const natsHost = clusterHost("nats", "nats");
+const natsHeadlessHost = clusterHost("nats-headless", "nats");
 const NATS: BrokerEndpoints = {
   kind: "nats",
   namespace: "nats",
   podLabels: { "app.kubernetes.io/name": "nats" },
+  host: natsHost,
   clientPort: 4222,
   monitorPort: 8222,
   exporterPort: 7777,
   exporterPortName: "prom-metrics",
   url: `nats://${natsHost}:4222`,
-  monitorHostPort: `${natsHost}:8222`,
-  monitorUrl: `http://${natsHost}:8222`,
+  monitorHostPort: `${natsHeadlessHost}:8222`,
+  monitorUrl: `http://${natsHeadlessHost}:8222`,
   naming: brokerNaming("nats"),
 };
 

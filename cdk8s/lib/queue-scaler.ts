@@ -58,6 +58,9 @@ export const QUEUE_SCALER_DEFAULTS = {
   prometheusServerAddress: "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
 } as const;
 
+/** The only metric type KEDA accepts together with `fallback`. */
+export const FALLBACK_METRIC_TYPE = "AverageValue";
+
 /** The Prometheus query of the original system: pending + ack pending of the group on the station's stream. */
 export function queueDepthQuery(jetStreamName: string, consumerGroup: string): string {
   const selector = `{stream_name="${jetStreamName}",consumer_name="${consumerGroup}"}`;
@@ -103,10 +106,13 @@ export class QueueScaler extends Construct {
 
     const jetStreamName = props.broker.naming.streamName(props.stream);
     const durableName = props.broker.naming.durableName(props.consumerGroup);
+    // `fallback` needs every trigger to use metricType AverageValue: KEDA's admission webhook rejects
+    // it otherwise (kedacore/keda#6066; apis/keda/v1alpha1/scaledobject_types.go CheckFallbackValid).
     const trigger: ScaledObjectSpecTriggers =
       source.type === "nats-jetstream"
         ? {
             type: "nats-jetstream",
+            metricType: FALLBACK_METRIC_TYPE,
             metadata: {
               natsServerMonitoringEndpoint: props.broker.monitorHostPort,
               account: props.broker.naming.account,
@@ -119,6 +125,7 @@ export class QueueScaler extends Construct {
           }
         : {
             type: "prometheus",
+            metricType: FALLBACK_METRIC_TYPE,
             metadata: {
               serverAddress: source.serverAddress ?? d.prometheusServerAddress,
               query: queueDepthQuery(jetStreamName, durableName),

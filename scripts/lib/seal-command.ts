@@ -1,18 +1,23 @@
 /**
- * `npm run seal -- --cert <file|https URL> --env <env> [--namespace <ns>] [--stdin]
- *   [--username-from-env VAR] [--password-from-env VAR] [--no-synth]`
+ * `npm run seal -- --cert <file|https URL> --env <env> [--secret <name>] [--generate] [--namespace <ns>]
+ *   [--stdin] [--username-from-env VAR] [--password-from-env VAR] [--no-synth]`
  *
- * Seals the broker credentials for one environment with strict scope (bound to the namespace and
- * the pinned Secret name "broker-credentials"), writes `cdk8s/sealed/<env>/broker-credentials.json`
- * and re-synthesizes the manifests that embed it.
- * Plaintext comes from environment variables or stdin, never from argv, and is never printed.
+ * Seals one Secret of an environment with strict scope (bound to its namespace and name): by default
+ * the broker credentials "broker-credentials", or with `--secret` one of the platform Secrets the
+ * charts read (`sealableSecrets` in cdk8s/argocd/sealed-platform-secrets.ts), together with its
+ * copies in other namespaces. Writes `cdk8s/sealed/<env>/<name>.json` and re-synthesizes.
+ * Plaintext comes from environment variables (named like the keys) or stdin, never from argv, and is
+ * never printed; `--generate` makes a random value for every key not given.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from "../../cdk8s/config.js";
+import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../cdk8s/config.js";
 import { BROKER_CREDENTIALS_NAME } from "../../cdk8s/lib/broker-credentials.js";
-import { CREDENTIAL_KEYS } from "../../cdk8s/lib/app-environment.js";
+import { BROKER_BY_ENVIRONMENT } from "../../cdk8s/config.js";
+import type { SealedSecretSpec } from "../../cdk8s/argocd/sealed-platform-secrets.js";
+import { sealableSecrets } from "../../cdk8s/argocd/sealed-platform-secrets.js";
+import { generatedSecretValue, memphisPasswordProblem } from "./sealing-values.js";
 import { readSealingKey } from "./sealing.js";
 import { sealCredentials, sealedFilePath, writeSealedDocument } from "./sealing-file.js";
 import { readCredentials } from "./sealing-input.js";
@@ -37,7 +42,7 @@ export interface SealIo {
 const USAGE =
   "usage: npm run seal -- --cert <cert.pem|https://…/v1/cert.pem> --env <" +
   ENVIRONMENT_NAMES.join("|") +
-  "> [--namespace <ns>] [--stdin] [--username-from-env VAR] [--password-from-env VAR] [--no-synth]";
+  "> [--secret <name>] [--generate] [--namespace <ns>] [--stdin] [--username-from-env VAR] [--password-from-env VAR] [--no-synth]";
 
 /** Fetch the certificate text from a file or an https URL (what `kubeseal --fetch-cert` prints). */
 export async function loadCertificate(source: string): Promise<string> {
@@ -60,6 +65,8 @@ export async function runSeal(argv: readonly string[], io: SealIo): Promise<stri
       cert: { type: "string" },
       env: { type: "string" },
       namespace: { type: "string" },
+      secret: { type: "string", default: BROKER_CREDENTIALS_NAME },
+      generate: { type: "boolean", default: false },
       stdin: { type: "boolean", default: false },
       "username-from-env": { type: "string" },
       "password-from-env": { type: "string" },
@@ -71,28 +78,63 @@ export async function runSeal(argv: readonly string[], io: SealIo): Promise<stri
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(values.env))
     throw new Error(`--env: unknown environment "${values.env}" (known: ${ENVIRONMENT_NAMES.join(", ")})`);
   const env = values.env as EnvironmentName;
-  const namespace = values.namespace ?? ENVIRONMENTS[env].namespace;
+  const broker = BROKER_BY_ENVIRONMENT[env];
+  const known = sealableSecrets(env, broker);
+  const spec = known.find((k) => k.name === values.secret);
+  if (spec === undefined)
+    throw new Error(
+      `--secret: unknown secret "${values.secret}" for ${env} (known: ${known.map((k) => k.name).join(", ")})`,
+    );
+  const namespace = values.namespace ?? spec.namespace;
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
     throw new Error(`--namespace: "${namespace}" is not a valid Kubernetes namespace name`);
 
   const fromEnv: Record<string, string> = {};
   if (values["username-from-env"] !== undefined) fromEnv.BROKER_USERNAME = values["username-from-env"];
   if (values["password-from-env"] !== undefined) fromEnv.BROKER_PASSWORD = values["password-from-env"];
-  const credentials = readCredentials({
-    keys: CREDENTIAL_KEYS,
-    fromEnv,
-    env: io.env,
-    ...(values.stdin ? { stdin: await io.readStdin() } : {}),
-  });
+  const stdin = values.stdin ? await io.readStdin() : undefined;
+  const given = (key: string): boolean => {
+    if (stdin !== undefined) return new RegExp(`^\\s*${key}=.`, "m").test(stdin);
+    return Boolean(io.env[fromEnv[key] ?? key]);
+  };
+  const toGenerate = values.generate ? spec.keys.filter((k) => !given(k)) : [];
+  const credentials = {
+    ...readCredentials({
+      keys: spec.keys.filter((k) => !toGenerate.includes(k)),
+      fromEnv,
+      env: io.env,
+      ...(stdin === undefined ? {} : { stdin }),
+    }),
+    ...Object.fromEntries(toGenerate.map((k) => [k, generatedSecretValue(k)])),
+  };
+  // The memphis-user Job hands the apps' password to Memphis, which rejects weak ones (see sealing-values.ts).
+  if (broker === "memphis" && spec.name === BROKER_CREDENTIALS_NAME) {
+    const problem = memphisPasswordProblem(credentials.BROKER_PASSWORD ?? "");
+    if (problem !== undefined) throw new Error(`BROKER_PASSWORD: ${problem}`);
+  }
 
   const key = readSealingKey(await loadCertificate(values.cert));
-  const document = sealCredentials({ key, namespace, name: BROKER_CREDENTIALS_NAME, values: credentials });
-  const file = sealedFilePath(io.sealedDir ?? SEALED_DIR, env, BROKER_CREDENTIALS_NAME);
-  writeSealedDocument(file, document);
-  io.log(
-    `sealed ${Object.keys(document.encryptedData).join(", ")} for ${namespace}/${BROKER_CREDENTIALS_NAME} ` +
-      `(strict scope, certificate sha256 ${key.fingerprint.slice(0, 16)}…) into ${file}`,
-  );
+  const targets: SealedSecretSpec[] = [{ ...spec, namespace }, ...(spec.copies ?? [])];
+  let first = "";
+  for (const target of targets) {
+    const values_ = Object.fromEntries(target.keys.map((k) => [k, credentials[k]!]));
+    const document = sealCredentials({
+      key,
+      namespace: target.namespace,
+      name: target.name,
+      values: values_,
+    });
+    const file = sealedFilePath(io.sealedDir ?? SEALED_DIR, env, target.name);
+    writeSealedDocument(file, document);
+    first ||= file;
+    io.log(
+      `sealed ${Object.keys(document.encryptedData).join(", ")} for ${target.namespace}/${target.name} ` +
+        `(strict scope, certificate sha256 ${key.fingerprint.slice(0, 16)}…) into ${file}` +
+        (toGenerate.some((k) => target.keys.includes(k))
+          ? ` (generated: ${toGenerate.filter((k) => target.keys.includes(k)).join(", ")})`
+          : ""),
+    );
+  }
   if (!values["no-synth"]) (io.synth ?? runSynth)(io.log);
-  return file;
+  return first;
 }

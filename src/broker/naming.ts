@@ -19,11 +19,8 @@ export interface BrokerNaming {
   durableName(group: string): string;
 }
 
+const NAMING: Readonly<Record<BrokerKind, BrokerNaming>> = { nats: NATS_NAMING, memphis: MEMPHIS_NAMING };
+
 export function brokerNaming(kind: BrokerKind): BrokerNaming {
-  switch (kind) {
-    case "nats":
-      return NATS_NAMING;
-    case "memphis":
-      return MEMPHIS_NAMING;
-  }
+  return NAMING[kind];
 }

@@ -23,6 +23,8 @@ export interface BrokerOptions {
   readonly retentionSeconds: number;
   /** Publish dedup window. */
   readonly dedupWindowMs: number;
+  /** Replicas of the stream, the dead-letter stream and the consumer group (above 1 needs a clustered broker). */
+  readonly streamReplicas: number;
   /** Credentials: user + password, or a token. Never logged. */
   readonly username?: string | undefined;
   readonly password?: string | undefined;

@@ -209,6 +209,7 @@ describe("Consumer", () => {
     expect(scaled.spec.triggers).toEqual([
       {
         type: "prometheus",
+        metricType: "AverageValue",
         metadata: {
           serverAddress: "http://prom:9090",
           query:
@@ -363,7 +364,7 @@ describe("NATS environments", () => {
         account: "$G",
         stream: "events",
         consumer: "event-consumers",
-        natsServerMonitoringEndpoint: "nats.nats.svc.cluster.local:8222",
+        natsServerMonitoringEndpoint: "nats-headless.nats.svc.cluster.local:8222",
       },
     });
     const env = byKind(docs, "Deployment")[0].spec.template.spec.containers[0].env;

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES, ENVIRONMENTS, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
 import { configChecksum } from "../../cdk8s/lib/config-checksum.js";
+import { PROVISIONING_JOB_NAME } from "../../cdk8s/lib/provisioning-job.js";
 import { synthesize } from "../../cdk8s/synth.js";
 import type { KubeDoc } from "./support/manifests.js";
 import { docsUnder, parseFiles, selectorMatches } from "./support/manifests.js";
@@ -176,7 +177,15 @@ describe.each(ENVIRONMENT_NAMES)("environment %s", (env) => {
       expect(p.hostPID ?? false, where).toBe(false);
       expect(p.hostIPC ?? false, where).toBe(false);
       expect(p.automountServiceAccountToken, where).toBe(false);
-      for (const v of p.volumes ?? []) expect(Object.keys(v).sort(), where).toEqual(["emptyDir", "name"]);
+      // Restricted allows these volume types; the pods use only a /tmp emptyDir and read-only config.
+      for (const v of p.volumes ?? [])
+        expect(
+          [
+            ["emptyDir", "name"],
+            ["configMap", "name"],
+          ],
+          where,
+        ).toContainEqual(Object.keys(v).sort());
       for (const c of [...p.containers, ...(p.initContainers ?? [])]) {
         const sc = c.securityContext ?? {};
         expect(sc.runAsNonRoot ?? p.securityContext?.runAsNonRoot, where).toBe(true);
@@ -212,7 +221,7 @@ describe.each(ENVIRONMENT_NAMES)("environment %s", (env) => {
   });
 
   it("the provisioning Job runs between config and apps, with the consumer's environment", () => {
-    const job = docs.find((d) => d.kind === "Job")!;
+    const job = named(docs, "Job", PROVISIONING_JOB_NAME);
     const wave = (d: KubeDoc): number =>
       Number(d.metadata.annotations?.["argocd.argoproj.io/sync-wave"] ?? 0);
     expect(job.metadata.annotations?.["argocd.argoproj.io/hook"]).toBe("Sync");

@@ -21,8 +21,12 @@ function redactObservability(docs: any[]): any[] {
   });
 }
 
-describe.each(buildCharts({ sealedDir }))("charts of $environment", ({ pipeline, bootstrap, apps }) => {
-  it("pipeline chart", () => expect(redactObservability(pipeline.toJson())).toMatchSnapshot());
-  it("Argo CD bootstrap chart", () => expect(bootstrap.toJson()).toMatchSnapshot());
-  it("Argo CD apps chart", () => expect(apps.toJson()).toMatchSnapshot());
-});
+describe.each(buildCharts({ sealedDir }))(
+  "charts of $environment",
+  ({ pipeline, platformSecrets, bootstrap, apps }) => {
+    it("pipeline chart", () => expect(redactObservability(pipeline.toJson())).toMatchSnapshot());
+    it("platform secrets chart", () => expect(platformSecrets.toJson()).toMatchSnapshot());
+    it("Argo CD bootstrap chart", () => expect(bootstrap.toJson()).toMatchSnapshot());
+    it("Argo CD apps chart", () => expect(apps.toJson()).toMatchSnapshot());
+  },
+);

@@ -21,7 +21,7 @@ describe("synth", () => {
       expect(f.content.startsWith(GENERATED_HEADER)).toBe(true);
       expect(f.content).not.toMatch(/creationTimestamp/);
       expect(f.path).toMatch(
-        /^(dist-manifests\/(dev|prod)|argocd\/(dev|prod)\/(bootstrap|apps))\/[a-z]+-[a-z0-9-]+\.yaml$/,
+        /^(dist-manifests\/(dev|prod)(-platform)?|argocd\/(dev|prod)\/(bootstrap|apps))\/[a-z]+-[a-z0-9-]+\.yaml$/,
       );
     }
   });

@@ -20,6 +20,7 @@ import {
 import { APP_TARGETS, buildAppImages, type AppTarget } from "../../scripts/image/image-build.js";
 import { ensureLocalBase, pruneStaleTestImages } from "../../scripts/image/local-base.js";
 import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { testBrokerOptions } from "../support/broker-options.js";
 import { NatsServer, freePort } from "../support/nats-server.js";
 
 const privilegeOrReason = process.platform === "linux" ? detectPrivilege() : "the image test needs Linux";
@@ -63,22 +64,12 @@ describe.skipIf(skipReason !== undefined)("container image", () => {
     pruneStaleTestImages(privilege);
     log(`tools + base + build: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     nats = await NatsServer.start();
-    const broker = await connectBroker({
-      kind: "nats",
-      url: nats.url,
-      monitorUrl: nats.monitorUrl,
-      account: "$G",
-      stream: STREAM,
-      consumerGroup: GROUP,
-      deadLetterStream: "events-dlq",
-      ackWaitMs: 30_000,
-      maxDeliveries: 5,
-      retentionSeconds: 3600,
-      dedupWindowMs: 120_000,
-      accountId: 1,
-      clientName: "image-test-provisioning",
-      connectRetries: 3,
-    });
+    const broker = await connectBroker(
+      testBrokerOptions(
+        { kind: "nats", url: nats.url, monitorUrl: nats.monitorUrl, account: "$G" },
+        { stream: STREAM, consumerGroup: GROUP, ackWaitMs: 30_000, clientName: "image-test-provisioning" },
+      ),
+    );
     await broker.provision();
     await broker.close();
   }, 1_200_000);

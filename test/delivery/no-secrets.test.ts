@@ -74,6 +74,13 @@ describe("secret hygiene", () => {
       expect(scanText("ok.yaml", fine)).toEqual([]);
     });
 
+    it("reads vendored schemas/ data for keys and tokens but not for key/value assignments", () => {
+      const assignment = `password: "${"Zr8#kq2!Lm9v" + "Tx4@pW7s"}"`;
+      expect(scanText("schemas/charts/x.json", assignment)).toEqual([]);
+      expect(scanText("cdk8s/x.json", assignment).map((f) => f.rule)).toEqual(["credential-assignment"]);
+      expect(scanText("schemas/charts/x.json", pem).map((f) => f.rule)).toContain("pem-private-key");
+    });
+
     it("flags committed .env files and private key files by name", () => {
       expect(scanFiles(REPO_ROOT, [".env", "deploy/prod.key"]).map((f) => f.rule)).toEqual([
         "forbidden-file",

@@ -13,11 +13,14 @@ import { readSealedCredentials } from "../../cdk8s/lib/broker-credentials.js";
 import { encryptionLabel, openSealedValue, readSealingKey, sealValue } from "../../scripts/lib/sealing.js";
 import { runSeal } from "../../scripts/lib/seal-command.js";
 import { parseKeyValueLines, readCredentials } from "../../scripts/lib/sealing-input.js";
+import { generatedSecretValue, memphisPasswordProblem } from "../../scripts/lib/sealing-values.js";
 import type { SealedCredentialsDocument } from "../../scripts/lib/sealing-file.js";
 
 const USERNAME = "pipeline-user";
 /** Made at run time (never a literal credential in a committed file); '=', spaces and non-ASCII included. */
 const PASSWORD = `${randomBytes(12).toString("base64")}= with spaces ünïcode`;
+/** A password Memphis accepts for an application user (both environments run Memphis): 8–20 characters. */
+const MEMPHIS_PASSWORD = `Aa1!${randomBytes(6).toString("hex")}`;
 
 let dir: string;
 let privateKey: KeyObject;
@@ -139,7 +142,7 @@ describe("credential input", () => {
 describe("npm run seal", () => {
   it("writes a strict-scope file the controller key opens and the cdk8s app reads", async () => {
     const cert = certFile ?? join(dir, "public.pem");
-    const { io: seal, lines } = io({ PIPELINE_USER: USERNAME, PIPELINE_PASSWORD: PASSWORD });
+    const { io: seal, lines } = io({ PIPELINE_USER: USERNAME, PIPELINE_PASSWORD: MEMPHIS_PASSWORD });
     const file = await runSeal(
       [
         "--cert",
@@ -165,7 +168,7 @@ describe("npm run seal", () => {
       USERNAME,
     );
     expect(openSealedValue(privateKey, label, document.encryptedData.BROKER_PASSWORD ?? "").toString()).toBe(
-      PASSWORD,
+      MEMPHIS_PASSWORD,
     );
     // strict scope: the same ciphertext under another namespace or name does not open
     expect(() =>
@@ -180,11 +183,11 @@ describe("npm run seal", () => {
     // no plaintext in the file or in the log
     const text = readFileSync(file, "utf8") + lines.join("\n");
     expect(text).not.toContain(USERNAME);
-    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(MEMPHIS_PASSWORD);
   });
 
   it("takes credentials from stdin and a --namespace override", async () => {
-    const { io: seal } = io({}, `BROKER_USERNAME=${USERNAME}\nBROKER_PASSWORD=${PASSWORD}\n`);
+    const { io: seal } = io({}, `BROKER_USERNAME=${USERNAME}\nBROKER_PASSWORD=${MEMPHIS_PASSWORD}\n`);
     const file = await runSeal(
       ["--cert", join(dir, "public.pem"), "--env", "prod", "--namespace", "pipeline-b", "--stdin"],
       seal,
@@ -192,7 +195,7 @@ describe("npm run seal", () => {
     const document = readDocument(file);
     const label = encryptionLabel("strict", "pipeline-b", "broker-credentials");
     expect(openSealedValue(privateKey, label, document.encryptedData.BROKER_PASSWORD ?? "").toString()).toBe(
-      PASSWORD,
+      MEMPHIS_PASSWORD,
     );
   });
 
@@ -210,8 +213,86 @@ describe("npm run seal", () => {
     await expect(
       runSeal(
         ["--cert", "http://example.invalid/cert.pem", "--env", "dev"],
-        io({ BROKER_USERNAME: "u", BROKER_PASSWORD: "p" }).io,
+        io({ BROKER_USERNAME: "u", BROKER_PASSWORD: MEMPHIS_PASSWORD }).io,
       ),
     ).rejects.toThrow(/only files and https:\/\/ URLs/);
+  });
+});
+
+describe("npm run seal --secret (platform Secrets the charts read) and --generate", () => {
+  const pub = (): string => join(dir, "public.pem");
+
+  it("seals memphis-creds and its memphis-admin copy from one input: the same ROOT_PASSWORD, each bound to its own namespace/name", async () => {
+    const { io: seal, lines } = io({});
+    const file = await runSeal(
+      ["--cert", pub(), "--env", "dev", "--secret", "memphis-creds", "--generate"],
+      seal,
+    );
+    const creds = readDocument(file);
+    const admin = readDocument(join(dir, "sealed", "dev", "memphis-admin.json"));
+    expect(creds.sealedFor).toMatchObject({ scope: "strict", namespace: "memphis", name: "memphis-creds" });
+    expect(admin.sealedFor).toMatchObject({
+      scope: "strict",
+      namespace: "event-pipeline",
+      name: "memphis-admin",
+    });
+    expect(Object.keys(creds.encryptedData)).toHaveLength(7);
+    expect(Object.keys(admin.encryptedData)).toEqual(["ROOT_PASSWORD"]);
+    const open = (doc: SealedCredentialsDocument, key: string): string =>
+      openSealedValue(
+        privateKey,
+        encryptionLabel("strict", doc.sealedFor.namespace, doc.sealedFor.name),
+        doc.encryptedData[key] ?? "",
+      ).toString();
+    const root = open(creds, "ROOT_PASSWORD");
+    expect(root).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(open(admin, "ROOT_PASSWORD")).toBe(root);
+    // Every generated value is its own random string.
+    const values = Object.keys(creds.encryptedData).map((k) => open(creds, k));
+    expect(new Set(values).size).toBe(7);
+    expect(lines.join("\n")).not.toContain(root);
+  });
+
+  it("generates a broker password Memphis accepts, keeps the given user name, and never prints either", async () => {
+    const { io: seal, lines } = io({ BROKER_USERNAME: USERNAME });
+    const file = await runSeal(["--cert", pub(), "--env", "dev", "--generate"], seal);
+    const document = readDocument(file);
+    const label = encryptionLabel("strict", "event-pipeline", "broker-credentials");
+    expect(openSealedValue(privateKey, label, document.encryptedData.BROKER_USERNAME ?? "").toString()).toBe(
+      USERNAME,
+    );
+    const password = openSealedValue(
+      privateKey,
+      label,
+      document.encryptedData.BROKER_PASSWORD ?? "",
+    ).toString();
+    expect(memphisPasswordProblem(password)).toBeUndefined();
+    expect(lines.join("\n")).not.toContain(password);
+    for (let i = 0; i < 200; i++)
+      expect(memphisPasswordProblem(generatedSecretValue("BROKER_PASSWORD"))).toBeUndefined();
+  });
+
+  it("rejects a password Memphis would refuse, before sealing, without printing it; and unknown secrets", async () => {
+    for (const weak of [
+      "Sh1!abc",
+      "nouppercase1!",
+      "NoSpecial123",
+      "Has space1!A",
+      `Aa1!${"x".repeat(17)}`,
+    ]) {
+      const expected = /BROKER_PASSWORD: Memphis (needs|allows only)/;
+      const attempt = runSeal(
+        ["--cert", pub(), "--env", "dev"],
+        io({ BROKER_USERNAME: "u", BROKER_PASSWORD: weak }).io,
+      );
+      await expect(attempt).rejects.toThrow(expected);
+      await attempt.catch((e: Error) => expect(e.message).not.toContain(weak));
+    }
+    expect(memphisPasswordProblem(MEMPHIS_PASSWORD)).toBeUndefined();
+    await expect(
+      runSeal(["--cert", pub(), "--env", "dev", "--secret", "memphis-cred"], io({}).io),
+    ).rejects.toThrow(
+      /--secret: unknown secret "memphis-cred" for dev \(known: broker-credentials, grafana-admin, memphis-creds/,
+    );
   });
 });

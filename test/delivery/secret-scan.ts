@@ -132,10 +132,18 @@ function mask(value: string): string {
   return value.length <= 4 ? "****" : `${value.slice(0, 2)}…(${value.length} chars)`;
 }
 
+/**
+ * Vendored upstream data (schemas/: JSON schemas, CRDs, chart facts) quotes chart prose such as
+ * the existing-secret value of a chart in prose: key/value assignments there are
+ * not this repository's settings. Tokens, private keys and plain Secrets are still looked for.
+ */
+const VENDORED = /^schemas\//;
+
 /** Scan one file's text. */
 export function scanText(file: string, text: string): Finding[] {
   const findings: Finding[] = [];
   const isConfig = CONFIG_FILE.test(file);
+  const assignments = !VENDORED.test(file);
   text.split("\n").forEach((line, index) => {
     const at = { file, line: index + 1 };
     for (const { rule, pattern } of TOKEN_RULES) {
@@ -149,7 +157,7 @@ export function scanText(file: string, text: string): Finding[] {
     const bare = isConfig ? BARE_ASSIGNMENT.exec(line) : null;
     if (bare) values.push([bare[1] ?? "", bare[2] ?? ""]);
     for (const [key, value] of values)
-      if (looksLikeCredential(value.trim()))
+      if (assignments && looksLikeCredential(value.trim()))
         findings.push({ ...at, rule: "credential-assignment", excerpt: `${key} = ${mask(value)}` });
   });
   if ([".yaml", ".yml", ".json"].includes(extname(file).toLowerCase()))

@@ -3,7 +3,9 @@
  *  - built-in kinds: `kubernetes/v1.29.0-standalone-strict/<kind>[-<group>]-<version>.json`, or when
  *    that file is missing, derived from `kubernetes/swagger-release-1.29.json` the same way
  *    ($ref inlined, additionalProperties: false, int-or-string as string|integer);
- *  - custom resources: the CRD's openAPIV3Schema made strict (additionalProperties: false on every
+ *  - custom resources: the CRD's openAPIV3Schema made strict, from the CRDs of the chart versions
+ *    pinned in `HELM_CHARTS` (`schemas/charts/crds/<chart>@<version>/`, what those charts install)
+ *    and Argo CD's own (`schemas/crds/argo-cd/`); (additionalProperties: false on every
  *    object with properties, unless it preserves unknown fields) with a strict ObjectMeta.
  * A kind without a schema has no validator: `validatorFor` throws.
  */
@@ -13,13 +15,21 @@ import { Ajv } from "ajv";
 import type { ValidateFunction } from "ajv";
 import addFormatsPlugin from "ajv-formats";
 import { parseAllDocuments } from "yaml";
+import { pinnedCrdDir } from "../../cdk8s/argocd/chart-facts.js";
+import { HELM_CHARTS } from "../../cdk8s/config.js";
 
 export const SCHEMAS_DIR = resolve(
   process.env.SCHEMAS_DIR ?? join(import.meta.dirname, "..", "..", "schemas"),
 );
 const STANDALONE = join(SCHEMAS_DIR, "kubernetes", "v1.29.0-standalone-strict");
 const SWAGGER = join(SCHEMAS_DIR, "kubernetes", "swagger-release-1.29.json");
-const CRDS = join(SCHEMAS_DIR, "crds");
+/** CRD folders: Argo CD's, and each pinned chart's that ships CRDs. */
+const CRD_DIRS = [
+  join(SCHEMAS_DIR, "crds", "argo-cd"),
+  ...Object.values(HELM_CHARTS)
+    .map((chart) => join(SCHEMAS_DIR, pinnedCrdDir(chart)))
+    .filter((dir) => existsSync(dir)),
+];
 
 type Schema = Record<string, unknown>;
 
@@ -115,9 +125,9 @@ function crdSchema(group: string, version: string, kind: string): Schema | undef
     const objectMeta = makeStrict(
       inline({ $ref: "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" }),
     );
-    for (const dir of readdirSync(CRDS)) {
-      for (const file of readdirSync(join(CRDS, dir)).filter((f) => f.endsWith(".yaml"))) {
-        for (const doc of parseAllDocuments(readFileSync(join(CRDS, dir, file), "utf8"))) {
+    for (const dir of CRD_DIRS) {
+      for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
+        for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
           const crd = doc.toJS() as Crd | null;
           if (crd?.spec?.versions === undefined) continue;
           for (const v of crd.spec.versions) {

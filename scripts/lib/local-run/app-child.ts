@@ -10,14 +10,26 @@ import { join } from "node:path";
 import { MetricSet } from "../metrics-text.js";
 import { REPO_ROOT } from "../repo-root.js";
 
+/** How a process ended. */
+export interface ChildExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 export class AppChild {
+  /** The exit code (null when ended by a signal). */
+  readonly exited: Promise<number | null>;
+
   private constructor(
     readonly name: string,
     readonly httpPort: number,
     readonly logFile: string,
     private readonly child: ChildProcess,
-    readonly exited: Promise<number | null>,
-  ) {}
+    /** Code and signal of the exit. */
+    readonly exit: Promise<ChildExit>,
+  ) {
+    this.exited = exit.then((e) => e.code);
+  }
 
   static start(
     app: "producer" | "consumer",
@@ -40,8 +52,11 @@ export class AppChild {
     });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
-    const exited = once(child, "exit").then(([code]) => code as number | null);
-    return new AppChild(name, httpPort, logFile, child, exited);
+    const exit = once(child, "exit").then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+    }));
+    return new AppChild(name, httpPort, logFile, child, exit);
   }
 
   get running(): boolean {
@@ -60,8 +75,26 @@ export class AppChild {
     }
   }
 
+  /** Send `signal` if still running. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child.kill(signal);
+  }
+
   kill(): void {
     if (this.running) this.child.kill("SIGKILL");
+  }
+
+  /** An HTTP probe as the kubelet makes it: success on a status from 200 to 399 within `timeoutMs`. */
+  async probe(path: string, timeoutMs: number): Promise<boolean> {
+    try {
+      const response = await fetch(`http://127.0.0.1:${this.httpPort}${path}`, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.body?.cancel();
+      return response.status >= 200 && response.status < 400;
+    } catch {
+      return false;
+    }
   }
 
   async metrics(): Promise<MetricSet | undefined> {

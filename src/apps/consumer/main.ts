@@ -2,8 +2,11 @@
  * Consumer entry point: `node dist/apps/consumer/main.js`. On SIGTERM/SIGINT: readiness false,
  * stop pulling, finish or hand back in-flight messages, close the broker, exit 0 — all within
  * DRAIN_TIMEOUT_MS (a watchdog exits 1 past it). Exit 2 on bad configuration, 1 on failure.
+ * A signal while still starting exits 0 at once (starting-signals.ts, imported first on purpose).
  * `--provision-only`: create the stream and the durable consumer group, then exit (provisioning Job).
  */
+// First import: its signal handlers must be in place before the other modules are evaluated.
+import { startupFinished } from "./starting-signals.js";
 import {
   exitAfterFlush,
   loadConfigOrExit,
@@ -21,6 +24,8 @@ import { Processor } from "./processor.js";
 
 const config = loadConfigOrExit("consumer", () => loadConsumerConfig(process.env));
 if (process.argv.includes("--provision-only")) {
+  // An interrupted provisioning is a failure (exit by the signal), not a clean start-up exit.
+  startupFinished();
   await provisionAndExit("consumer", config.common);
   // exitAfterFlush ends the process once the log is flushed; never start consuming.
   await new Promise(() => {});
@@ -74,6 +79,7 @@ runtime.shutdown.signal.addEventListener(
 );
 const summaryTimer = setInterval(() => logger.info({ ...consumer.summary() }, "consumer progress"), 30_000);
 summaryTimer.unref();
+startupFinished();
 try {
   const summary = await consumer.run(runtime.shutdown.signal);
   clearInterval(summaryTimer);

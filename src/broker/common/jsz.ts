@@ -4,6 +4,8 @@
  * `/jsz?acc=<account>&consumers=true&config=true`, then `account_details[name=account]
  * .stream_detail[name=stream].consumer_detail[name=consumer]`, lag = `num_pending + num_ack_pending`.
  */
+import type { BrokerNaming } from "../naming.js";
+import type { BrokerOptions } from "../options.js";
 import type { QueueDepth } from "../port.js";
 import { BROKER_DEFAULTS } from "./defaults.js";
 
@@ -55,6 +57,22 @@ export function depthFromJsz(body: JszResponse, target: QueueDepthTarget): Queue
   const pending = consumer.num_pending ?? 0;
   const ackPending = consumer.num_ack_pending ?? 0;
   return { pending, ackPending, total: pending + ackPending };
+}
+
+/**
+ * Queue depth of the consumer group of `options`, read for the JetStream stream and durable that
+ * `naming` (the broker's own naming function) puts behind them.
+ */
+export function readQueueDepth(
+  options: Pick<BrokerOptions, "monitorUrl" | "account" | "stream" | "consumerGroup">,
+  naming: BrokerNaming,
+): Promise<QueueDepth> {
+  return fetchQueueDepth({
+    monitorUrl: options.monitorUrl,
+    account: options.account,
+    stream: naming.streamName(options.stream),
+    consumer: naming.durableName(options.consumerGroup),
+  });
 }
 
 /** Fetch and parse; rejects with the URL and status on an HTTP failure. */

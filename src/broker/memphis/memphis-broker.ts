@@ -18,7 +18,7 @@ import type { Consumer, Memphis, Producer } from "memphis-dev";
 import { BrokerEvents } from "../common/broker-events.js";
 import { CloseOnce } from "../common/close-once.js";
 import { watchConnection } from "../common/connection-watch.js";
-import { fetchQueueDepth } from "../common/jsz.js";
+import { readQueueDepth } from "../common/jsz.js";
 import type { BrokerOptions } from "../options.js";
 import type {
   Broker,
@@ -34,7 +34,7 @@ import { MEMPHIS_DEFAULTS } from "./defaults.js";
 import { controlPlane } from "./errors.js";
 import { MSG_ID_HEADER } from "./memphis-message.js";
 import { MemphisSubscription } from "./memphis-subscription.js";
-import { clientNameFor, durableName, stationStreamName } from "./names.js";
+import { clientNameFor, MEMPHIS_NAMING } from "./names.js";
 
 type PublishFn = Memphis["_publish"];
 
@@ -76,23 +76,13 @@ export class MemphisBroker implements Broker {
     return new MemphisBroker(memphis, options, tuning);
   }
 
-  /** The durable consumer group's name on the broker. */
-  get durableName(): string {
-    return durableName(this.options.consumerGroup);
-  }
-
-  /** The JetStream stream behind the station. */
-  get streamName(): string {
-    return stationStreamName(this.options.stream);
-  }
-
   async provision(): Promise<void> {
     const { memphis, options } = this;
     const common = {
       retentionType: memphis.retentionTypes.MAX_MESSAGE_AGE_SECONDS,
       retentionValue: options.retentionSeconds,
       storageType: memphis.storageTypes.DISK,
-      replicas: 1,
+      replicas: options.streamReplicas,
       idempotencyWindowMs: options.dedupWindowMs,
       partitionsNumber: 1,
       timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
@@ -141,13 +131,8 @@ export class MemphisBroker implements Broker {
     return subscription;
   }
 
-  async queueDepth(): Promise<QueueDepth> {
-    return fetchQueueDepth({
-      monitorUrl: this.options.monitorUrl,
-      account: this.options.account,
-      stream: this.streamName,
-      consumer: this.durableName,
-    });
+  queueDepth(): Promise<QueueDepth> {
+    return readQueueDepth(this.options, MEMPHIS_NAMING);
   }
 
   onEvent(listener: (event: BrokerEvent) => void): () => void {

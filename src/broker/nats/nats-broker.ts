@@ -6,7 +6,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { BrokerEvents } from "../common/broker-events.js";
 import { CloseOnce } from "../common/close-once.js";
 import { watchConnection } from "../common/connection-watch.js";
-import { fetchQueueDepth } from "../common/jsz.js";
+import { readQueueDepth } from "../common/jsz.js";
 import type { BrokerOptions } from "../options.js";
 import type {
   Broker,
@@ -21,6 +21,7 @@ import { connectWithRetry } from "./connect.js";
 import { eventSubject, NATS_DEFAULTS } from "./defaults.js";
 import { toMsgHdrs } from "./delivered-message.js";
 import { provisionAll } from "./provision.js";
+import { NATS_NAMING } from "./names.js";
 import { NatsSubscription } from "./subscription.js";
 
 export class NatsBroker implements Broker {
@@ -59,7 +60,10 @@ export class NatsBroker implements Broker {
   }
 
   provision(): Promise<void> {
-    return provisionAll(this.jsm, this.options);
+    return provisionAll(this.jsm, this.options, {
+      clustered: this.nc.info?.cluster !== undefined,
+      url: this.nc.getServer(),
+    });
   }
 
   async publish(message: OutgoingMessage): Promise<PublishAck> {
@@ -105,12 +109,7 @@ export class NatsBroker implements Broker {
   }
 
   queueDepth(): Promise<QueueDepth> {
-    return fetchQueueDepth({
-      monitorUrl: this.options.monitorUrl,
-      account: this.options.account,
-      stream: this.options.stream,
-      consumer: this.options.consumerGroup,
-    });
+    return readQueueDepth(this.options, NATS_NAMING);
   }
 
   onEvent(listener: (event: BrokerEvent) => void): () => void {

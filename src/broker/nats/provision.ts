@@ -27,6 +27,7 @@ type ProvisionOptions = Pick<
   | "maxDeliveries"
   | "retentionSeconds"
   | "dedupWindowMs"
+  | "streamReplicas"
 >;
 
 /** Stream holding the events (`${stream}.>`), or the dead letters, with limits retention on file storage. */
@@ -42,6 +43,7 @@ export function streamConfig(
     discard: DiscardPolicy.Old,
     max_age: nanos(options.retentionSeconds * 1000),
     duplicate_window: nanos(options.dedupWindowMs),
+    num_replicas: options.streamReplicas,
   };
 }
 
@@ -62,7 +64,16 @@ export function consumerConfig(
     max_ack_pending: NATS_DEFAULTS.maxAckPending,
     deliver_policy: DeliverPolicy.All,
     replay_policy: ReplayPolicy.Instant,
+    num_replicas: options.streamReplicas,
   };
+}
+
+/** What provisioning needs to know about the server. */
+export interface ProvisioningServer {
+  /** Whether the server is part of a cluster (replicas above 1 need one). */
+  readonly clustered: boolean;
+  /** The server's URL, for messages. */
+  readonly url: string;
 }
 
 /** JetStream API error code: "stream name already in use with a different configuration". */
@@ -111,7 +122,18 @@ export async function ensureConsumer(
  * Stream, dead-letter stream and consumer group, in that order. The values were checked once, at
  * start-up, by the apps' contract (names, ranges, the dedup window within the retention).
  */
-export async function provisionAll(jsm: JetStreamManager, options: ProvisionOptions): Promise<void> {
+export async function provisionAll(
+  jsm: JetStreamManager,
+  options: ProvisionOptions,
+  server: ProvisioningServer,
+): Promise<void> {
+  // nats-server refuses replicas above 1 outside a cluster (JSStreamReplicasNotSupportedErr, 10074)
+  // for new streams and consumers, but 2.9.10 accepts them on a stream update: refuse before
+  // changing anything, so an existing stream is never left half-updated.
+  if (options.streamReplicas > 1 && !server.clustered)
+    throw new Error(
+      `NATS provisioning refused: ${options.streamReplicas} replicas of stream "${options.stream}" need a clustered JetStream, and the server at ${server.url} is not part of a cluster; nothing was changed`,
+    );
   await ensureStream(jsm, streamConfig(options.stream, options));
   await ensureStream(jsm, streamConfig(options.deadLetterStream, options));
   await ensureConsumer(jsm, options.stream, consumerConfig(options));

@@ -119,6 +119,15 @@ export const COMMON_SETTINGS = {
     example: "120000",
     brokerOption: "dedupWindowMs",
   }),
+  STREAM_REPLICAS: integer({
+    min: 1,
+    max: 5,
+    default: 1,
+    description:
+      "Replicas of the stream, the dead-letter stream and the consumer group (NATS num_replicas, Memphis station replicas); above 1 needs a clustered broker",
+    example: "3",
+    brokerOption: "streamReplicas",
+  }),
   HTTP_PORT: tcpPort({
     default: 8080,
     description: "Port of /livez, /readyz and /metrics (container port name http)",

@@ -102,11 +102,21 @@ describe("Memphis adapter", () => {
     ).resolves.toEqual({ pending: 0, ackPending: 0, total: 0 });
   });
 
+  it("creates the stations with streamReplicas replicas (a broker outside a cluster refuses 3)", async () => {
+    const one = fresh({ streamReplicas: 1 });
+    await (await open(one)).provision();
+    const jsm = await jetstreamManager(standIn.connection);
+    expect((await jsm.streams.info(stationStreamName(one.stream))).config.num_replicas).toBe(1);
+    const three = fresh({ streamReplicas: 3 });
+    await expect((await open(three)).provision()).rejects.toThrow(/replicas > 1 not supported/);
+  });
+
   it("maps dots in a station name to '#' (against the stand-in)", async () => {
     const options = fresh({ stream: `orders.created.m${counter + 1}` });
     const broker = await open(options);
     await broker.provision();
-    expect(broker.streamName).toBe(`orders#created#m${counter}$1`);
+    // The queue depth below is read from this stream: the broker created it under this name.
+    expect(stationStreamName(options.stream)).toBe(`orders#created#m${counter}$1`);
     const message = testMessage();
     await broker.publish(message);
     const depth = await pollUntil("1 pending", async () => {

@@ -3,7 +3,7 @@
  * a server crash mid-publish, consume across a restart, a deleted consumer, oversized payloads,
  * and connection failures.
  */
-import { jetstreamManager } from "@nats-io/jetstream";
+import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { NATS_DEFAULTS } from "../../../src/broker/nats/defaults.js";
@@ -196,6 +196,37 @@ describe("NATS adapter", () => {
     const stream = await jsm.streams.info(options.stream);
     expect(stream.config.max_age).toBe(7_200 * 1e9);
     expect(stream.config.duplicate_window).toBe(options.dedupWindowMs * 1e6);
+  });
+
+  it("stream replicas: provisioned as num_replicas; above 1 on a server outside a cluster it refuses, changing nothing", async () => {
+    const server = await startServer();
+    const options = natsOptions(server, { streamReplicas: 1 });
+    const broker = await open(options);
+    await broker.provision();
+    const nc = await connect({ servers: server.url });
+    cleanups.push(() => nc.close());
+    const jsm = await jetstreamManager(nc);
+    const replicas = async (): Promise<number[]> => [
+      (await jsm.streams.info(options.stream)).config.num_replicas,
+      (await jsm.streams.info(options.deadLetterStream)).config.num_replicas,
+      (await jsm.consumers.info(options.stream, options.consumerGroup)).config.num_replicas ?? 0,
+    ];
+    expect(await replicas()).toEqual([1, 1, 1]);
+    const three = await open({ ...options, streamReplicas: 3 });
+    await expect(three.provision()).rejects.toThrow(
+      /3 replicas of stream "events" need a clustered JetStream, and the server at .* is not part of a cluster; nothing was changed/,
+    );
+    expect(await replicas()).toEqual([1, 1, 1]);
+    // What the refusal spares: nats-server itself refuses a new consumer with 3 replicas here.
+    await expect(
+      jsm.consumers.add(options.stream, {
+        durable_name: "r3",
+        ack_policy: AckPolicy.Explicit,
+        num_replicas: 3,
+      }),
+    ).rejects.toThrow(/replicas > 1 not supported in non-clustered mode/);
+    const message = testMessage();
+    await expect(three.publish(message)).resolves.toMatchObject({ duplicate: false });
   });
 
   it("rejects an oversized payload with its size and the limit, and keeps publishing", async () => {

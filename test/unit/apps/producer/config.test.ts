@@ -20,6 +20,7 @@ describe("producer config", () => {
       maxDeliveries: 5,
       retentionSeconds: 604_800,
       dedupWindowMs: 120_000,
+      streamReplicas: 1,
       username: undefined,
       password: undefined,
       token: undefined,

@@ -46,7 +46,9 @@ describe("NATS provisioning config", () => {
       retention: "limits",
       max_age: 604_800 * 1e9,
       duplicate_window: 120_000 * 1e6,
+      num_replicas: 1,
     });
+    expect(streamConfig("events", { ...options, streamReplicas: 3 }).num_replicas).toBe(3);
   });
 
   it("gives the broker one delivery more than the app's bound", () => {
@@ -56,7 +58,9 @@ describe("NATS provisioning config", () => {
       ack_wait: 30_000 * 1e6,
       max_deliver: 6,
       max_ack_pending: 1000,
+      num_replicas: 1,
     });
+    expect(consumerConfig({ ...options, streamReplicas: 3 }).num_replicas).toBe(3);
   });
 });
 

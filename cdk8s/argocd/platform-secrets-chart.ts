@@ -1,0 +1,50 @@
+/**
+ * The sealed Secrets the infrastructure charts read through their existing-secret values (see
+ * sealed-platform-secrets.ts), with the Namespaces they live in, synthesized into
+ * `dist-manifests/<env>-platform/` and synced by the "platform-secrets" Application before the charts.
+ */
+import { Chart } from "cdk8s";
+import * as kplus from "cdk8s-plus-29";
+import type { Construct } from "constructs";
+import type { BrokerKind } from "../../src/broker/port.js";
+import type { EnvironmentName } from "../config.js";
+import { SealedSecret } from "../imports/sealed-secrets-bitnami.com.js";
+import { SEALED_DIR } from "../lib/broker-credentials.js";
+import { PART_OF } from "../lib/labels.js";
+import type { SealedFile, SealedSecretSpec } from "./sealed-platform-secrets.js";
+import { platformSecretSpecs, readSealedFile } from "./sealed-platform-secrets.js";
+
+/** A strict-scope SealedSecret of a spec, from its committed sealed file. */
+export function sealedSecretOf(scope: Construct, spec: SealedSecretSpec, file: SealedFile): SealedSecret {
+  const labels = { "app.kubernetes.io/part-of": PART_OF };
+  return new SealedSecret(scope, `${spec.namespace}-${spec.name}`, {
+    metadata: { name: spec.name, namespace: spec.namespace, labels },
+    spec: {
+      encryptedData: Object.fromEntries(spec.keys.map((k) => [k, file.encryptedData[k]!])),
+      template: { metadata: { name: spec.name, namespace: spec.namespace, labels }, type: "Opaque" },
+    },
+  });
+}
+
+export interface PlatformSecretsChartProps {
+  readonly environment: EnvironmentName;
+  readonly broker: BrokerKind;
+  /** Folder of the sealed files. @default cdk8s/sealed */
+  readonly sealedDir?: string;
+}
+
+export class PlatformSecretsChart extends Chart {
+  readonly specs: readonly SealedSecretSpec[];
+  /** Namespaces the Secrets go to (this chart creates them, before the charts that read them). */
+  readonly namespaces: readonly string[];
+
+  constructor(scope: Construct, id: string, props: PlatformSecretsChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    this.specs = platformSecretSpecs(props.environment, props.broker);
+    this.namespaces = [...new Set(this.specs.map((s) => s.namespace))].sort();
+    for (const name of this.namespaces)
+      new kplus.k8s.KubeNamespace(this, `namespace-${name}`, { metadata: { name } });
+    for (const spec of this.specs)
+      sealedSecretOf(this, spec, readSealedFile(props.environment, spec, props.sealedDir ?? SEALED_DIR));
+  }
+}
