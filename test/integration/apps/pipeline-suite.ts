@@ -164,6 +164,15 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       ).catch(() => undefined); // what is still missing is reported by id below
     }
 
+    /** `instance` applied at least `applies` and is working on a message it has not applied yet. */
+    async function appliedAndInWork(instance: string, applies: number): Promise<boolean> {
+      const audit = await auditSink(sinkDir);
+      const attempted = audit.attemptedByInstance.get(instance) ?? [];
+      return (
+        (audit.appliesByInstance[instance] ?? 0) >= applies && attempted.some((id) => !audit.applied.has(id))
+      );
+    }
+
     /** The audit of one run, with the stream's ids and the counts it printed. */
     interface RunAudit {
       readonly audit: SinkAudit;
@@ -318,7 +327,9 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       const published = await produce(count, 1000);
       const ackWait = 3000;
       const a = await consumer({ ACK_WAIT_MS: ackWait, BATCH_SIZE: 10, WORK_TIME_MS: 200 }, "a");
-      await waitFor("a applied 5", async () => (await auditSink(sinkDir)).appliesByInstance.a! >= 5);
+      await waitFor("a applied 5 and has the next in work", () => appliedAndInWork(a.name, 5), {
+        intervalMs: 20,
+      });
       await a.kill("SIGKILL");
       // a starts the next message as soon as it acked the last: the kill lands during a's work
       const atKill = await auditSink(sinkDir);
@@ -414,7 +425,9 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
         const ackWait = 2000;
         const settings = { ACK_WAIT_MS: ackWait, BATCH_SIZE: 10, WORK_TIME_MS: 50, SINK_EFFECT: effect };
         const a = await consumer(settings, "a");
-        await waitFor("a applied 5", async () => (await auditSink(sinkDir)).appliesByInstance.a! >= 5);
+        await waitFor("a applied 5 and has the next in work", () => appliedAndInWork(a.name, 5), {
+          intervalMs: 20,
+        });
         a.signal("SIGSTOP");
         const atStop = await auditSink(sinkDir);
         const stoppedInWork = (atStop.attemptedByInstance.get("a") ?? []).filter(
@@ -613,7 +626,6 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
           const exit = await p.kill("SIGTERM");
           const exitMs = performance.now() - signalledAt;
           expect(exit.code, p.stderr).toBe(0);
-          expect(p.lastLog("signal during start-up: exiting")).toBeDefined();
           expect(exitMs).toBeLessThan(2_000); // the remaining retries alone take over 20 s
           report(kind, `SIGTERM during ${app} connect retries`, {
             attemptsSeen: attempts - before,
