@@ -42,4 +42,11 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  {
+    // The local dashboard page: plain browser modules served as they are.
+    files: ["scripts/lib/local-run/dashboard-page/page/**/*.js"],
+    languageOptions: {
+      globals: { document: "readonly", URLSearchParams: "readonly", uPlot: "readonly" },
+    },
+  },
 );

@@ -21,6 +21,7 @@ import { AppChild } from "./lib/local-run/app-child.js";
 import { LOCAL_RUN_USAGE, LocalRunArgsError, parseLocalRunArgs } from "./lib/local-run/args.js";
 import { DEFAULT_SPEED, demoPlan } from "./lib/local-run/demo-plan.js";
 import { startLocalBroker, type LocalBroker } from "./lib/local-run/local-broker.js";
+import { LocalObservability } from "./lib/local-run/observability/local-observability.js";
 import { readJetStreamLag } from "./lib/local-run/scaler/jetstream-lag.js";
 import { readConsumerManifests } from "./lib/local-run/scaler/manifest-spec.js";
 import { startScaledConsumers, type ScaledConsumers } from "./lib/local-run/scaler/scaled-consumers.js";
@@ -57,7 +58,7 @@ const workMs = args.workMs ?? Number(manifests.pod.env.WORK_TIME_MS ?? 0);
 const concurrency = Number(manifests.pod.env.CONCURRENCY ?? 1);
 // The demonstration: no rate, no fixed count, no duration given.
 const demo =
-  scaled && args.rate === undefined && args.durationSeconds === undefined
+  scaled && args.rate === undefined && args.durationSeconds === undefined && args.profile === undefined
     ? demoPlan((concurrency * 1000) / workMs)
     : undefined;
 const rate = args.rate ?? PRODUCER_RATE_PER_SECOND[args.env];
@@ -67,6 +68,7 @@ const sinkDir = join(workDir, "sink");
 let broker: LocalBroker | undefined;
 let consumers: ScaledConsumers | undefined;
 let producer: AppChild | undefined;
+let observability: LocalObservability | undefined;
 let stopping = false;
 let interrupted = false;
 let wake: (() => void) | undefined;
@@ -160,10 +162,11 @@ try {
     fixedReplicas: args.consumers,
     onScale: (e) => {
       if (e.to === 0) backToZeroAt = seconds();
-      announce(
-        `${seconds().toFixed(1).padStart(6)}s  consumers ${e.from} -> ${e.to}  ${e.reason}` +
-          `${e.lag === undefined ? "" : ` (lag ${e.lag}, desired ${e.desired})`}`,
-      );
+      const line =
+        `consumers ${e.from} -> ${e.to}  ${e.reason}` +
+        `${e.lag === undefined ? "" : ` (lag ${e.lag}, desired ${e.desired})`}`;
+      announce(`${seconds().toFixed(1).padStart(6)}s  ${line}`);
+      observability?.event(line);
     },
     onExit: (e) => {
       if (!e.terminated)
@@ -172,10 +175,25 @@ try {
         );
     },
   });
+  observability = await LocalObservability.start({
+    env: args.env,
+    manifests,
+    consumers,
+    speed,
+    workDir,
+    fixedReplicas: args.consumers,
+    log,
+    title: `${args.env} manifests, ${args.broker}, speed ${speed}`,
+  });
+  log(
+    `prometheus: pid ${observability.prometheus.pid} at ${observability.prometheus.url} (rules of dist-manifests/${args.env}/, durations / ${speed})`,
+  );
+  log(`dashboards: ${observability.page.url}`);
+  const loadProfile = args.profile ?? demo?.loadProfile;
   const profileEnv: Record<string, string> =
-    demo === undefined
+    loadProfile === undefined
       ? { RATE_PER_SECOND: String(rate) }
-      : { RATE_PER_SECOND: "0", LOAD_PROFILE: demo.loadProfile };
+      : { RATE_PER_SECOND: String(args.rate ?? 0), LOAD_PROFILE: loadProfile };
   producer = AppChild.start(
     "producer",
     "producer",
@@ -183,7 +201,9 @@ try {
     await freePort(),
     workDir,
   );
-  if (demo !== undefined)
+  observability.setProducer(producer);
+  if (args.profile !== undefined) log(`producer load: ${args.profile}`);
+  else if (demo !== undefined)
     log(
       `demonstration: load ${demo.loadProfile} (msg/s@duration; one consumer handles ${(concurrency * 1000) / workMs} msg/s); ` +
         `it stops once the consumers are back at zero after the load (${demo.maxSeconds} s at most). Ctrl-C stops earlier.`,
@@ -287,6 +307,7 @@ try {
   stopping = true;
   await producer?.stop(5_000);
   await consumers?.stop();
+  await observability?.stop().catch(() => {});
   await broker?.stop().catch(() => {});
   await rm(sinkDir, { recursive: true, force: true });
   log(`stopped everything; app logs and scaler.jsonl kept in ${workDir}`);

@@ -1,6 +1,6 @@
 /**
  * "Event pipeline": the producer's rate against its target, the queue (as the apps and as the
- * Memphis exporter see it), the consumers' replicas and KEDA's scaler metric, throughput by
+ * broker's exporter see it), the consumers' replicas and KEDA's scaler metric, throughput by
  * outcome, latency, dead letters and publish failures.
  */
 import {
@@ -11,6 +11,8 @@ import {
   RowBuilder,
 } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
+import { BROKER_BY_ENVIRONMENT } from "../../cdk8s/config.js";
+import { BROKER_EXPORTER_SERIES } from "./broker-exporter.js";
 import type { ResolvedDashboardOptions } from "./options.js";
 import { timeseries, type PromQuery } from "./panels.js";
 import {
@@ -144,21 +146,25 @@ export function overviewDashboard(options: ResolvedDashboardOptions, logsUid: st
       queries: [{ expr: `max by (state) (broker_queue_depth_messages{${NS}})`, legend: "{{state}}" }],
     }),
   );
+  // Each environment's broker exporter, read from its own series (dashboards/src/broker-exporter.ts).
+  const brokers = [...new Set(Object.values(BROKER_BY_ENVIRONMENT))].sort();
   builder.withPanel(
     timeseries({
-      title: "Queue depth (Memphis exporter)",
+      title: "Queue depth (broker exporter)",
       description:
-        "The same numbers from the Memphis chart's exporter sidecar (empty on the NATS broker). " +
+        `The same numbers from the broker's own exporter: ${brokers.map((b) => BROKER_EXPORTER_SERIES[b].exporter).join("; ")}. ` +
         "Redelivered: messages delivered more than once and not yet acknowledged.",
       unit: "short",
-      queries: [
-        { expr: `sum(memphis_consumer_num_pending{consumer_name="$consumer_group"})`, legend: "pending" },
-        { expr: `sum(memphis_consumer_num_ack_pending{consumer_name="$consumer_group"})`, legend: "unacked" },
-        {
-          expr: `sum(memphis_consumer_num_redelivered{consumer_name="$consumer_group"})`,
-          legend: "redelivered",
-        },
-      ],
+      queries: brokers.flatMap((broker) => {
+        const series = BROKER_EXPORTER_SERIES[broker];
+        const group = `{${series.consumerLabel}="$consumer_group"}`;
+        const suffix = brokers.length > 1 ? ` (${broker})` : "";
+        return [
+          { expr: `sum(${series.pending}${group})`, legend: `pending${suffix}` },
+          { expr: `sum(${series.ackPending}${group})`, legend: `unacked${suffix}` },
+          { expr: `sum(${series.redelivered}${group})`, legend: `redelivered${suffix}` },
+        ];
+      }),
     }),
   );
 

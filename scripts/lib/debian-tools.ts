@@ -26,6 +26,18 @@ export const PROMTOOL: DebianTool = {
   neededFor: "the alert rule tests (promtool test rules)",
 };
 
+export const PROMETHEUS: DebianTool = {
+  command: "prometheus",
+  debianPackage: "prometheus",
+  neededFor: "the local run's Prometheus (dashboards and alerts evaluated live) and its tests",
+};
+
+export const CHROMIUM: DebianTool = {
+  command: "chromium",
+  debianPackage: "chromium",
+  neededFor: "the local dashboard page's test (headless Chromium driven by playwright-core)",
+};
+
 function which(command: string): string | undefined {
   const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
   return found.status === 0 && found.stdout.trim() !== "" ? found.stdout.trim() : undefined;

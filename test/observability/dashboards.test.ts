@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { BROKER_BY_ENVIRONMENT } from "../../cdk8s/config.js";
+import { BROKER_EXPORTER_SERIES } from "../../dashboards/src/broker-exporter.js";
 import { generateDashboards } from "../../dashboards/src/index.js";
 import { resolveDashboardOptions } from "../../dashboards/src/options.js";
 import { dashboardQueries } from "./collect-queries.js";
@@ -110,7 +112,7 @@ describe("generated Grafana dashboards", () => {
     for (const title of [
       "Production rate vs target",
       "Queue depth (apps)",
-      "Queue depth (Memphis exporter)",
+      "Queue depth (broker exporter)",
       "Consumer replicas",
       "KEDA scaler metric",
       "Throughput by outcome",
@@ -130,6 +132,20 @@ describe("generated Grafana dashboards", () => {
           e.includes("histogram_quantile(0.99") && e.includes("consumer_end_to_end_latency_seconds_bucket"),
       ),
     ).toBe(true);
+  });
+
+  it("read, for each environment, the series its broker's exporter exports, and no other exporter's", () => {
+    const exporterQueries = dashboardQueries().filter((q) =>
+      q.where.includes('"Queue depth (broker exporter)"'),
+    );
+    const inUse = new Set(Object.values(BROKER_BY_ENVIRONMENT));
+    for (const [broker, series] of Object.entries(BROKER_EXPORTER_SERIES)) {
+      const names = [series.pending, series.ackPending, series.redelivered];
+      for (const name of names) {
+        const read = exporterQueries.some((q) => q.expr.includes(`${name}{${series.consumerLabel}=`));
+        expect(read, `${broker}: ${name}`).toBe(inUse.has(broker as keyof typeof BROKER_EXPORTER_SERIES));
+      }
+    }
   });
 
   it("filter every query by the selected namespace or consumer group", () => {

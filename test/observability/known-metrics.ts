@@ -36,6 +36,16 @@ export const MEMPHIS_EXPORTER_METRICS: Readonly<Record<string, MetricType>> = {
   memphis_stream_total_messages: "gauge",
 };
 
+/**
+ * The NATS chart's promExporter (prometheus-nats-exporter `-prefix=nats -jsz=all`: the prefix is
+ * the JetStream collector's namespace, nats-io/prometheus-nats-exporter:collector/jsz.go).
+ */
+export const NATS_EXPORTER_METRICS: Readonly<Record<string, MetricType>> = {
+  nats_consumer_num_pending: "gauge",
+  nats_consumer_num_ack_pending: "gauge",
+  nats_consumer_num_redelivered: "gauge",
+};
+
 /** Known external metrics: kube-state-metrics and the KEDA operator. */
 export const EXTERNAL_METRICS: Readonly<Record<string, MetricType>> = {
   kube_deployment_spec_replicas: "gauge",

@@ -12,6 +12,7 @@ import {
   EXTERNAL_METRICS,
   familiesInExposition,
   MEMPHIS_EXPORTER_METRICS,
+  NATS_EXPORTER_METRICS,
   type MetricType,
 } from "./known-metrics.js";
 import { metricNamesInPromql } from "./promql-metric-names.js";
@@ -26,6 +27,7 @@ const contractAppFamilies: Record<string, MetricType> = {
 };
 const notFromApps = new Set([
   ...allSampleNames(MEMPHIS_EXPORTER_METRICS),
+  ...allSampleNames(NATS_EXPORTER_METRICS),
   ...allSampleNames(EXTERNAL_METRICS),
 ]);
 

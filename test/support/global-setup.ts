@@ -2,8 +2,15 @@
  * Runs once before the whole suite: installs the Debian tools the tests need when they are
  * missing (root only; otherwise a clear message), so parallel test files never race apt.
  */
-import { ensureDebianTool, NATS_SERVER, PROMTOOL } from "../../scripts/lib/debian-tools.js";
+import {
+  ensureDebianTool,
+  CHROMIUM,
+  NATS_SERVER,
+  PROMETHEUS,
+  PROMTOOL,
+} from "../../scripts/lib/debian-tools.js";
 
 export default function setup(): void {
-  for (const tool of [NATS_SERVER, PROMTOOL]) ensureDebianTool(tool, (line) => console.log(line));
+  for (const tool of [NATS_SERVER, PROMTOOL, PROMETHEUS, CHROMIUM])
+    ensureDebianTool(tool, (line) => console.log(line));
 }

@@ -17,10 +17,12 @@ export interface LocalRunArgs {
   readonly env: EnvironmentName;
   /** Divides every controller interval; undefined: the demonstration's speed. */
   readonly speed: number | undefined;
+  /** The producer's LOAD_PROFILE (checked by the producer's config); undefined: the demonstration's or a constant rate. */
+  readonly profile: string | undefined;
 }
 
 export const LOCAL_RUN_USAGE = `usage: npm run local -- [--env dev|prod] [--speed K] [--rate <msg/s>] [--duration <s>]
-                        [--consumers N] [--work-ms <ms>] [--broker nats|memphis]
+                        [--consumers N] [--work-ms <ms>] [--broker nats|memphis] [--profile <LOAD_PROFILE>]
 With no flags: a demonstration of one scaling cycle, 0 -> N -> 0 consumers, in about 2 minutes.
   --env        manifests to scale by: dist-manifests/<env>/ (default dev)
   --speed      divide every controller interval by K (default 10; 1 = the cluster's timing)
@@ -29,6 +31,7 @@ With no flags: a demonstration of one scaling cycle, 0 -> N -> 0 consumers, in a
   --consumers  run N consumers, no scaler
   --work-ms    simulated work per message (default: WORK_TIME_MS of the Deployment)
   --broker     nats (default) or memphis (a test-only Memphis stand-in on nats-server)
+  --profile    the producer's LOAD_PROFILE, e.g. steps:150@40s,0@60m (--rate is its base rate)
   --help       print this and exit`;
 
 /** Bad flags: the message names them; the caller prints it with the usage and exits 2. */
@@ -63,6 +66,7 @@ export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs | "help
         "work-ms": { type: "string" },
         env: { type: "string", default: "dev" },
         speed: { type: "string" },
+        profile: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -90,5 +94,6 @@ export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs | "help
     workMs: number("work-ms", values["work-ms"], (n) => Number.isInteger(n) && n >= 0, "an integer >= 0"),
     env,
     speed: number("speed", values.speed, (n) => n >= 1 && n <= 100, "a number from 1 to 100"),
+    profile: values.profile,
   };
 }

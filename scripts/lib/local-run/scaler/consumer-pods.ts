@@ -9,6 +9,13 @@ import { freePort } from "../../nats-server.js";
 import type { AppChild, ChildExit } from "../app-child.js";
 import { podsToDelete } from "./pod-ranking.js";
 
+/**
+ * The probe's own timeout: Kubernetes' default `timeoutSeconds` of 1 s (core/v1 Probe), real time
+ * like the apps' timings. Not the sped-up period: at speed 30 a 333 ms budget failed every probe
+ * of a busy consumer, which then never counted as ready.
+ */
+const PROBE_TIMEOUT_MS = 1_000;
+
 export interface ConsumerPodsProps {
   /** Start the process of the pod named `name`, serving HTTP on `httpPort`. */
   readonly start: (name: string, httpPort: number) => AppChild;
@@ -133,7 +140,7 @@ export class ConsumerPods {
 
   private probe(pod: Pod): void {
     pod.probeTimer = setTimeout(() => {
-      void pod.child?.probe(this.props.probePath, this.props.probePeriodMs).then((ok) => {
+      void pod.child?.probe(this.props.probePath, PROBE_TIMEOUT_MS).then((ok) => {
         if (pod.terminating) return;
         if (ok && pod.readyAtMs === undefined) pod.readyAtMs = performance.now();
         if (!ok) pod.readyAtMs = undefined;

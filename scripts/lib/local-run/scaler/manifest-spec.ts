@@ -30,8 +30,8 @@ export interface ConsumerManifests {
 }
 
 /** The consumer's names in the synthesized output (cdk8s file naming: `<kind>-<name>.yaml`). */
-const SCALED_OBJECT_FILE = "scaledobject-consumer.yaml";
-const DEPLOYMENT_FILE = "deployment-consumer.yaml";
+export const SCALED_OBJECT_FILE = "scaledobject-consumer.yaml";
+export const DEPLOYMENT_FILE = "deployment-consumer.yaml";
 
 type Yaml = Record<string, unknown>;
 const object = (value: unknown): Yaml => (value !== null && typeof value === "object" ? (value as Yaml) : {});
