@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SNAPSHOT_POLICY } from "./test/support/snapshot-policy.js";
 
 export default defineConfig({
   test: {
@@ -10,6 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ["default"],
+    reporters: ["default", SNAPSHOT_POLICY.reporter],
+    update: SNAPSHOT_POLICY.update,
   },
 });

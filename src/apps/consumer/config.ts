@@ -5,6 +5,7 @@
 import { toCommonConfig, type CommonConfig } from "../../runtime/config/common-contract.js";
 import { loadContract, type EnvInput } from "../../runtime/config/contract.js";
 import { CONSUMER_CONTRACT } from "./contract.js";
+import type { FileSinkEffect } from "./file-effect-sink.js";
 
 export interface ConsumerConfig {
   readonly common: CommonConfig;
@@ -14,6 +15,7 @@ export interface ConsumerConfig {
   readonly drainTimeoutMs: number;
   readonly retryDelayMs: number;
   readonly sinkDir: string | undefined;
+  readonly sinkEffect: FileSinkEffect;
 }
 
 /** Validate `env`; throws a `ConfigError` naming every bad variable. */
@@ -27,5 +29,6 @@ export function loadConsumerConfig(env: EnvInput): ConsumerConfig {
     drainTimeoutMs: values.DRAIN_TIMEOUT_MS,
     retryDelayMs: values.RETRY_DELAY_MS,
     sinkDir: values.SINK_DIR === undefined || values.SINK_DIR.trim() === "" ? undefined : values.SINK_DIR,
+    sinkEffect: values.SINK_EFFECT,
   };
 }

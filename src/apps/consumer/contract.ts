@@ -6,7 +6,8 @@
 import { MEMPHIS_LIMITS } from "../../broker/memphis/limits.js";
 import { COMMON_RULES, COMMON_SETTINGS } from "../../runtime/config/common-contract.js";
 import type { AppContract } from "../../runtime/config/contract.js";
-import { integer, text } from "../../runtime/config/setting.js";
+import { choice, integer, text } from "../../runtime/config/setting.js";
+import { FILE_SINK_EFFECTS, type FileSinkEffect } from "./file-effect-sink.js";
 
 export const CONSUMER_SETTINGS = {
   ...COMMON_SETTINGS,
@@ -48,6 +49,13 @@ export const CONSUMER_SETTINGS = {
     description: "Directory of the idempotent file effect sink (default: an in-memory seen-set)",
     example: "/tmp/effects",
     defaultNote: "unset",
+  }),
+  SINK_EFFECT: choice<FileSinkEffect>({
+    choices: FILE_SINK_EFFECTS,
+    default: "idempotent",
+    description:
+      "With SINK_DIR: idempotent (one atomic link per id), or ledger, a deliberately non-idempotent effect for the tests' negative controls",
+    example: "idempotent",
   }),
 } as const;
 

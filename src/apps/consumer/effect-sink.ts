@@ -13,7 +13,15 @@ export interface Effect {
 /** `applied`: this call applied it; `duplicate`: it had been applied before (by anyone). */
 export type ApplyResult = "applied" | "duplicate";
 
+/** One delivery the consumer started processing (before its work and its effect). */
+export type Attempt = Pick<Effect, "id" | "instance" | "deliveryCount">;
+
 export interface EffectSink {
+  /**
+   * Record that a delivery is being processed, independently of the effect (so a fault's duplicate
+   * deliveries can be counted apart from the effects they did or did not cause). Optional.
+   */
+  recordAttempt?(attempt: Attempt): Promise<void>;
   apply(effect: Effect): Promise<ApplyResult>;
   close(): Promise<void>;
 }

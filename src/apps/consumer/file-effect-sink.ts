@@ -4,11 +4,25 @@
  * any instance applied the same id before: that is a duplicate, never a second effect. Each
  * successful apply also appends one line (the id) to `<dir>/applied-<instance>.log`, so tests count
  * applies per id across instances.
+ *
+ * Independently of the effect, `recordAttempt()` (called for each delivery the consumer starts
+ * processing, before its work) appends `<id> <deliveryCount>` to `<dir>/attempts-<instance>.log`.
+ * That record does not go through the idempotent link, so tests count duplicate deliveries from it
+ * and check that the sink absorbed each one.
+ *
+ * `effect: "ledger"` (SINK_EFFECT=ledger) is the deliberately non-idempotent negative control: no
+ * link, every call appends its applied line, as a naive append-only ledger would. Tests run a fault
+ * against it to prove their duplicate-effect check can see a second apply.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { link, mkdir, open, unlink, writeFile, type FileHandle } from "node:fs/promises";
+import { link, mkdir, open, rename, unlink, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import type { ApplyResult, Effect, EffectSink } from "./effect-sink.js";
+import type { ApplyResult, Attempt, Effect, EffectSink } from "./effect-sink.js";
+
+/** How the file sink applies an effect. */
+export type FileSinkEffect = "idempotent" | "ledger";
+
+export const FILE_SINK_EFFECTS: readonly FileSinkEffect[] = ["idempotent", "ledger"];
 
 /** File name of an id: itself when safe, else its SHA-256. */
 export function effectFileName(id: string): string {
@@ -18,14 +32,30 @@ export function effectFileName(id: string): string {
 export class FileEffectSink implements EffectSink {
   private constructor(
     private readonly dir: string,
+    private readonly effect: FileSinkEffect,
+    private readonly attempts: FileHandle,
     private readonly log: FileHandle,
   ) {}
 
-  static async open(dir: string, instance: string): Promise<FileEffectSink> {
+  /**
+   * @param effect `idempotent` (one atomic link per id) or the non-idempotent `ledger` control.
+   * @default effect "idempotent"
+   */
+  static async open(
+    dir: string,
+    instance: string,
+    effect: FileSinkEffect = "idempotent",
+  ): Promise<FileEffectSink> {
     await mkdir(join(dir, "effects"), { recursive: true });
     await mkdir(join(dir, "tmp"), { recursive: true });
-    const log = await open(join(dir, `applied-${effectFileName(instance)}.log`), "a");
-    return new FileEffectSink(dir, log);
+    const name = effectFileName(instance);
+    const attempts = await open(join(dir, `attempts-${name}.log`), "a");
+    const log = await open(join(dir, `applied-${name}.log`), "a");
+    return new FileEffectSink(dir, effect, attempts, log);
+  }
+
+  async recordAttempt(attempt: Attempt): Promise<void> {
+    await this.attempts.appendFile(`${attempt.id} ${attempt.deliveryCount}\n`);
   }
 
   async apply(effect: Effect): Promise<ApplyResult> {
@@ -33,19 +63,23 @@ export class FileEffectSink implements EffectSink {
     const target = join(this.dir, "effects", `${name}.json`);
     const temp = join(this.dir, "tmp", `${name}.${randomBytes(6).toString("hex")}`);
     await writeFile(temp, `${JSON.stringify({ ...effect, appliedAt: Date.now() })}\n`);
-    try {
-      await link(temp, target);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EEXIST") return "duplicate";
-      throw error;
-    } finally {
-      await unlink(temp).catch(() => {});
+    if (this.effect === "ledger") {
+      await rename(temp, target);
+    } else {
+      try {
+        await link(temp, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") return "duplicate";
+        throw error;
+      } finally {
+        await unlink(temp).catch(() => {});
+      }
     }
     await this.log.appendFile(`${effect.id}\n`);
     return "applied";
   }
 
   async close(): Promise<void> {
-    await this.log.close();
+    await Promise.all([this.attempts.close(), this.log.close()]);
   }
 }

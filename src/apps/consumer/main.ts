@@ -31,7 +31,7 @@ if (process.argv.includes("--provision-only")) {
   await new Promise(() => {});
 }
 const sink: EffectSink = config.sinkDir
-  ? await FileEffectSink.open(config.sinkDir, config.common.instanceId)
+  ? await FileEffectSink.open(config.sinkDir, config.common.instanceId, config.sinkEffect)
   : new MemoryEffectSink(DEFAULTS.consumer.memorySinkCapacity);
 const runtime = await startAppRuntime({
   app: "consumer",

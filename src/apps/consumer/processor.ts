@@ -116,6 +116,11 @@ export class Processor {
         return { kind: "dead_letter", reason: "malformed", text: `malformed: ${error.message}` };
       throw error;
     }
+    await this.props.sink.recordAttempt?.({
+      id: envelope.id,
+      instance: this.props.instanceId,
+      deliveryCount: message.deliveryCount,
+    });
     const last = message.deliveryCount >= message.maxDeliveries;
     const untrack = this.heartbeat.track(message);
     try {

@@ -112,7 +112,10 @@ export class MemphisBroker implements Broker {
     });
     const ack = this.publishAcks.get(message.id);
     this.publishAcks.delete(message.id);
-    return ack ?? { sequence: 0, duplicate: false };
+    // produce() resolved, so the broker acked: an ack not seen at the seam means the seam broke
+    // (an SDK change), and a made-up sequence would hide it.
+    if (!ack) throw new Error(`Memphis publish of msg-id ${message.id}: the broker's ack was not captured`);
+    return ack;
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
@@ -197,7 +200,11 @@ export class MemphisBroker implements Broker {
     const wrapped: PublishFn = async (subject, message, publishOptions) => {
       const ack = await original(subject, message, publishOptions);
       const id = publishOptions.headers?.get(MSG_ID_HEADER);
-      if (id) this.publishAcks.set(id, { sequence: ack.seq, duplicate: ack.duplicate });
+      if (id) {
+        if (!(Number.isInteger(ack?.seq) && ack.seq > 0))
+          throw new Error(`Memphis publish of msg-id ${id}: unreadable ack ${JSON.stringify(ack)}`);
+        this.publishAcks.set(id, { sequence: ack.seq, duplicate: ack.duplicate === true });
+      }
       return ack;
     };
     this.memphis._publish = wrapped;

@@ -8,13 +8,18 @@
  * effects at 0, which the suite checks.
  */
 import { startMemphisStandIn } from "../../../scripts/lib/memphis-stand-in.js";
+import { stationStreamName } from "../../../src/broker/memphis/names.js";
+import { readGroupDepth, readStreamIds } from "../../support/jetstream-readback.js";
 import { describePipelineSuite } from "./pipeline-suite.js";
 
 describePipelineSuite("memphis", async () => {
   const standIn = await startMemphisStandIn();
   return {
     env: standIn.env,
-    capabilities: { dedup: false },
+    capabilities: { dedup: false, ackConfirmationTimeout: false },
+    urlFor: (port) => `127.0.0.1:${port}`,
+    storedIds: () => readStreamIds(standIn.connection, stationStreamName("events")),
+    groupDepth: () => readGroupDepth(standIn.connection, stationStreamName("events"), "event-consumers"),
     server: standIn.server,
     stop: () => standIn.stop(),
   };

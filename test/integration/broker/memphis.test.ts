@@ -22,19 +22,23 @@ import { NatsServer } from "../../support/nats-server.js";
 import { describeBrokerContract } from "./contract.js";
 import { pollUntil, publishAll, Puller, testMessage } from "./helpers.js";
 
-describeBrokerContract("memphis", async () => {
-  const standIn = await startMemphisStandIn();
-  return {
-    options: memphisOptions(standIn),
-    capabilities: { dedup: false, inProgress: false },
-    readDeadLetters: memphisDeadLetterReader(standIn),
-    deleteConsumerGroup: async (options) => {
-      const jsm = await jetstreamManager(standIn.connection);
-      await jsm.consumers.delete(stationStreamName(options.stream), options.consumerGroup);
-    },
-    teardown: () => standIn.stop(),
-  };
-});
+describeBrokerContract(
+  "memphis",
+  async () => {
+    const standIn = await startMemphisStandIn();
+    return {
+      options: memphisOptions(standIn),
+      capabilities: { dedup: false, inProgress: false },
+      readDeadLetters: memphisDeadLetterReader(standIn),
+      deleteConsumerGroup: async (options) => {
+        const jsm = await jetstreamManager(standIn.connection);
+        await jsm.consumers.delete(stationStreamName(options.stream), options.consumerGroup);
+      },
+      teardown: () => standIn.stop(),
+    };
+  },
+  { controlPlaneStandIn: true },
+);
 
 describe("Memphis adapter", () => {
   let standIn: MemphisStandIn;
@@ -67,7 +71,7 @@ describe("Memphis adapter", () => {
     return broker;
   }
 
-  it("provisions what a Memphis broker creates: stream <station>$1, durable named after the group", async () => {
+  it("provisions stream <station>$1 and a durable named after the group (against the stand-in)", async () => {
     const options = fresh({
       ackWaitMs: 7_000,
       maxDeliveries: 10,
@@ -107,7 +111,7 @@ describe("Memphis adapter", () => {
     await expect((await open(three)).provision()).rejects.toThrow(/replicas > 1 not supported/);
   });
 
-  it("maps dots in a station name to '#' as the broker does", async () => {
+  it("maps dots in a station name to '#' (against the stand-in)", async () => {
     const options = fresh({ stream: `orders.created.m${counter + 1}` });
     const broker = await open(options);
     await broker.provision();
@@ -122,6 +126,23 @@ describe("Memphis adapter", () => {
     expect(depth.total).toBe(1);
   });
 
+  it("publish() returns the stream sequence, and fails loudly when the SDK's ack cannot be captured", async () => {
+    const options = fresh();
+    const broker = await open(options);
+    await broker.provision();
+    const first = await broker.publish(testMessage());
+    const second = await broker.publish(testMessage());
+    expect(first.sequence).toBeGreaterThan(0);
+    expect(second.sequence).toBe(first.sequence + 1);
+    // Negative control: undo the adapter's wrapper of the SDK's `_publish` seam (as an SDK change
+    // that stopped calling it would): the publish still reaches the broker, but its ack is unknown.
+    const sdk = (broker as unknown as { memphis: { _publish: unknown } }).memphis;
+    sdk._publish = (Object.getPrototypeOf(sdk) as { _publish: (...a: unknown[]) => unknown })._publish.bind(
+      sdk,
+    );
+    await expect(broker.publish(testMessage())).rejects.toThrow(/ack was not captured/);
+  });
+
   it("says plainly when BROKER_URL is a plain nats-server, not a Memphis broker", async () => {
     const server = await NatsServer.start();
     cleanups.push(() => server.stop());
@@ -133,7 +154,7 @@ describe("Memphis adapter", () => {
     );
   });
 
-  it("close() leaves the durable; destroying the last member (what close() must never do) deletes it", async () => {
+  it("close() leaves the durable; destroying the last member (what close() must never do) deletes it (against the stand-in)", async () => {
     const options = fresh();
     const broker = await open(options);
     await broker.provision();
@@ -232,7 +253,7 @@ describe("Memphis adapter", () => {
     await expect(broker.queueDepth()).resolves.toMatchObject({ pending: 1, ackPending: 0 });
   });
 
-  it("copies a message past its max deliveries into the dead-letter station (stand-in, as the broker)", async () => {
+  it("copies a message past its max deliveries into the dead-letter station (against the stand-in)", async () => {
     const options = fresh({ maxDeliveries: 2 });
     const broker = await open(options);
     await broker.provision();

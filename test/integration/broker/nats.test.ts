@@ -8,6 +8,7 @@ import { connect } from "@nats-io/transport-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { NATS_DEFAULTS } from "../../../src/broker/nats/defaults.js";
 import { NatsBroker } from "../../../src/broker/nats/nats-broker.js";
+import { fetchQueueDepth } from "../../../src/broker/common/jsz.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
 import type { BrokerEvent, OutgoingMessage, PublishAck } from "../../../src/broker/port.js";
 import { freePort, NatsServer } from "../../support/nats-server.js";
@@ -249,6 +250,41 @@ describe("NATS adapter", () => {
     await expect(NatsBroker.connect(options)).rejects.toThrow(
       new RegExp(`cannot connect to NATS at nats://127.0.0.1:${port} .* after 3 attempt\\(s\\)`),
     );
+  });
+
+  it("reads /jsz of a real server in the states KEDA meets: account, stream or group missing, then present", async () => {
+    const server = await startServer();
+    const options = natsOptions(server);
+    const target = {
+      monitorUrl: server.monitorUrl,
+      account: options.account,
+      stream: options.stream,
+      consumer: options.consumerGroup,
+    };
+    await expect(fetchQueueDepth({ ...target, account: "NO_SUCH_ACCOUNT" })).rejects.toThrow(
+      'queue depth: account "NO_SUCH_ACCOUNT" not found',
+    );
+    await expect(fetchQueueDepth(target)).rejects.toThrow(
+      `queue depth: stream "${options.stream}" not found`,
+    );
+    const nc = await connect({ servers: server.url });
+    cleanups.push(() => nc.close());
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: options.stream, subjects: [`${options.stream}.>`] });
+    await expect(fetchQueueDepth(target)).rejects.toThrow(
+      `queue depth: consumer "${options.consumerGroup}" not found on stream "${options.stream}"`,
+    );
+    const broker = await open(options);
+    await broker.provision();
+    await broker.publish(testMessage());
+    await expect(fetchQueueDepth(target)).resolves.toEqual({ pending: 1, ackPending: 0, total: 1 });
+  });
+
+  it("reports an unreachable monitoring endpoint with its URL", async () => {
+    const port = await freePort();
+    await expect(
+      fetchQueueDepth({ monitorUrl: `http://127.0.0.1:${port}`, account: "$G", stream: "s", consumer: "c" }),
+    ).rejects.toThrow(`queue depth: cannot reach http://127.0.0.1:${port}/jsz?acc=%24G`);
   });
 
   it("does not retry bad credentials and never prints the password", async () => {

@@ -40,6 +40,29 @@ describe("FileEffectSink", () => {
     expect((audit.appliesByInstance.a ?? 0) + (audit.appliesByInstance.b ?? 0)).toBe(50);
   });
 
+  it("records every attempt apart from the effect, and the ledger control applies every time", async () => {
+    const sinks = {
+      idempotent: await FileEffectSink.open(join(dir, "idempotent"), "a"),
+      ledger: await FileEffectSink.open(join(dir, "ledger"), "a", "ledger"),
+    };
+    for (const sink of Object.values(sinks)) {
+      for (const id of ["x", "x", "y", "x"]) {
+        await sink.recordAttempt(effect(id, "a"));
+        await sink.apply(effect(id, "a"));
+      }
+      await sink.close();
+    }
+    const idempotent = await auditSink(join(dir, "idempotent"));
+    const ledger = await auditSink(join(dir, "ledger"));
+    for (const audit of [idempotent, ledger]) {
+      expect(audit.duplicateDeliveries).toBe(2);
+      expect(audit.attemptsById.get("x")).toBe(3);
+      expect(audit.applied).toEqual(new Set(["x", "y"]));
+    }
+    expect(idempotent.duplicateEffects).toBe(0);
+    expect(ledger.duplicateEffects).toBe(2);
+  });
+
   it("hashes ids that are not safe file names", () => {
     expect(effectFileName("abc-123")).toBe("abc-123");
     expect(effectFileName("../etc/passwd")).toMatch(/^[0-9a-f]{64}$/);
