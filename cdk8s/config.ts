@@ -66,8 +66,15 @@ export interface EnvironmentSettings {
   /** Kubernetes namespace of the pipeline (one cluster per environment). */
   readonly namespace: string;
   readonly logLevel: "debug" | "info" | "warn" | "error";
-  /** Replicas of the stream, dead-letter stream and consumer group (STREAM_REPLICAS); above 1 needs a clustered broker. */
+  /** Replicas of the stream, dead-letter stream and consumer group (STREAM_REPLICAS); at most `broker.nodes`. */
   readonly streamReplicas: number;
+  /** The broker the environment's Argo CD installs (its Helm chart's cluster and storage values). */
+  readonly broker: {
+    /** Broker nodes; above 1 the chart runs a cluster (NATS: a 3-node StatefulSet with routes). */
+    readonly nodes: number;
+    /** JetStream file store per node, in GiB (the NATS chart's PVC size). */
+    readonly storageGibibytes: number;
+  };
   readonly producer: {
     /** Producer replicas; each one publishes at `RATE_PER_SECOND`. */
     readonly replicas: number;
@@ -95,6 +102,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     namespace: "event-pipeline",
     logLevel: "debug",
     streamReplicas: 1,
+    broker: { nodes: 1, storageGibibytes: 5 },
     producer: {
       replicas: 1,
       resources: {
@@ -123,6 +131,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     namespace: "event-pipeline",
     logLevel: "info",
     streamReplicas: 3,
+    broker: { nodes: 3, storageGibibytes: 30 },
     producer: {
       replicas: 1,
       resources: {

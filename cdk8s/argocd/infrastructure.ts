@@ -8,7 +8,7 @@
  */
 import type { BrokerKind } from "../../src/broker/port.js";
 import type { EnvironmentName, HelmChartSource } from "../config.js";
-import { HELM_CHARTS } from "../config.js";
+import { ENVIRONMENTS, HELM_CHARTS } from "../config.js";
 import { brokerEndpoints } from "../lib/broker-endpoints.js";
 import { alloyLogsConfig } from "./alloy-config.js";
 import type { ArgoApplicationProps } from "./argo-application.js";
@@ -72,7 +72,11 @@ function helm(p: HelmAppProps): InfraApp {
 }
 
 function brokerApplication(kind: BrokerKind, env: EnvironmentName): InfraApp {
-  const clustered = env === "prod";
+  const { nodes, storageGibibytes } = ENVIRONMENTS[env].broker;
+  const clustered = nodes > 1;
+  const { streamReplicas } = ENVIRONMENTS[env];
+  if (streamReplicas > nodes)
+    throw new Error(`ENVIRONMENTS.${env}: streamReplicas ${streamReplicas} exceeds broker.nodes ${nodes}`);
   const endpoints = brokerEndpoints(kind);
   switch (kind) {
     case "memphis": {
@@ -110,8 +114,8 @@ function brokerApplication(kind: BrokerKind, env: EnvironmentName): InfraApp {
         syncWave: APP_WAVE.services,
         values: {
           config: {
-            cluster: { enabled: clustered, replicas: 3 },
-            jetstream: { enabled: true, fileStore: { pvc: { size: clustered ? "30Gi" : "5Gi" } } },
+            cluster: { enabled: clustered, replicas: nodes },
+            jetstream: { enabled: true, fileStore: { pvc: { size: `${storageGibibytes}Gi` } } },
           },
           promExporter: { enabled: true },
         },

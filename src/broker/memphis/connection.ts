@@ -22,16 +22,14 @@ export interface MemphisEndpoint {
 export function parseEndpoint(url: string): MemphisEndpoint {
   const trimmed = url.trim().replace(/^(nats|tcp|https?):\/\//, "");
   if (trimmed.includes(",")) {
-    throw new Error(
-      `BROKER_URL for BROKER=memphis must be one host:port (the SDK takes one endpoint), got "${url}"`,
-    );
+    throw new Error(`a Memphis broker URL must be one host:port (the SDK takes one endpoint), got "${url}"`);
   }
   const match = /^([^:/\s]+|\[[0-9a-fA-F:]+\])(?::(\d+))?\/?$/.exec(trimmed);
   if (match === null)
-    throw new Error(`BROKER_URL for BROKER=memphis must be host:port, e.g. 127.0.0.1:6666, got "${url}"`);
+    throw new Error(`a Memphis broker URL must be host:port, e.g. 127.0.0.1:6666, got "${url}"`);
   const port = match[2] === undefined ? MEMPHIS_DEFAULTS.port : Number(match[2]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`BROKER_URL for BROKER=memphis has an invalid port ${match[2]}, got "${url}"`);
+    throw new Error(`a Memphis broker URL has an invalid port ${match[2]}, got "${url}"`);
   }
   const host = match[1] === "localhost" ? "127.0.0.1" : (match[1] as string);
   return { host, port };

@@ -10,7 +10,10 @@ export type ControlPlaneSubject =
 export class NotAMemphisBrokerError extends Error {
   override readonly name = "NotAMemphisBrokerError";
   constructor(subject: ControlPlaneSubject, options?: ErrorOptions) {
-    super(`BROKER_URL points at a NATS server, not a Memphis broker: no responder for ${subject}`, options);
+    super(
+      `the broker URL points at a NATS server, not a Memphis broker: no responder for ${subject}`,
+      options,
+    );
   }
 }
 

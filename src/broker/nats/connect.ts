@@ -14,7 +14,8 @@ export function parseServers(url: string): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  if (servers.length === 0) throw new Error(`BROKER_URL must list at least one nats:// URL, got "${url}"`);
+  if (servers.length === 0)
+    throw new Error(`a NATS broker URL must list at least one nats:// URL, got "${url}"`);
   return servers;
 }
 

@@ -70,7 +70,7 @@ export class NatsSubscription implements Subscription {
   /** Look the consumer group up before returning, so a missing one fails fast. */
   static async open(props: NatsSubscriptionProps): Promise<NatsSubscription> {
     if (!Number.isSafeInteger(props.batchSize) || props.batchSize < 1)
-      throw new Error(`BATCH_SIZE must be a positive integer, got ${props.batchSize}`);
+      throw new Error(`batchSize must be a positive integer, got ${props.batchSize}`);
     await props.js.consumers.get(props.stream, props.consumerGroup).catch((error: unknown) => {
       throw new Error(
         `consumer group "${props.consumerGroup}" on stream "${props.stream}" is not available (provision first): ${(error as Error).message}`,

@@ -150,7 +150,7 @@ describe("Memphis adapter", () => {
       memphisOptions(standIn, { url: `127.0.0.1:${server.port}`, monitorUrl: server.monitorUrl }),
     );
     await expect(broker.provision()).rejects.toThrow(
-      "BROKER_URL points at a NATS server, not a Memphis broker: no responder for $memphis_station_creations",
+      "the broker URL points at a NATS server, not a Memphis broker: no responder for $memphis_station_creations",
     );
   });
 

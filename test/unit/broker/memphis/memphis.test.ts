@@ -11,8 +11,8 @@ describe("Memphis connection options", () => {
       host: "memphis.memphis.svc.cluster.local",
       port: 6666,
     });
-    expect(() => parseEndpoint("a:6666,b:6666")).toThrow(/BROKER_URL .* one host:port/);
-    expect(() => parseEndpoint("127.0.0.1:99999")).toThrow(/BROKER_URL .*invalid port/);
+    expect(() => parseEndpoint("a:6666,b:6666")).toThrow(/Memphis broker URL .* one host:port/);
+    expect(() => parseEndpoint("127.0.0.1:99999")).toThrow(/Memphis broker URL .*invalid port/);
     const base = testBrokerOptions(
       { kind: "memphis", url: "127.0.0.1:6666", monitorUrl: "http://127.0.0.1:8222", account: "$memphis" },
       { username: "root", password: "pw-secret-1" },
