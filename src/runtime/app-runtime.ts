@@ -70,17 +70,11 @@ export async function startAppRuntime(props: AppRuntimeProps): Promise<AppRuntim
   const { password: _p, token: _t, username: _u, ...printable } = common.broker;
   logger.info({ broker: printable, httpPort: http.port }, "starting");
   let broker: Broker;
-  // A signal while connecting or provisioning (both retry for a while) has nothing to drain: exit
-  // at once rather than after the retries. Once started, the app's own drain takes over.
-  const exitDuringStartup = (): void => {
-    logger.info("signal during start-up: exiting");
-    exitAfterFlush(logger, 0);
-  };
-  shutdown.signal.addEventListener("abort", exitDuringStartup, { once: true });
+  // A signal while connecting or provisioning (both retry for a while) exits 0 at once through
+  // starting-signals.ts, whose handlers run before this runtime's ShutdownSignal.
   try {
     broker = await connectBroker(common.broker);
     await broker.provision();
-    shutdown.signal.removeEventListener("abort", exitDuringStartup);
   } catch (error) {
     await http.close();
     shutdown.dispose();

@@ -2,11 +2,11 @@
  * Consumer entry point: `node dist/apps/consumer/main.js`. On SIGTERM/SIGINT: readiness false,
  * stop pulling, finish or hand back in-flight messages, close the broker, exit 0 — all within
  * DRAIN_TIMEOUT_MS (a watchdog exits 1 past it). Exit 2 on bad configuration, 1 on failure.
- * A signal while still starting exits 0 at once (starting-signals.ts, imported first on purpose).
+ * A signal while still starting exits 0 at once (runtime/starting-signals.ts, imported first on purpose).
  * `--provision-only`: create the stream and the durable consumer group, then exit (provisioning Job).
  */
 // First import: its signal handlers must be in place before the other modules are evaluated.
-import { startupFinished } from "./starting-signals.js";
+import { startupFinished } from "../../runtime/starting-signals.js";
 import {
   exitAfterFlush,
   loadConfigOrExit,

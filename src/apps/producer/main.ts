@@ -1,7 +1,10 @@
 /**
  * Producer entry point: `node dist/apps/producer/main.js`. Exit 0 after SIGTERM/SIGINT or
  * MESSAGE_LIMIT (once every in-flight publish settled), 2 on bad configuration, 1 on failure.
+ * A signal while still starting exits 0 at once (runtime/starting-signals.ts, imported first on purpose).
  */
+// First import: its signal handlers must be in place before the other modules are evaluated.
+import { startupFinished } from "../../runtime/starting-signals.js";
 import { exitAfterFlush, loadConfigOrExit, startAppRuntime } from "../../runtime/app-runtime.js";
 import { DEFAULTS } from "../../runtime/defaults.js";
 import { createProducerMetrics } from "../../runtime/metrics/producer-metrics.js";
@@ -39,6 +42,7 @@ const producer = new Producer({
 });
 const summaryTimer = setInterval(() => logger.info({ ...producer.summary() }, "producer progress"), 30_000);
 summaryTimer.unref();
+startupFinished();
 try {
   const summary = await producer.run(runtime.shutdown.signal);
   clearInterval(summaryTimer);
