@@ -35,13 +35,14 @@ interface JszConsumer {
 }
 interface JszStream {
   readonly name?: string;
+  readonly state?: { readonly last_seq?: number };
   readonly consumer_detail?: readonly JszConsumer[];
 }
 interface JszAccount {
   readonly name?: string;
   readonly stream_detail?: readonly JszStream[];
 }
-interface JszResponse {
+export interface JszResponse {
   readonly meta_cluster?: { readonly cluster_size?: number };
   readonly account_details?: readonly JszAccount[];
 }
@@ -79,13 +80,19 @@ export function nodeMonitorUrl(base: string, node: string): string {
   return url.toString().replace(/\/+$/, "");
 }
 
-/** Pick the consumer out of a `/jsz` response; throws naming what is missing. */
-export function depthFromJsz(body: JszResponse, target: QueueDepthTarget): QueueDepth {
+/** Pick the target's stream out of a `/jsz` response; throws naming the account or stream missing. */
+export function streamFromJsz(body: JszResponse, target: QueueDepthTarget): JszStream {
   const account = body.account_details?.find((a) => a.name === target.account);
   if (!account) throw new Error(`queue depth: account "${target.account}" not found at ${jszUrl(target)}`);
   const stream = account.stream_detail?.find((s) => s.name === target.stream);
   if (!stream)
     throw new Error(`queue depth: stream "${target.stream}" not found in account "${target.account}"`);
+  return stream;
+}
+
+/** Pick the consumer out of a `/jsz` response; throws naming what is missing. */
+export function depthFromJsz(body: JszResponse, target: QueueDepthTarget): QueueDepth {
+  const stream = streamFromJsz(body, target);
   const consumer = stream.consumer_detail?.find((c) => c.name === target.consumer);
   if (!consumer)
     throw new Error(
@@ -157,10 +164,14 @@ async function leaderMonitorUrl(bases: readonly string[], leader: string): Promi
   );
 }
 
-async function getJson<T>(url: string): Promise<T> {
+/** GET a monitoring endpoint's JSON; rejects naming the URL on any failure. */
+export async function getJson<T>(
+  url: string,
+  timeoutMs: number = BROKER_DEFAULTS.monitorTimeoutMs,
+): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(BROKER_DEFAULTS.monitorTimeoutMs) });
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     throw new Error(`queue depth: cannot reach ${url}: ${(error as Error).message}`, { cause: error });
   }

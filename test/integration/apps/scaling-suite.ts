@@ -24,9 +24,9 @@ import {
 } from "../../../scripts/lib/local-run/scaler/scaled-consumers.js";
 import { AppProcess } from "../../support/app-process.js";
 import { readAttempts } from "../../support/attempt-record.js";
+import { readStreamIds } from "../../support/jetstream-readback.js";
 import { waitFor } from "../../support/poll.js";
 import { auditSink } from "../../support/sink-audit.js";
-import { storedIds } from "../../support/stored-ids.js";
 
 /** A fresh broker for the test. */
 export interface ScalingBroker {
@@ -116,7 +116,7 @@ export function describeScalingSuite(kind: string, startBroker: () => Promise<Sc
       consumers = undefined;
 
       // Lost: stored by the broker minus applied, as sets.
-      const stored = await storedIds(broker.connection, broker.streamName);
+      const stored = new Set(await readStreamIds(broker.connection, broker.streamName));
       const audit = await auditSink(sinkDir);
       const lost = [...stored].filter((id) => !audit.applied.has(id));
       // Duplicate effects: from the consumers' record of every attempt.
