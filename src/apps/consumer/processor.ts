@@ -9,6 +9,9 @@
  * - the drain deadline (`signal`) hands a message still in work back at once (retryLater(0)).
  * Acks are pipelined (see `handle`); the other settles are awaited.
  */
+// Imported, not the global: on Node 20 the global `performance` is a lazy accessor that runs on every
+// read, measurable at two reads per message (docs/benchmarks.md).
+import { performance } from "node:perf_hooks";
 import type { DeliveredMessage } from "../../broker/port.js";
 import { decodeEnvelope, MalformedEnvelopeError, type Envelope } from "../../runtime/envelope.js";
 import type { Logger } from "../../runtime/logger.js";
