@@ -164,13 +164,38 @@ describe.skipIf(skipReason !== undefined)("container image", () => {
       const [uid, nodeVersion, ...rest] = listing.split("\n");
       expect(uid).toBe("10001");
       expect(nodeVersion).toMatch(new RegExp(`^v${shippedNodeMajor()}\\.`));
-      expect(rest.slice(0, 3)).toEqual(["dist", "node_modules", "package.json"]);
-      const modules = rest.slice(3);
+      expect(rest.slice(0, 4)).toEqual([".node-compile-cache", "dist", "node_modules", "package.json"]);
+      const modules = rest.slice(4);
       for (const devOnly of ["typescript", "vitest", "eslint", "cdk8s-cli", "tsx"])
         expect(modules).not.toContain(devOnly);
       // The bundle (scripts/build.ts) carries every dependency but the Memphis SDK.
       if (broker === "memphis") expect(modules).toEqual(expect.arrayContaining(MEMPHIS_ONLY));
       else expect(modules).toEqual([]);
+    },
+  );
+
+  it.each(CASES)(
+    "%s/%s image: the entry point's compiled code comes from the compile cache written at build time, read-only",
+    (broker, app) => {
+      // Without configuration the app exits 2 right after its modules are compiled or read from the cache.
+      const result = spawnSync(
+        ...privileged(privilege, [
+          "podman",
+          ...podmanGlobalFlags(),
+          "run",
+          "--rm",
+          "--read-only",
+          ...ulimitFlags(),
+          "-e",
+          "NODE_DEBUG_NATIVE=COMPILE_CACHE",
+          images[broker][app],
+        ]),
+        { encoding: "utf8" },
+      );
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr).toContain(
+        `V8 code cache for ESM file:///app/dist/apps/${app}/main.js was accepted`,
+      );
     },
   );
 
