@@ -24,7 +24,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.ts ./scripts/
-COPY scripts/lib/repo-root.ts ./scripts/lib/
+COPY scripts/lib/repo-root.ts scripts/lib/cli.ts ./scripts/lib/
 COPY src ./src
 RUN npx tsx scripts/build.ts
 

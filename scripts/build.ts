@@ -19,6 +19,7 @@ import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build, type BuildOptions } from "esbuild";
+import { parseCli, runCli } from "./lib/cli.js";
 import { REPO_ROOT } from "./lib/repo-root.js";
 
 /** The apps, each bundled from src/apps/<app>/main.ts. */
@@ -60,30 +61,40 @@ const esmBanner = [
   "};",
 ].join("\n");
 
-await rm(OUT_DIR, { recursive: true, force: true });
-await Promise.all([
-  ...APPS.map((app) =>
+runCli("build", async () => {
+  parseCli(
+    {
+      usage: "npm run build",
+      description: "Bundle each app into dist/apps/<app>/main.js (and pino's worker files into dist/pino/).",
+      options: {},
+    },
+    process.argv.slice(2),
+  );
+  await rm(OUT_DIR, { recursive: true, force: true });
+  await Promise.all([
+    ...APPS.map((app) =>
+      build({
+        ...common,
+        entryPoints: { main: join(REPO_ROOT, "src", "apps", app, "main.ts") },
+        outdir: join(OUT_DIR, "apps", app),
+        format: "esm",
+        splitting: true,
+        chunkNames: "[name]-[hash]",
+        external: ["memphis-dev"],
+        banner: { js: esmBanner },
+      }),
+    ),
     build({
       ...common,
-      entryPoints: { main: join(REPO_ROOT, "src", "apps", app, "main.ts") },
-      outdir: join(OUT_DIR, "apps", app),
-      format: "esm",
-      splitting: true,
-      chunkNames: "[name]-[hash]",
-      external: ["memphis-dev"],
-      banner: { js: esmBanner },
+      entryPoints: Object.fromEntries(
+        Object.entries(PINO_WORKERS).map(([key, module]) => [
+          key,
+          createRequire(import.meta.url).resolve(module),
+        ]),
+      ),
+      outdir: join(OUT_DIR, PINO_DIR),
+      outExtension: { ".js": ".cjs" },
+      format: "cjs",
     }),
-  ),
-  build({
-    ...common,
-    entryPoints: Object.fromEntries(
-      Object.entries(PINO_WORKERS).map(([key, module]) => [
-        key,
-        createRequire(import.meta.url).resolve(module),
-      ]),
-    ),
-    outdir: join(OUT_DIR, PINO_DIR),
-    outExtension: { ".js": ".cjs" },
-    format: "cjs",
-  }),
-]);
+  ]);
+});

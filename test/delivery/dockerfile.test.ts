@@ -90,6 +90,7 @@ describe("Dockerfile", () => {
       "!tsconfig.build.json",
       "!scripts/build.ts",
       "!scripts/lib/repo-root.ts",
+      "!scripts/lib/cli.ts",
       "!scripts/image/warm-compile-cache.mjs",
       "!src/",
     ]);
