@@ -7,7 +7,11 @@
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { headers as createHeaders, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
-import type { DeliveredMessage, MessageHeaders } from "../port.js";
+import type { AckConfirmer } from "../common/jetstream/ack-confirmer.js";
+import { nak, parseAckSubject, TERM, WORKING } from "../common/jetstream/ack-protocol.js";
+import { flattenHeaders } from "../common/jetstream/headers.js";
+import type { HandBackable } from "../common/jetstream/pull-subscription.js";
+import type { MessageHeaders } from "../port.js";
 import { deadLetterSubject, NATS_DEFAULTS } from "./defaults.js";
 
 /** Header carrying the dedup id. */
@@ -34,97 +38,6 @@ export interface DeliveryContext {
   readonly acks: AckConfirmer;
 }
 
-/**
- * Writes and confirms plain acks in bulk. Every ack written before a PING is read by the server
- * before it answers with PONG (one connection, processed in order), so one `flush()` confirms every
- * ack written since the previous one. The acks and `confirm()` calls of one turn of the event loop
- * are written together with one PING on the next turn: one socket write for all of them instead of
- * one per ack (the profile of the consumer at work 0 had 40 % of its CPU in socket writes). A confirmation that fails (disconnect, timeout) rejects: the ack
- * may be lost, and the broker redelivers the message after its ack wait.
- *
- * Why not `ackAck()` (a request per ack, answered by JetStream once applied): it costs the server a
- * reply and the client a timer and a request per message; measured on the bench (one consumer,
- * 2 cores, `--scenarios consumer`), the app with pipelined `ackAck()` reached ~4.6k msg/s, with plain
- * acks and this confirmation ~10k msg/s (as fast as plain acks without any confirmation).
- * Both only bound duplicate deliveries; duplicate effects are prevented by the idempotent sink.
- */
-export class AckConfirmer {
-  private next: Promise<void> | undefined;
-  /** Reply subjects of the acks to write with the next PING. */
-  private queued: string[] = [];
-
-  constructor(
-    private readonly nc: NatsConnection,
-    /** Longest wait for the PONG. @default NATS_DEFAULTS.requestTimeoutMs */
-    private readonly timeoutMs: number = NATS_DEFAULTS.requestTimeoutMs,
-  ) {}
-
-  /** Ack the message delivered with reply subject `reply`; resolves once the server has read the ack. */
-  ack(reply: string): Promise<void> {
-    this.queued.push(reply);
-    return this.confirm();
-  }
-
-  /** Resolves once the server has read everything this connection wrote before the call. */
-  confirm(): Promise<void> {
-    this.next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      this.next = undefined;
-      const replies = this.queued;
-      this.queued = [];
-      for (const reply of replies) this.nc.publish(reply, ACK);
-      return withTimeout(this.nc.flush(), this.timeoutMs);
-    });
-    return this.next;
-  }
-}
-
-/** Payloads of the JetStream ack protocol. */
-const ACK = encode("+ACK");
-const NAK = encode("-NAK");
-const WORKING = encode("+WPI");
-const TERM = encode("+TERM");
-
-function encode(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
-
-/**
- * Delivery count and stream sequence from a JetStream ack subject: `$JS.ACK.<stream>.<consumer>.
- * <deliveries>.<stream seq>.<consumer seq>.<ns>.<pending>`, or with `<domain>.<account hash>.` after
- * `$JS.ACK.` and a random token at the end.
- */
-export function parseAckSubject(reply: string | undefined): { deliveryCount: number; sequence: number } {
-  const tokens = reply?.split(".") ?? [];
-  const at = tokens.length === 9 ? 4 : 6;
-  const deliveryCount = Number(tokens[at]);
-  const sequence = Number(tokens[at + 1]);
-  if (
-    tokens[0] !== "$JS" ||
-    tokens[1] !== "ACK" ||
-    tokens.length < 9 ||
-    !(deliveryCount >= 1) ||
-    !(sequence >= 1)
-  )
-    throw new Error(`not a JetStream delivery (reply subject "${reply ?? ""}")`);
-  return { deliveryCount, sequence };
-}
-
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no PONG within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Single-valued view of NATS headers (the first value of a repeated key). */
-export function flattenHeaders(headers: MsgHdrs | undefined): Record<string, string> {
-  const flat: Record<string, string> = {};
-  if (!headers) return flat;
-  for (const key of headers.keys()) flat[key] = headers.get(key);
-  return flat;
-}
-
 /** Build NATS headers from a single-valued record. */
 export function toMsgHdrs(values: MessageHeaders | undefined): MsgHdrs | undefined {
   if (!values || Object.keys(values).length === 0) return undefined;
@@ -133,7 +46,7 @@ export function toMsgHdrs(values: MessageHeaders | undefined): MsgHdrs | undefin
   return h;
 }
 
-export class NatsDeliveredMessage implements DeliveredMessage {
+export class NatsDeliveredMessage implements HandBackable {
   readonly deliveryCount: number;
   readonly sequence: number;
   readonly maxDeliveries: number;
@@ -185,11 +98,7 @@ export class NatsDeliveredMessage implements DeliveredMessage {
 
   /** Nak: redelivered after `delayMs` (at once by default). Written, not flushed. */
   handBack(delayMs = 0): void {
-    const delay = Math.max(0, Math.round(delayMs));
-    this.context.nc.publish(
-      this.reply,
-      delay === 0 ? NAK : encode(`-NAK ${JSON.stringify({ delay: delay * 1_000_000 })}`),
-    );
+    this.context.nc.publish(this.reply, nak(delayMs));
   }
 
   inProgress(): void {

@@ -6,7 +6,7 @@
 import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { NATS_DEFAULTS } from "../../../src/broker/nats/defaults.js";
+import { JETSTREAM_DEFAULTS } from "../../../src/broker/common/jetstream/defaults.js";
 import { NatsBroker } from "../../../src/broker/nats/nats-broker.js";
 import { fetchQueueDepth } from "../../../src/broker/common/jsz.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
@@ -123,10 +123,10 @@ describe("NATS adapter", () => {
     await pollUntil("the open pull request", async () =>
       (await jsm.consumers.info(options.stream, options.consumerGroup)).num_waiting > 0 ? true : undefined,
     );
-    // Without ending the pull at once, stop() would wait for it to expire (NATS_DEFAULTS.pullExpiresMs
+    // Without ending the pull at once, stop() would wait for it to expire (JETSTREAM_DEFAULTS.pullExpiresMs
     // after it was sent); half of that is far more than the one round trip stop() needs.
     const expired = new Promise<"expired">((resolve) =>
-      setTimeout(() => resolve("expired"), NATS_DEFAULTS.pullExpiresMs / 2),
+      setTimeout(() => resolve("expired"), JETSTREAM_DEFAULTS.pullExpiresMs / 2),
     );
     await expect(Promise.race([idle.subscription.stop(), expired])).resolves.toBeUndefined();
     expect(await idle.next(100)).toBeUndefined();

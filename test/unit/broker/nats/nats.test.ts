@@ -6,7 +6,7 @@ import {
   parseServers,
   redactUrl,
 } from "../../../../src/broker/nats/connect.js";
-import { AckConfirmer } from "../../../../src/broker/nats/delivered-message.js";
+import { AckConfirmer } from "../../../../src/broker/common/jetstream/ack-confirmer.js";
 import { consumerConfig, streamConfig } from "../../../../src/broker/nats/provision.js";
 import { testBrokerOptions } from "../../../support/broker-options.js";
 

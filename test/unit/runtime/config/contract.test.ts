@@ -35,14 +35,6 @@ describe("contract rules keyed on BROKER", () => {
     ).toBe(29_000);
   });
 
-  it("Memphis: ACK_WAIT_MS must exceed the 1 s fetch wait", () => {
-    expect(configError(() => loadConsumerConfig({ ...memphis, ACK_WAIT_MS: "1000" })).message).toMatch(
-      /ACK_WAIT_MS: must exceed 1000 ms .* got 1000/,
-    );
-    expect(loadConsumerConfig({ ...memphis, ACK_WAIT_MS: "1001" }).common.broker.ackWaitMs).toBe(1001);
-    expect(loadConsumerConfig({ ...MINIMAL_ENV, ACK_WAIT_MS: "1000" }).common.broker.ackWaitMs).toBe(1000);
-  });
-
   it("names: NATS refuses dots, Memphis takes them; the dead-letter stream differs from the stream", () => {
     expect(problemNames(() => loadConsumerConfig({ ...MINIMAL_ENV, STREAM: "a.b" }))).toEqual(["STREAM"]);
     expect(loadConsumerConfig({ ...memphis, STREAM: "a.b" }).common.broker.stream).toBe("a.b");
