@@ -137,11 +137,22 @@ export class MemphisBroker implements Broker {
     return this.closer.run();
   }
 
+  /**
+   * Stop the subscriptions, then drain the SDK's connection. Connection only: never
+   * `consumer.destroy()` (it would delete the durable with its last member). Not `memphis.close()`:
+   * it sleeps 500 ms before closing the connection (memphis-dev 1.3.2 memphis.js `close()`), time
+   * for the SDK's unawaited `asyncProduce` publishes, which this adapter never makes (every publish
+   * awaits its ack); the drain flushes what was written (acks, naks) before it closes.
+   */
   private async closeOnce(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    await this.flush().catch(() => {});
-    // Connection only: never consumer.destroy() (it would delete the durable with its last member).
-    await this.memphis.close();
+    const connection = this.memphis.brokerManager;
+    if (connection.isClosed()) return;
+    try {
+      await connection.drain();
+    } catch {
+      await connection.close();
+    }
   }
 
   /** Wait until everything written (acks, naks) has reached the broker. */

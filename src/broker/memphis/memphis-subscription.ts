@@ -56,6 +56,13 @@ export function openMemphisSubscription(props: MemphisSubscriptionProps): Promis
     durable,
     groupName: props.consumerGroup,
     batchSize: props.batchSize,
+    // Only subjects a Memphis user may use: the broker grants a station's readers `$JS.API.CONSUMER.
+    // MSG.NEXT`, `$JS.ACK` and consumer info on `<station>$<partition>.>`, `_INBOX.>`,
+    // `$memphis_dls_<station>.>`, `$memphis_nacked_dls` and `$memphis_pm_acks`, but no JetStream
+    // advisories (memphisdev/memphis@v1.4.4 server/memphis_handlers_rbac.go
+    // `GetAllowReadPublishInternalSbjects`, `GetAllMemphisAndNatsInternalSubjects`). So no
+    // leader-move watch: on a (rare) Memphis cluster, a moved leader is noticed by missed heartbeats.
+    watchLeader: false,
     // The SDK's own consumer-info request (consumer.js `_pingConsumer`).
     lookUp: async () => {
       await memphis.brokerStats.consumers.info(stream, durable);

@@ -48,6 +48,7 @@ export function openNatsSubscription(props: NatsSubscriptionProps): Promise<Nats
     groupName: props.consumerGroup,
     batchSize: props.batchSize,
     pullExpiresMs: props.pullExpiresMs,
+    watchLeader: true,
     lookUp: async () => {
       await props.js.consumers.get(props.stream, props.consumerGroup);
     },

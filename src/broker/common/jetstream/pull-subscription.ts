@@ -10,8 +10,8 @@
  * When the group elects a new leader (a node died or stalled), the server announces it on
  * `$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED.<stream>.<consumer>` (nats-server
  * server/jetstream_cluster.go `sendConsumerLeaderElectAdvisory`; nats-server 2.9.10 sends the open
- * pull requests no status when the leader changes). The session is then replaced at
- * once instead of after two missed heartbeats.
+ * pull requests no status when the leader changes). Where the adapter asks for it
+ * (`watchLeader`), the session is then replaced at once instead of after two missed heartbeats.
  *
  * `stop()` ends the session in one round trip, idle or not, and hands back (nak without delay)
  * every message the client holds but did not yield, so another subscription gets them at once
@@ -58,6 +58,8 @@ export interface PullSubscriptionProps<M extends JetStreamMsg> {
   readonly lookUp: () => Promise<void>;
   /** The port's message for a stored message; throws when it is not a JetStream delivery. */
   readonly deliver: (msg: M) => HandBackable;
+  /** Replace the session as soon as the server announces a new leader of the group. */
+  readonly watchLeader: boolean;
   /** Opens the source of messages arriving beside the pull requests, once the durable was found. @default none */
   readonly openSide?: () => SideSource;
   /** Where failures and recoveries are reported. */
@@ -74,13 +76,16 @@ export class PullSubscription<M extends JetStreamMsg> implements Subscription {
   private iterating = false;
   private stopPromise: Promise<void> | undefined;
   private readonly wake = new AbortController();
-  private readonly leaderMoves: JetStreamSubscription;
+  private readonly leaderMoves: JetStreamSubscription | undefined;
   private readonly side: SideSource | undefined;
 
   private constructor(private readonly props: PullSubscriptionProps<M>) {
-    this.leaderMoves = props.nc.subscribe(leaderElectedSubject(props.stream, props.durable), {
-      callback: () => this.session?.interrupt(`the leader of "${props.groupName}" moved`),
-    });
+    if (props.watchLeader)
+      this.leaderMoves = props.nc.subscribe(leaderElectedSubject(props.stream, props.durable), {
+        callback: (error) => {
+          if (!error) this.session?.interrupt(`the leader of "${props.groupName}" moved`);
+        },
+      });
     this.side = props.openSide?.();
     this.side?.onArrival(() => this.session?.nudge());
   }
@@ -214,7 +219,7 @@ export class PullSubscription<M extends JetStreamMsg> implements Subscription {
   private async doStop(): Promise<void> {
     this.stopping = true;
     this.wake.abort();
-    this.leaderMoves.unsubscribe();
+    this.leaderMoves?.unsubscribe();
     const session = this.session;
     this.session = undefined;
     const [held, side] = await Promise.all([session?.stop() ?? [], this.side?.stop() ?? []]);
