@@ -1,16 +1,12 @@
 /**
- * A JetStream message as the port's `DeliveredMessage`: ack confirmed by a shared PING/PONG,
- * delayed nak, working, and dead-lettering by publishing a copy to the dead-letter stream before
- * terminating it. Built on the plain NATS message a `PullSession` receives: the acks are the
- * JetStream ack protocol's payloads published to the message's reply subject, which also carries the
- * delivery count and stream sequence (nats.js jetstream/src/jsmsg.ts `parseInfo` and `JsMsgImpl`).
+ * A JetStream message of the NATS adapter as the port's `DeliveredMessage`: the common JetStream
+ * delivery (ack confirmed by a shared PING/PONG, delayed nak, working: ../common/jetstream/delivery.ts),
+ * dead-lettered by publishing a copy to the dead-letter stream before terminating it.
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { headers as createHeaders, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
-import type { AckConfirmer } from "../common/jetstream/ack-confirmer.js";
-import { nak, parseAckSubject, TERM, WORKING } from "../common/jetstream/ack-protocol.js";
-import { flattenHeaders } from "../common/jetstream/headers.js";
-import type { HandBackable } from "../common/jetstream/pull-subscription.js";
+import { TERM } from "../common/jetstream/ack-protocol.js";
+import { JetStreamDelivery, type JetStreamDeliveryContext } from "../common/jetstream/delivery.js";
 import type { MessageHeaders } from "../port.js";
 import { deadLetterSubject, NATS_DEFAULTS } from "./defaults.js";
 
@@ -27,15 +23,11 @@ export const DEAD_LETTER_HEADERS = {
 } as const;
 
 /** What a delivered message needs from its subscription. */
-export interface DeliveryContext {
+export interface DeliveryContext extends JetStreamDeliveryContext {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   readonly stream: string;
   readonly deadLetterStream: string;
-  /** The app's bound on deliveries (reported as `maxDeliveries`). */
-  readonly maxDeliveries: number;
-  /** Confirms that the server has read the acks written so far (shared by the subscription's messages). */
-  readonly acks: AckConfirmer;
 }
 
 /** Build NATS headers from a single-valued record. */
@@ -46,63 +38,16 @@ export function toMsgHdrs(values: MessageHeaders | undefined): MsgHdrs | undefin
   return h;
 }
 
-export class NatsDeliveredMessage implements HandBackable {
-  readonly deliveryCount: number;
-  readonly sequence: number;
-  readonly maxDeliveries: number;
-  private readonly reply: string;
-  private flatHeaders: MessageHeaders | undefined;
+/** The NATS message format: dedup id in `Nats-Msg-Id`, every header the producer's. */
+const NATS_FORMAT = { idHeader: MSG_ID_HEADER } as const;
 
+export class NatsDeliveredMessage extends JetStreamDelivery<Msg> {
   /** Throws when `msg` is not a JetStream delivery (no ack subject). */
   constructor(
-    private readonly msg: Msg,
+    msg: Msg,
     private readonly context: DeliveryContext,
   ) {
-    ({ deliveryCount: this.deliveryCount, sequence: this.sequence } = parseAckSubject(msg.reply));
-    this.reply = msg.reply!;
-    this.maxDeliveries = context.maxDeliveries;
-  }
-
-  get data(): Uint8Array {
-    return this.msg.data;
-  }
-
-  get headers(): MessageHeaders {
-    this.flatHeaders ??= flattenHeaders(this.msg.headers);
-    return this.flatHeaders;
-  }
-
-  get id(): string | undefined {
-    return this.msg.headers?.get(MSG_ID_HEADER) || undefined;
-  }
-
-  /**
-   * Ack (written with the other acks of this turn, in call order) and wait for the server to have
-   * read it (see `AckConfirmer`). Rejects when that is not confirmed: the ack may be lost and the
-   * message redelivered.
-   */
-  async ack(): Promise<void> {
-    try {
-      await this.context.acks.ack(this.reply);
-    } catch (error) {
-      throw new Error(`ack of ${this.describe()} was not confirmed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
-
-  async retryLater(delayMs: number): Promise<void> {
-    this.handBack(delayMs);
-    await this.context.nc.flush();
-  }
-
-  /** Nak: redelivered after `delayMs` (at once by default). Written, not flushed. */
-  handBack(delayMs = 0): void {
-    this.context.nc.publish(this.reply, nak(delayMs));
-  }
-
-  inProgress(): void {
-    this.context.nc.publish(this.reply, WORKING);
+    super(msg, context, NATS_FORMAT);
   }
 
   /** Publish a copy to `${deadLetterStream}.${stream}` (deduplicated on `dlq-<id>`), then terminate it. */
@@ -134,7 +79,7 @@ export class NatsDeliveredMessage implements HandBackable {
     await this.context.nc.flush();
   }
 
-  private describe(): string {
+  protected describe(): string {
     return `message ${this.id ?? "(no id)"} (stream ${this.context.stream} seq ${this.sequence})`;
   }
 }
