@@ -18,7 +18,11 @@ import { MemphisBroker } from "../../../src/broker/memphis/memphis-broker.js";
 import { deadLetterResendSubject, stationStreamName } from "../../../src/broker/memphis/names.js";
 import { fetchQueueDepth } from "../../../src/broker/common/jsz.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
-import { memphisDeadLetterReader, memphisOptions } from "../../support/memphis-broker-options.js";
+import {
+  memphisDeadLetterReader,
+  memphisOptions,
+  memphisWaitingPulls,
+} from "../../support/memphis-broker-options.js";
 import { startMemphisStandIn, type MemphisStandIn } from "../../../scripts/lib/memphis-stand-in.js";
 import { NatsServer } from "../../support/nats-server.js";
 import { describeBrokerContract } from "./contract.js";
@@ -37,6 +41,7 @@ describeBrokerContract(
       options: memphisOptions(standIn),
       capabilities: { dedup: false, inProgress: true },
       readDeadLetters: memphisDeadLetterReader(standIn),
+      waitingPulls: memphisWaitingPulls(standIn),
       deleteConsumerGroup: async (options) => {
         const jsm = await jetstreamManager(standIn.connection);
         await jsm.consumers.delete(stationStreamName(options.stream), options.consumerGroup);
@@ -72,11 +77,7 @@ describe("Memphis adapter", () => {
       ...overrides,
     });
   }
-  /** Pull requests waiting at the broker for the group of `options` (`num_waiting`). */
-  async function waitingPulls(options: BrokerOptions): Promise<number> {
-    const jsm = await jetstreamManager(standIn.connection);
-    return (await jsm.consumers.info(stationStreamName(options.stream), options.consumerGroup)).num_waiting;
-  }
+  const waitingPulls = (options: BrokerOptions): Promise<number> => memphisWaitingPulls(standIn)(options);
   async function open(options: BrokerOptions): Promise<MemphisBroker> {
     const broker = await MemphisBroker.connect(options);
     cleanups.push(() => broker.close());
@@ -192,7 +193,7 @@ describe("Memphis adapter", () => {
     await expect(jsm.consumers.info(`${options.stream}$1`, options.consumerGroup)).resolves.toBeDefined();
   });
 
-  it("stops an idle subscription in one round trip, where the SDK's fetch waits 1 s; a later message goes to another subscription before AckWait", async () => {
+  it("stops an idle subscription in one round trip, where the SDK's fetch waits at least 1 s", async () => {
     const options = fresh({ ackWaitMs: 60_000 });
     const broker = await open(options);
     await broker.provision();
@@ -218,23 +219,6 @@ describe("Memphis adapter", () => {
     await expect(Promise.race([sdkConsumer.fetch({ batchSize: 1 }), floor()])).resolves.toBe("floor");
     await expect(Promise.race([idle.subscription.stop(), floor()])).resolves.toBeUndefined();
     expect(await idle.next(100)).toBeUndefined();
-
-    // The stopped session's request must not take this message (it would sit there until AckWait).
-    const later = testMessage();
-    await broker.publish(later);
-    const other = new Puller(await (await open(options)).consume({ batchSize: 10 }));
-    cleanups.push(() => other.subscription.stop());
-    const received: string[] = [];
-    await other.until(
-      "the message published after the stop",
-      async (m) => {
-        received.push(m.id!);
-        await m.ack();
-      },
-      () => received.includes(later.id),
-      20_000, // a third of the ack wait: only a message no stopped session holds arrives in time
-    );
-    expect(received.filter((id) => id === later.id)).toHaveLength(1);
   });
 
   it("stopped mid-batch with a pull in flight: nothing lost, nothing held until AckWait", async () => {
