@@ -10,6 +10,8 @@ import { freePort } from "./nats-server.js";
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** Client side and upstream side of each forwarded connection. */
+  private readonly pairs = new Set<readonly [Socket, Socket]>();
 
   private constructor(
     /** Port the proxy listens on (127.0.0.1). */
@@ -37,6 +39,9 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
+      const pair = [client, upstream] as const;
+      this.pairs.add(pair);
+      client.on("close", () => this.pairs.delete(pair));
       client.pipe(upstream);
       upstream.pipe(client);
     });
@@ -53,6 +58,22 @@ export class TcpProxy {
     this.server = undefined;
     for (const socket of this.sockets) socket.resetAndDestroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Stop forwarding and stop reading on every open connection, in both directions, and leave the
+   * sockets open: what a client sees when the network between it and the broker drops every packet
+   * without a reset (a partition). The client's writes pile up in its socket until its send buffer
+   * is full. New connections are still forwarded (the network heals for them).
+   */
+  blackhole(): void {
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+    this.pairs.clear();
   }
 
   /** Connections currently open through the proxy (both sides counted). */

@@ -21,6 +21,8 @@ import type { Consumer, Memphis, Producer } from "memphis-dev";
 import { BrokerEvents } from "../common/broker-events.js";
 import { CloseOnce } from "../common/close-once.js";
 import { watchConnection } from "../common/connection-watch.js";
+import { BROKER_DEFAULTS } from "../common/defaults.js";
+import { guardStaleSocket } from "../common/stale-socket-guard.js";
 import { readQueueDepth } from "../common/jsz.js";
 import type { BrokerOptions } from "../options.js";
 import type {
@@ -242,5 +244,10 @@ export class MemphisBroker implements Broker {
       (event) => this.events.emit(event),
       (status) => new Error(`Memphis connection error: ${String(status.data)}`),
     );
+    void guardStaleSocket(connection, {
+      graceMs: BROKER_DEFAULTS.staleCloseGraceMs,
+      report: (_outcome, detail) =>
+        this.events.emit({ type: "error", error: new Error(`Memphis connection: ${detail}`) }),
+    });
   }
 }

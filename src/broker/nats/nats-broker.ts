@@ -6,6 +6,8 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { BrokerEvents } from "../common/broker-events.js";
 import { CloseOnce } from "../common/close-once.js";
 import { watchConnection } from "../common/connection-watch.js";
+import { BROKER_DEFAULTS } from "../common/defaults.js";
+import { guardStaleSocket } from "../common/stale-socket-guard.js";
 import { readQueueDepth } from "../common/jsz.js";
 import type { BrokerOptions } from "../options.js";
 import type {
@@ -42,6 +44,11 @@ export class NatsBroker implements Broker {
       (event) => this.events.emit(event),
       (status) => (status.type === "error" ? status.error : new Error(`NATS status ${status.type}`)),
     );
+    void guardStaleSocket(nc, {
+      graceMs: BROKER_DEFAULTS.staleCloseGraceMs,
+      report: (_outcome, detail) =>
+        this.events.emit({ type: "error", error: new Error(`NATS connection: ${detail}`) }),
+    });
   }
 
   /** Connect (retrying transient failures `options.connectRetries` times), then reconnect forever on loss. */

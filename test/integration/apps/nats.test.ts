@@ -7,7 +7,7 @@ describePipelineSuite("nats", async () => {
   const server = await NatsServer.start();
   return {
     env: server.appEnv,
-    capabilities: { dedup: true, ackConfirmationTimeout: true },
+    capabilities: { dedup: true, ackConfirmationTimeout: true, detectsSilentPeer: true },
     urlFor: (port) => `nats://127.0.0.1:${port}`,
     storedIds: () => withConnection(server.url, (nc) => readStreamIds(nc, "events")),
     groupDepth: () => withConnection(server.url, (nc) => readGroupDepth(nc, "events", "event-consumers")),

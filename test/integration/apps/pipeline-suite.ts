@@ -40,6 +40,11 @@ export interface BrokerUnderTest {
     readonly dedup: boolean;
     /** The adapter gives up confirming an ack after a timeout (else it waits for the server). */
     readonly ackConfirmationTimeout: boolean;
+    /**
+     * The client PINGs often enough to find a silent connection stale within a test (NATS:
+     * NATS_DEFAULTS, ~15 s); memphis-dev keeps nats.js's 2 min interval and offers no option for it.
+     */
+    readonly detectsSilentPeer: boolean;
   };
   /** The id of every message stored in the stream `events`, one entry per stored message. */
   storedIds(): Promise<string[]>;
@@ -531,6 +536,51 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
         const published = producerSummary(p);
         expect(published.failed).toBe(0);
         const { counts } = await auditAndReport("TCP cut (proxy)", {
+          attempted: published.created,
+          acknowledged: published.stored + published.duplicates,
+          running: [c],
+        });
+        expect(counts.stored).toBe(count);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it("packet-dropping partition with busy apps (blackholed proxy): both reconnect, nothing lost, no duplicate effect", async (context) => {
+      const server = broker.server;
+      if (!server || !broker.capabilities.detectsSilentPeer) return context.skip();
+      const proxy = await TcpProxy.start(server.port);
+      try {
+        const viaProxy = { BROKER_URL: broker.urlFor(proxy.port) };
+        const count = 900;
+        const c = await consumer({ ...viaProxy, CONCURRENCY: 4, BATCH_SIZE: 20, WORK_TIME_MS: 5 }, "c");
+        await c.waitReady();
+        // 64 KiB messages: within a second of the partition the producer's writes fill its socket's
+        // send buffer, the case where the client alone never reconnects (stale-socket-guard.ts).
+        const p = await producer({
+          ...viaProxy,
+          RATE_PER_SECOND: 150,
+          MESSAGE_LIMIT: count,
+          PAYLOAD_BYTES: 65_536,
+        });
+        await waitFor(
+          "150 published",
+          async () => (await p.metrics()).value("producer_messages_published_total") >= 150,
+          { intervalMs: 50 },
+        );
+        // No reset, no FIN: the open connections just go silent (new ones are forwarded).
+        proxy.blackhole();
+        const reconnected = (app: typeof c): boolean =>
+          app.logs().some((line) => line.msg === "broker reconnected");
+        await waitFor("both apps reconnected through the proxy", () => reconnected(c) && reconnected(p), {
+          timeoutMs: 60_000,
+        });
+        expect(c.isRunning && p.isRunning).toBe(true);
+        const exit = await p.exited;
+        expect(exit.code, p.stderr).toBe(0);
+        const published = producerSummary(p);
+        expect(published.failed).toBe(0);
+        const { counts } = await auditAndReport("packet-dropping partition (proxy)", {
           attempted: published.created,
           acknowledged: published.stored + published.duplicates,
           running: [c],
