@@ -291,8 +291,8 @@ describe("invariants", () => {
     expect(build({ stream: "a.b" }, 0, "nats")).toThrow(
       /STREAM: "a.b" must match \[A-Za-z0-9_-\]\+ for BROKER=nats/,
     );
-    expect(build({ ackWaitMs: 2_000 }, 1_500)).toThrow(
-      /WORK_TIME_MS: \(1500\) must be at most 0.5 × ACK_WAIT_MS/,
+    expect(build({ retentionSeconds: 60, dedupWindowMs: 60_001 }, 0, "nats")).toThrow(
+      /DEDUP_WINDOW_MS: \(60001\) must not exceed RETENTION_SECONDS \(60\)/,
     );
     expect(build({})).not.toThrow();
     expect(build({ stream: "a.b" })).not.toThrow();

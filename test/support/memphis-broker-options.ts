@@ -2,8 +2,8 @@
  * Memphis side of the broker tests: base options against the TEST-ONLY Memphis stand-in, and reading
  * the dead-letter station back.
  */
-import { jetstream } from "@nats-io/jetstream";
-import { stationStreamName } from "../../src/broker/memphis/names.js";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { durableName, stationStreamName } from "../../src/broker/memphis/names.js";
 import type { BrokerOptions } from "../../src/broker/options.js";
 import { DLS_HEADERS } from "../../scripts/lib/memphis-control-plane.js";
 import type { MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
@@ -40,4 +40,16 @@ export function memphisDeadLetterReader(
       stationStreamName(options.deadLetterStream),
       DLS_HEADERS.reason,
     );
+}
+
+/** Pull requests waiting at the stand-in for the group of `options` (JetStream's `num_waiting`). */
+export function memphisWaitingPulls(standIn: MemphisStandIn): (options: BrokerOptions) => Promise<number> {
+  return async (options) => {
+    const jsm = await jetstreamManager(standIn.connection);
+    const info = await jsm.consumers.info(
+      stationStreamName(options.stream),
+      durableName(options.consumerGroup),
+    );
+    return info.num_waiting;
+  };
 }

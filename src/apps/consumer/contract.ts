@@ -3,7 +3,6 @@
  * work, drain and retry timing, and the optional effect sink directory. The one place their names,
  * defaults and ranges live (the manifests, the bench and docs/configuration.md derive from it).
  */
-import { MEMPHIS_LIMITS } from "../../broker/memphis/limits.js";
 import { COMMON_RULES, COMMON_SETTINGS } from "../../runtime/config/common-contract.js";
 import type { AppContract } from "../../runtime/config/contract.js";
 import { choice, integer, text } from "../../runtime/config/setting.js";
@@ -59,27 +58,9 @@ export const CONSUMER_SETTINGS = {
   }),
 } as const;
 
-const workShare = MEMPHIS_LIMITS.workTimeShareOfAckWait;
-
 export const CONSUMER_CONTRACT: AppContract<typeof CONSUMER_SETTINGS> = {
   app: "consumer",
   settings: CONSUMER_SETTINGS,
-  rules: [
-    ...COMMON_RULES,
-    {
-      variables: ["WORK_TIME_MS", "ACK_WAIT_MS"],
-      broker: "memphis",
-      description: `WORK_TIME_MS is at most ${workShare} × ACK_WAIT_MS: Memphis cannot extend an ack deadline (inProgress() is a no-op)`,
-      check: (v) =>
-        v.WORK_TIME_MS <= v.ACK_WAIT_MS * workShare
-          ? []
-          : [
-              {
-                name: "WORK_TIME_MS",
-                message: `(${v.WORK_TIME_MS}) must be at most ${workShare} × ACK_WAIT_MS (${v.ACK_WAIT_MS}) for BROKER=memphis: Memphis cannot extend an ack deadline, so longer work is redelivered while it runs`,
-              },
-            ],
-    },
-  ],
+  rules: COMMON_RULES,
   retired: {},
 };

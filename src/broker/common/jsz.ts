@@ -164,17 +164,31 @@ async function leaderMonitorUrl(bases: readonly string[], leader: string): Promi
   );
 }
 
-/** GET a monitoring endpoint's JSON; rejects naming the URL on any failure. */
+/**
+ * GET a monitoring endpoint's JSON; rejects naming the URL on any failure. Through node:http, not
+ * the global `fetch`: its first call loads undici and its WebAssembly HTTP parser, which measured
+ * ~25 ms of CPU and ~12 MiB of peak RSS in each app process (docs/benchmarks.md, "cold start").
+ */
 export async function getJson<T>(
   url: string,
   timeoutMs: number = BROKER_DEFAULTS.monitorTimeoutMs,
 ): Promise<T> {
-  let response: Response;
+  const { get } = url.startsWith("https:") ? await import("node:https") : await import("node:http");
+  let response: { status: number; body: string };
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await new Promise((resolve, reject) => {
+      get(url, { signal: AbortSignal.timeout(timeoutMs) }, (message) => {
+        let body = "";
+        message.setEncoding("utf8");
+        message.on("data", (chunk: string) => (body += chunk));
+        message.on("end", () => resolve({ status: message.statusCode ?? 0, body }));
+        message.on("error", reject);
+      }).on("error", reject);
+    });
   } catch (error) {
     throw new Error(`queue depth: cannot reach ${url}: ${(error as Error).message}`, { cause: error });
   }
-  if (!response.ok) throw new Error(`queue depth: ${url} answered HTTP ${response.status}`);
-  return (await response.json()) as T;
+  if (response.status < 200 || response.status > 299)
+    throw new Error(`queue depth: ${url} answered HTTP ${response.status}`);
+  return JSON.parse(response.body) as T;
 }

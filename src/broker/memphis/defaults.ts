@@ -16,14 +16,6 @@ export const MEMPHIS_DEFAULTS = {
    * each waits 20 s (the SDK's fixed request timeout).
    */
   controlPlaneTimeoutRetries: 2,
-  /**
-   * How long one `consumer.fetch()` waits for a batch to fill. The SDK raises anything below 1000 ms
-   * to 1000 ms, so this is also the longest extra latency of a message when the queue is nearly empty.
-   */
-  batchMaxTimeToWaitMs: 1_000,
-  /** Back-off after a failed fetch (connection lost, consumer group gone) before the next one. */
-  fetchRetryMinBackoffMs: 100,
-  fetchRetryMaxBackoffMs: 2_000,
   /** Seconds the SDK waits for the broker's publish ack. */
   publishAckWaitSec: 15,
 } as const;

@@ -3,8 +3,11 @@
  *
  * The SDK does the work wherever it offers it: connection (user `username$accountId` or a token,
  * reconnect), station and dead-letter station provisioning, the consumer group (a consumer with
- * `consumerGroup`), produce with `msgId` awaited (`asyncProduce: false`), fetch, ack, delay and
- * dead-letter. Two things it does not offer are done beside it:
+ * `consumerGroup`), produce with `msgId` awaited (`asyncProduce: false`), and settling the broker's
+ * dead-letter re-sends. Three things it does not offer are done beside it:
+ * - consuming: the JetStream pull session over the SDK's own connection, on the station's stream
+ *   and the group's durable (memphis-subscription.ts), since the SDK's `fetch()` waits at least 1 s
+ *   per batch and cannot be cancelled;
  * - the publish ack (stream sequence, duplicate flag) is observed at the SDK's `_publish` seam,
  *   because `produce()` discards it;
  * - the queue depth is read from the broker's monitoring endpoint, the way KEDA reads it (the same
@@ -35,19 +38,10 @@ import { connectMemphis } from "./connection.js";
 import { MEMPHIS_DEFAULTS } from "./defaults.js";
 import { controlPlane } from "./errors.js";
 import { MSG_ID_HEADER } from "./memphis-message.js";
-import { MemphisSubscription } from "./memphis-subscription.js";
+import { openMemphisSubscription, type MemphisSubscription } from "./memphis-subscription.js";
 import { clientNameFor, MEMPHIS_NAMING } from "./names.js";
 
 type PublishFn = Memphis["_publish"];
-
-/** Adapter tuning beyond `BrokerOptions` (tests and benchmarks). */
-export interface MemphisTuning {
-  /**
-   * How long one fetch waits for its batch to fill (the SDK raises values below 1000 ms to 1000 ms).
-   * @default MEMPHIS_DEFAULTS.batchMaxTimeToWaitMs (1000)
-   */
-  readonly batchMaxTimeToWaitMs?: number;
-}
 
 export class MemphisBroker implements Broker {
   readonly kind = "memphis" as const;
@@ -59,23 +53,20 @@ export class MemphisBroker implements Broker {
   private producerPromise: Promise<Producer> | undefined;
   private consumerPromise: Promise<Consumer> | undefined;
   private readonly closer = new CloseOnce(() => this.closeOnce());
-  private readonly batchMaxTimeToWaitMs: number;
 
   private constructor(
     private readonly memphis: Memphis,
     private readonly options: BrokerOptions,
-    tuning: MemphisTuning,
   ) {
-    this.batchMaxTimeToWaitMs = tuning.batchMaxTimeToWaitMs ?? MEMPHIS_DEFAULTS.batchMaxTimeToWaitMs;
     this.clientName = clientNameFor(options.clientName);
     this.observePublishAcks();
     this.watchConnection();
   }
 
   /** Connect (p-retry with back-off on transient failures); does not provision. */
-  static async connect(options: BrokerOptions, tuning: MemphisTuning = {}): Promise<MemphisBroker> {
+  static async connect(options: BrokerOptions): Promise<MemphisBroker> {
     const memphis = await connectMemphis(options);
-    return new MemphisBroker(memphis, options, tuning);
+    return new MemphisBroker(memphis, options);
   }
 
   async provision(): Promise<void> {
@@ -121,13 +112,16 @@ export class MemphisBroker implements Broker {
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
-    const consumer = await this.consumer();
-    const subscription: MemphisSubscription = new MemphisSubscription({
-      consumer,
+    if (this.closer.started) throw new Error("broker is closed");
+    await this.consumer();
+    const subscription = await openMemphisSubscription({
+      memphis: this.memphis,
+      station: this.options.stream,
+      consumerGroup: this.options.consumerGroup,
       batchSize: options.batchSize,
       messageContext: { maxDeliveries: this.options.maxDeliveries, flush: () => this.flush() },
-      onError: (error) => this.events.emit({ type: "error", error }),
-      onStopped: () => this.subscriptions.delete(subscription),
+      emit: (event) => this.events.emit(event),
+      onStopped: (stopped) => this.subscriptions.delete(stopped),
     });
     this.subscriptions.add(subscription);
     return subscription;
@@ -145,11 +139,22 @@ export class MemphisBroker implements Broker {
     return this.closer.run();
   }
 
+  /**
+   * Stop the subscriptions, then drain the SDK's connection. Connection only: never
+   * `consumer.destroy()` (it would delete the durable with its last member). Not `memphis.close()`:
+   * it sleeps 500 ms before closing the connection (memphis-dev 1.3.2 memphis.js `close()`), time
+   * for the SDK's unawaited `asyncProduce` publishes, which this adapter never makes (every publish
+   * awaits its ack); the drain flushes what was written (acks, naks) before it closes.
+   */
   private async closeOnce(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    await this.flush().catch(() => {});
-    // Connection only: never consumer.destroy() (it would delete the durable with its last member).
-    await this.memphis.close();
+    const connection = this.memphis.brokerManager;
+    if (connection.isClosed()) return;
+    try {
+      await connection.drain();
+    } catch {
+      await connection.close();
+    }
   }
 
   /** Wait until everything written (acks, naks) has reached the broker. */
@@ -174,22 +179,33 @@ export class MemphisBroker implements Broker {
     return this.producerPromise;
   }
 
-  /** This instance's member of the consumer group (creating the group's durable when it is the first). */
+  /**
+   * This instance's member of the consumer group (creating the group's durable when it is the
+   * first). Its own dead-letter re-send subscription is ended at once (`stop()` only unsubscribes
+   * it; the member stays registered): a subscription serves the re-sends itself
+   * (dead-letter-resends.ts), and re-sends buffered by the SDK would wait for a `fetch()` that never
+   * comes, in every process that provisions (the producer too).
+   */
   private consumer(): Promise<Consumer> {
     this.consumerPromise ??= controlPlane("$memphis_consumer_creations", () =>
       this.memphis.consumer({
         stationName: this.options.stream,
         consumerName: this.clientName,
         consumerGroup: this.options.consumerGroup,
-        batchMaxTimeToWaitMs: this.batchMaxTimeToWaitMs,
         maxAckTimeMs: this.options.ackWaitMs,
         maxMsgDeliveries: this.options.maxDeliveries,
         timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
       }),
-    ).catch((error: unknown) => {
-      this.consumerPromise = undefined;
-      throw error;
-    });
+    ).then(
+      (consumer) => {
+        consumer.stop();
+        return consumer;
+      },
+      (error: unknown) => {
+        this.consumerPromise = undefined;
+        throw error;
+      },
+    );
     return this.consumerPromise;
   }
 

@@ -1,50 +1,21 @@
 /**
- * A message fetched through the memphis-dev SDK, seen through the broker port.
+ * A message the Memphis broker re-sends from its dead-letter store, seen through the broker port.
  *
- * The SDK's `Message` offers ack / delay / deadLetter / nack, headers and the stream sequence. It
- * does not expose the delivery count: that one is read from the wrapped NATS `JsMsg`
- * (`info.redeliveryCount`, the JetStream delivery counter), like the pending count used to size
- * fetches (`info.pending`) — the only places this adapter looks inside an SDK object. It cannot extend the ack deadline either (no `working()`), so
- * `inProgress()` is a no-op: keep `WORK_TIME_MS` well below `ACK_WAIT_MS` on Memphis.
+ * The broker publishes a re-send as a plain NATS message to `$memphis_dls_<station>.<group>`
+ * (memphisdev/memphis@v1.4.4 server/memphis_handlers_stations.go `ResendPoisonMessage`), not as a
+ * JetStream delivery: it has no ack subject, no delivery count and no stream sequence. It is
+ * wrapped in the SDK's `Message` exactly as the SDK's consumer wraps it (partition -1), so that the
+ * SDK settles it: `ack()` publishes `{id, cg_name}` to `$memphis_pm_acks`, and the broker then
+ * removes it from its store (server/background_tasks.go, `PM_RESEND_ACK_SUBJ`). It cannot be
+ * delayed, nak'ed or dead-lettered again (the SDK's `delay()` throws, `nack()` and `deadLetter()`
+ * do nothing for it): unacked, it stays in the broker's dead-letter store.
  */
 import type { Message } from "memphis-dev";
-import type { DeliveredMessage, MessageHeaders } from "../port.js";
+import type { HandBackable } from "../common/jetstream/pull-subscription.js";
+import type { MessageHeaders } from "../port.js";
 
 /** Header the SDK sets from `produce({ msgId })`; the broker deduplicates on it. */
 export const MSG_ID_HEADER = "msg-id";
-
-/**
- * JetStream delivery info of the `JsMsg` the SDK wraps (a private field: the SDK exposes neither
- * the delivery count nor the pending count). Undefined for a plain NATS message (a dead-letter
- * re-send has no JetStream reply subject to parse, and reading `info` throws).
- */
-function jetStreamInfoOf(
-  message: Message,
-): { readonly redeliveryCount?: unknown; readonly pending?: unknown } | undefined {
-  const inner = (
-    message as unknown as { message?: { info?: { redeliveryCount?: unknown; pending?: unknown } } }
-  ).message;
-  try {
-    return inner?.info;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Delivery count of an SDK message: 1 on first delivery (also for messages the broker re-sends from its dead-letter store). */
-export function deliveryCountOf(message: Message): number {
-  const count = jetStreamInfoOf(message)?.redeliveryCount;
-  return typeof count === "number" && count >= 1 ? count : 1;
-}
-
-/**
- * The consumer's pending count (messages not yet delivered to the group) when this message was
- * delivered, from the wrapped `JsMsg` (`info.pending`); undefined where the message has none.
- */
-export function pendingOf(message: Message): number | undefined {
-  const pending = jetStreamInfoOf(message)?.pending;
-  return typeof pending === "number" && pending >= 0 ? pending : undefined;
-}
 
 /** What a delivered message needs from the adapter. */
 export interface MemphisMessageContext {
@@ -55,11 +26,12 @@ export interface MemphisMessageContext {
 }
 
 /** Adapts one SDK `Message`; the first of ack / retryLater / deadLetter wins, later calls are ignored. */
-export class MemphisDeliveredMessage implements DeliveredMessage {
+export class MemphisDeliveredMessage implements HandBackable {
   readonly id: string | undefined;
   readonly data: Uint8Array;
   readonly headers: MessageHeaders;
-  readonly deliveryCount: number;
+  /** A re-send counts as a first delivery: the broker does not say how often it was delivered. */
+  readonly deliveryCount = 1;
   readonly maxDeliveries: number;
   readonly sequence: number;
   private settled = false;
@@ -72,7 +44,6 @@ export class MemphisDeliveredMessage implements DeliveredMessage {
     this.headers = Object.freeze({ ...headers });
     this.id = headers[MSG_ID_HEADER];
     this.data = message.getData();
-    this.deliveryCount = deliveryCountOf(message);
     this.maxDeliveries = context.maxDeliveries;
     const sequence = message.getSequenceNumber();
     this.sequence = typeof sequence === "number" ? sequence : 0;
@@ -87,7 +58,7 @@ export class MemphisDeliveredMessage implements DeliveredMessage {
       try {
         this.message.delay(Math.max(0, Math.round(delayMs)));
       } catch {
-        // A message re-sent from the broker's dead-letter store cannot be delayed: hand it back at once.
+        // A re-send cannot be delayed: hand it back (it stays in the broker's dead-letter store).
         this.message.nack();
       }
     });
@@ -97,7 +68,7 @@ export class MemphisDeliveredMessage implements DeliveredMessage {
     await this.settle(() => this.message.deadLetter(reason));
   }
 
-  /** No-op: memphis-dev 1.3.2 cannot extend the ack deadline of a message. */
+  /** No-op: a re-send has no ack deadline to extend. */
   inProgress(): void {}
 
   /** Hand back without counting as settled by the caller (used by `stop()` for never-yielded messages). */
@@ -107,7 +78,7 @@ export class MemphisDeliveredMessage implements DeliveredMessage {
     try {
       this.message.nack();
     } catch {
-      // Connection gone: the broker redelivers it after the ack wait anyway.
+      // Connection gone: the message stays in the broker's store anyway.
     }
   }
 

@@ -20,21 +20,13 @@ export const NATS_DEFAULTS = {
   maxPingOut: 2,
   /** Timeout of one connection attempt. */
   connectTimeoutMs: 5_000,
-  /** Timeout of JetStream API requests, publish acks and ack confirmations. */
+  /** Timeout of JetStream API requests and publish acks. */
   requestTimeoutMs: 5_000,
   /**
    * Broker-wide bound on delivered-but-unacknowledged messages of the consumer group (NATS
    * default). Must exceed replicas × BATCH_SIZE, else pulls stall silently.
    */
   maxAckPending: 1_000,
-  /**
-   * Lifetime of one pull request. It bounds how long `stop()` waits before handing buffered messages
-   * back; the server sends idle heartbeats every half of it.
-   */
-  pullExpiresMs: 5_000,
-  /** First and longest back-off while a consume session is being re-established. */
-  resubscribeMinBackoffMs: 100,
-  resubscribeMaxBackoffMs: 2_000,
 } as const;
 
 /** Subject the producer publishes to inside stream `stream`. */

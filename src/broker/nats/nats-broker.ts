@@ -24,7 +24,7 @@ import { eventSubject, NATS_DEFAULTS } from "./defaults.js";
 import { toMsgHdrs } from "./delivered-message.js";
 import { provisionAll } from "./provision.js";
 import { NATS_NAMING } from "./names.js";
-import { NatsSubscription } from "./subscription.js";
+import { openNatsSubscription, type NatsSubscription } from "./subscription.js";
 
 export class NatsBroker implements Broker {
   readonly kind = "nats" as const;
@@ -100,7 +100,7 @@ export class NatsBroker implements Broker {
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
     if (this.closer.started) throw new Error("broker is closed");
-    const subscription = await NatsSubscription.open({
+    const subscription = await openNatsSubscription({
       nc: this.nc,
       js: this.js,
       stream: this.options.stream,

@@ -276,20 +276,6 @@ export const COMMON_RULES: readonly ContractRule<CommonSettings>[] = [
           ]
         : [],
   },
-  {
-    variables: ["ACK_WAIT_MS"],
-    broker: "memphis",
-    description: `ACK_WAIT_MS exceeds ${MEMPHIS_LIMITS.ackWaitAboveMs} ms (one fetch waits that long; the SDK's shortest wait)`,
-    check: (v) =>
-      v.ACK_WAIT_MS > MEMPHIS_LIMITS.ackWaitAboveMs
-        ? []
-        : [
-            {
-              name: "ACK_WAIT_MS",
-              message: `must exceed ${MEMPHIS_LIMITS.ackWaitAboveMs} ms (the fetch wait; the SDK's shortest is 1000 ms) for BROKER=memphis, got ${v.ACK_WAIT_MS}`,
-            },
-          ],
-  },
 ];
 
 /** `BrokerOptions` fields that come from elsewhere than a defaulted variable of the contract. */

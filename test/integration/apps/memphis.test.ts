@@ -16,7 +16,7 @@ describePipelineSuite("memphis", async () => {
   const standIn = await startMemphisStandIn();
   return {
     env: standIn.env,
-    capabilities: { dedup: false, ackConfirmationTimeout: false, detectsSilentPeer: false },
+    capabilities: { dedup: false, ackConfirmationTimeout: true, detectsSilentPeer: false },
     urlFor: (port) => `127.0.0.1:${port}`,
     storedIds: () => readStreamIds(standIn.connection, stationStreamName("events")),
     groupDepth: () => readGroupDepth(standIn.connection, stationStreamName("events"), "event-consumers"),

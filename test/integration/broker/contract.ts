@@ -8,6 +8,7 @@
  * unique suffix, see `isolate`), so tests never see each other's messages.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { JETSTREAM_DEFAULTS } from "../../../src/broker/common/jetstream/defaults.js";
 import { connectBroker } from "../../../src/broker/index.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
 import type {
@@ -49,6 +50,8 @@ export interface BrokerContractSetup {
   ) => BrokerOptions;
   /** Delete the durable consumer group of `options` behind the adapter's back (that test is skipped without it). */
   readonly deleteConsumerGroup?: (options: BrokerOptions) => Promise<void>;
+  /** Pull requests waiting at the broker for the group of `options` (JetStream's `num_waiting`). */
+  readonly waitingPulls: (options: BrokerOptions) => Promise<number>;
   /** Everything currently on the dead-letter stream of `options` (the DLQ test is skipped without it). */
   readonly readDeadLetters?: (options: BrokerOptions) => Promise<DeadLetter[]>;
   readonly teardown: () => Promise<void>;
@@ -308,6 +311,38 @@ export function describeBrokerContract(
       );
       expect([...expected].filter((id) => !received.has(id))).toEqual([]);
       expect(received.has(taken.id!)).toBe(false);
+    });
+
+    it("stops an idle subscription before its open pull expires; a later message goes to another subscription before AckWait", async () => {
+      const { options, broker } = await provisioned({ ackWaitMs: 60_000 });
+      const idle = await subscribe(broker, 10);
+      // The caller waits for a message: a pull request is open at the broker.
+      expect(await idle.next(200)).toBeUndefined();
+      await pollUntil("the open pull request", async () =>
+        (await env.waitingPulls(options)) > 0 ? true : undefined,
+      );
+      // Without ending the pull at once, stop() would wait for it to expire (JETSTREAM_DEFAULTS.pullExpiresMs
+      // after it was sent); half of that is far more than the one round trip stop() needs.
+      const expired = new Promise<"expired">((resolve) =>
+        setTimeout(() => resolve("expired"), JETSTREAM_DEFAULTS.pullExpiresMs / 2),
+      );
+      await expect(Promise.race([idle.subscription.stop(), expired])).resolves.toBeUndefined();
+      expect(await idle.next(100)).toBeUndefined();
+
+      // The stopped session's request must not take this message (it would sit there until AckWait).
+      const later = testMessage();
+      await broker.publish(later);
+      const other = await subscribe(await open(options), 10);
+      const received: string[] = [];
+      await other.until(
+        "the message published after the stop",
+        async (m) => {
+          received.push(m.id!);
+          await m.ack();
+        },
+        () => received.includes(later.id),
+        20_000, // a third of the ack wait: only a message no stopped session holds arrives in time
+      );
     });
 
     it("reports queue depth: pending before delivery, ackPending while unacknowledged, zero after ack", async () => {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { flattenHeaders } from "../../../src/broker/nats/delivered-message.js";
+import { flattenHeaders } from "../../../src/broker/common/jetstream/headers.js";
 import type { DeadLetter } from "./contract.js";
 import type {
   Broker,

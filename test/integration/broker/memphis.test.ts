@@ -3,24 +3,35 @@
  * stand-in (a real nats-server with account `$memphis` and the control-plane subjects answered the
  * way a Memphis broker answers them), plus what is specific to Memphis.
  *
- * The stand-in cannot deduplicate on `msg-id` (a real Memphis broker does) and has no dead-letter
- * store (it only copies dead letters into the dead-letter station), and memphis-dev cannot extend an
- * ack deadline: the dedup and inProgress contract tests are skipped here, not weakened.
+ * The stand-in cannot deduplicate on `msg-id` (a real Memphis broker does): the dedup contract test
+ * is skipped here, not weakened. It has no dead-letter store either (it only copies dead letters
+ * into the dead-letter station): a re-send from that store is published here the way the broker
+ * publishes it. `inProgress()` extends the ack deadline (`+WPI` on the JetStream delivery, which the
+ * SDK cannot send), so that contract test runs on Memphis too.
  */
 import { jetstreamManager } from "@nats-io/jetstream";
-import { nanos } from "@nats-io/nats-core";
+import { headers as natsHeaders, nanos } from "@nats-io/nats-core";
 import { createMemphisInstance } from "memphis-dev";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectOptions } from "../../../src/broker/memphis/connection.js";
 import { MemphisBroker } from "../../../src/broker/memphis/memphis-broker.js";
-import { stationStreamName } from "../../../src/broker/memphis/names.js";
+import { deadLetterResendSubject, stationStreamName } from "../../../src/broker/memphis/names.js";
 import { fetchQueueDepth } from "../../../src/broker/common/jsz.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
-import { memphisDeadLetterReader, memphisOptions } from "../../support/memphis-broker-options.js";
+import {
+  memphisDeadLetterReader,
+  memphisOptions,
+  memphisWaitingPulls,
+} from "../../support/memphis-broker-options.js";
 import { startMemphisStandIn, type MemphisStandIn } from "../../../scripts/lib/memphis-stand-in.js";
 import { NatsServer } from "../../support/nats-server.js";
 import { describeBrokerContract } from "./contract.js";
-import { pollUntil, publishAll, Puller, testMessage } from "./helpers.js";
+import { bodyId, pollUntil, publishAll, Puller, testMessage } from "./helpers.js";
+
+/** The shortest wait of memphis-dev 1.3.2's `consumer.fetch()` (consumer.js `DefaultBatchMaxTimeToWaitMs`). */
+const SDK_FETCH_FLOOR_MS = 1_000;
+/** Where the SDK acks a dead-letter re-send (message.js `ack()`). */
+const PM_ACKS_SUBJECT = "$memphis_pm_acks";
 
 describeBrokerContract(
   "memphis",
@@ -28,8 +39,9 @@ describeBrokerContract(
     const standIn = await startMemphisStandIn();
     return {
       options: memphisOptions(standIn),
-      capabilities: { dedup: false, inProgress: false },
+      capabilities: { dedup: false, inProgress: true },
       readDeadLetters: memphisDeadLetterReader(standIn),
+      waitingPulls: memphisWaitingPulls(standIn),
       deleteConsumerGroup: async (options) => {
         const jsm = await jetstreamManager(standIn.connection);
         await jsm.consumers.delete(stationStreamName(options.stream), options.consumerGroup);
@@ -65,6 +77,7 @@ describe("Memphis adapter", () => {
       ...overrides,
     });
   }
+  const waitingPulls = (options: BrokerOptions): Promise<number> => memphisWaitingPulls(standIn)(options);
   async function open(options: BrokerOptions): Promise<MemphisBroker> {
     const broker = await MemphisBroker.connect(options);
     cleanups.push(() => broker.close());
@@ -180,48 +193,117 @@ describe("Memphis adapter", () => {
     await expect(jsm.consumers.info(`${options.stream}$1`, options.consumerGroup)).resolves.toBeDefined();
   });
 
-  it("hands back a message that a fetch in flight receives after stop()", async () => {
+  it("stops an idle subscription in one round trip, where the SDK's fetch waits at least 1 s", async () => {
     const options = fresh({ ackWaitMs: 60_000 });
-    // A long fetch wait keeps the pull request open at the broker until the message arrives, however loaded the machine.
-    const broker = await MemphisBroker.connect(options, { batchMaxTimeToWaitMs: 30_000 });
-    cleanups.push(() => broker.close());
+    const broker = await open(options);
     await broker.provision();
-    const first = new Puller(await broker.consume({ batchSize: 1 }));
-    // Ask for a message: a fetch starts and waits at the broker (a pull request shows as num_waiting).
-    expect(await first.next(10)).toBeUndefined();
-    await pollUntil("a pull request waiting at the broker", async () => {
-      const response = await fetch(`${standIn.monitorUrl}/jsz?acc=%24memphis&consumers=true`);
-      const body = (await response.json()) as {
-        account_details?: {
-          stream_detail?: { name: string; consumer_detail?: { name: string; num_waiting: number }[] }[];
-        }[];
-      };
-      const consumer = body.account_details?.[0]?.stream_detail
-        ?.find((s) => s.name === `${options.stream}$1`)
-        ?.consumer_detail?.find((c) => c.name === options.consumerGroup);
-      return consumer && consumer.num_waiting > 0 ? true : undefined;
+    const idle = new Puller(await broker.consume({ batchSize: 10 }));
+    // The caller waits for a message: a pull request is open at the broker.
+    expect(await idle.next(200)).toBeUndefined();
+    await pollUntil("the open pull request", async () =>
+      (await waitingPulls(options)) > 0 ? true : undefined,
+    );
+    // Negative control, the old path: the SDK's fetch on an idle group cannot return before its
+    // floor of 1 s (consumer.js DefaultBatchMaxTimeToWaitMs), the time the old stop() waited for.
+    const sdk = await createMemphisInstance().connect(connectOptions(options));
+    cleanups.push(() => sdk.close());
+    const sdkConsumer = await sdk.consumer({
+      stationName: options.stream,
+      consumerName: "sdk-fetch",
+      consumerGroup: `${options.consumerGroup}-sdk`,
+      maxAckTimeMs: options.ackWaitMs,
+      maxMsgDeliveries: options.maxDeliveries,
     });
-    const stopping = first.subscription.stop();
-    const message = testMessage();
-    await broker.publish(message);
-    await stopping;
-    expect(await first.next(500)).toBeUndefined();
-
-    const second = new Puller(await broker.consume({ batchSize: 1 }));
-    cleanups.push(() => second.subscription.stop());
-    // Well inside the 60 s ack wait: only a hand-back makes it available this early.
-    const again = await pollUntil("the handed-back message", () => second.next(1_000), 20_000);
-    expect(again.id).toBe(message.id);
-    expect(again.deliveryCount).toBe(2);
-    await again.ack();
+    const floor = (): Promise<"floor"> =>
+      new Promise((resolve) => setTimeout(() => resolve("floor"), SDK_FETCH_FLOOR_MS));
+    await expect(Promise.race([sdkConsumer.fetch({ batchSize: 1 }), floor()])).resolves.toBe("floor");
+    await expect(Promise.race([idle.subscription.stop(), floor()])).resolves.toBeUndefined();
+    expect(await idle.next(100)).toBeUndefined();
   });
 
-  it("serves a short queue at once instead of waiting for a full batch (fetches sized to what is pending)", async () => {
+  it("stopped mid-batch with a pull in flight: nothing lost, nothing held until AckWait", async () => {
     const options = fresh({ ackWaitMs: 60_000 });
-    // A fetch waits this long for a full batch: with a fixed batch of 10, 5 queued messages would sit
-    // out the whole wait, far past this test's deadlines.
-    const broker = await MemphisBroker.connect(options, { batchMaxTimeToWaitMs: 45_000 });
-    cleanups.push(() => broker.close());
+    const broker = await open(options);
+    await broker.provision();
+    const stored = Array.from({ length: 300 }, () => testMessage());
+    await publishAll(broker, stored);
+    const applied = new Map<string, number>();
+    const apply = async (m: { id: string | undefined; ack(): Promise<void> }): Promise<void> => {
+      applied.set(m.id!, (applied.get(m.id!) ?? 0) + 1);
+      await m.ack();
+    };
+    const first = new Puller(await broker.consume({ batchSize: 50 }));
+    await first.until("a part of the first batch", apply, () => applied.size >= 30);
+    await first.subscription.stop();
+    expect(await first.next(200)).toBeUndefined();
+    const second = new Puller(await (await open(options)).consume({ batchSize: 50 }));
+    cleanups.push(() => second.subscription.stop());
+    await second.until(
+      "every stored message",
+      apply,
+      () => stored.every((m) => applied.has(m.id)),
+      20_000, // a third of the ack wait: a message held by the stopped subscription would miss it
+    );
+    expect(
+      stored.filter((m) => !applied.has(m.id)),
+      "lost",
+    ).toEqual([]);
+    expect(
+      [...applied.values()].filter((n) => n > 1),
+      "applied twice",
+    ).toEqual([]);
+    await pollUntil("nothing left for the group", async () =>
+      (await broker.queueDepth()).total === 0 ? true : undefined,
+    );
+  });
+
+  it("delivers a message the broker re-sends from its dead-letter store, and acks it the SDK's way", async () => {
+    const options = fresh({ ackWaitMs: 60_000 });
+    const broker = await open(options);
+    await broker.provision();
+    const puller = new Puller(await broker.consume({ batchSize: 10 }));
+    cleanups.push(() => puller.subscription.stop());
+    // The caller waits for a message with a pull request open: the re-send must wake it.
+    expect(await puller.next(200)).toBeUndefined();
+    const pmAcks: { id: number; cg_name: string }[] = [];
+    const acks = standIn.connection.subscribe(PM_ACKS_SUBJECT, {
+      callback: (_error, msg) => {
+        pmAcks.push(msg.json());
+      },
+    });
+    cleanups.push(async () => acks.unsubscribe());
+    const resent = testMessage();
+    // What the broker publishes (memphisdev/memphis@v1.4.4 server/memphis_handlers_stations.go
+    // ResendPoisonMessage): the stored headers plus the poison message's id and group.
+    const headers = natsHeaders();
+    headers.set("msg-id", resent.id);
+    headers.set("$memphis_pm_id", "42");
+    headers.set("$memphis_pm_cg_name", options.consumerGroup);
+    headers.set("$memphis_producedBy", "$memphis_dls");
+    const { subject } = deadLetterResendSubject(options.stream, options.consumerGroup);
+    standIn.connection.publish(subject, resent.data, { headers });
+    const delivered = await pollUntil("the re-sent message", () => puller.next(1_000), 10_000);
+    expect(delivered.id).toBe(resent.id);
+    expect(bodyId(delivered)).toBe(resent.id);
+    expect(delivered.headers).toEqual({ "msg-id": resent.id });
+    // Negative control: not acked until ack() is called.
+    await standIn.connection.flush();
+    expect(pmAcks).toEqual([]);
+    await delivered.ack();
+    await pollUntil("the ack of the re-send", () => (pmAcks.length > 0 ? true : undefined));
+    await standIn.connection.flush();
+    expect(pmAcks).toEqual([{ id: 42, cg_name: options.consumerGroup }]);
+    // Stored messages keep coming through the same subscription.
+    const stored = testMessage();
+    await broker.publish(stored);
+    const next = await pollUntil("a stored message after the re-send", () => puller.next(1_000));
+    expect(next.id).toBe(stored.id);
+    await next.ack();
+  });
+
+  it("serves a short queue at once instead of waiting for a full batch", async () => {
+    const options = fresh({ ackWaitMs: 60_000 });
+    const broker = await open(options);
     await broker.provision();
     const queued = Array.from({ length: 5 }, () => testMessage());
     await publishAll(broker, queued, 5);
@@ -233,7 +315,7 @@ describe("Memphis adapter", () => {
     };
     await puller.until("the 5 queued messages", take, () => received.length >= 5, 20_000);
     expect(received.sort()).toEqual(queued.map((m) => m.id).sort());
-    // Idle now: the next fetch asks for 1 and returns as soon as one arrives.
+    // Idle now: a message published to the idle group comes as soon as it is stored.
     const late = testMessage();
     await broker.publish(late);
     await puller.until(
@@ -246,10 +328,10 @@ describe("Memphis adapter", () => {
     const backlog = Array.from({ length: 23 }, () => testMessage());
     await publishAll(broker, backlog, 8);
     await puller.until("the backlog", take, () => backlog.every((m) => received.includes(m.id)), 20_000);
-    // Stop ends the fetch of 1 in flight once a message arrives (handed back, not lost).
-    const stopping = puller.subscription.stop();
+    // A message published after stop() stays pending for the group: no request of the stopped
+    // subscription takes it.
+    await puller.subscription.stop();
     await broker.publish(testMessage());
-    await stopping;
     await expect(broker.queueDepth()).resolves.toMatchObject({ pending: 1, ackPending: 0 });
   });
 

@@ -6,7 +6,6 @@
 import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { NATS_DEFAULTS } from "../../../src/broker/nats/defaults.js";
 import { NatsBroker } from "../../../src/broker/nats/nats-broker.js";
 import { fetchQueueDepth } from "../../../src/broker/common/jsz.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
@@ -22,6 +21,15 @@ describeBrokerContract("nats", async () => {
     options: natsOptions(server),
     capabilities: { dedup: true, inProgress: true },
     readDeadLetters: readNatsDeadLetters,
+    waitingPulls: async (options) => {
+      const nc = await connect({ servers: options.url });
+      try {
+        return (await (await jetstreamManager(nc)).consumers.info(options.stream, options.consumerGroup))
+          .num_waiting;
+      } finally {
+        await nc.close();
+      }
+    },
     deleteConsumerGroup: async (options) => {
       const nc = await connect({ servers: options.url });
       try {
@@ -107,45 +115,6 @@ describe("NATS adapter", () => {
     const duplicates = [...counts.values()].filter((n) => n > 1);
     expect(lost).toHaveLength(0);
     expect(duplicates).toHaveLength(0);
-  });
-
-  it("stops an idle subscription before its open pull expires; a later message goes to another subscription before AckWait", async () => {
-    const server = await startServer();
-    const options = natsOptions(server, { ackWaitMs: 60_000 });
-    const broker = await open(options);
-    await broker.provision();
-    const idle = new Puller(await broker.consume({ batchSize: 10 }));
-    // The caller waits for a message: a pull request is open at the server.
-    expect(await idle.next(200)).toBeUndefined();
-    const nc = await connect({ servers: server.url });
-    cleanups.push(() => nc.close());
-    const jsm = await jetstreamManager(nc);
-    await pollUntil("the open pull request", async () =>
-      (await jsm.consumers.info(options.stream, options.consumerGroup)).num_waiting > 0 ? true : undefined,
-    );
-    // Without ending the pull at once, stop() would wait for it to expire (NATS_DEFAULTS.pullExpiresMs
-    // after it was sent); half of that is far more than the one round trip stop() needs.
-    const expired = new Promise<"expired">((resolve) =>
-      setTimeout(() => resolve("expired"), NATS_DEFAULTS.pullExpiresMs / 2),
-    );
-    await expect(Promise.race([idle.subscription.stop(), expired])).resolves.toBeUndefined();
-    expect(await idle.next(100)).toBeUndefined();
-
-    // The stopped session's request must not take this message (it would sit there until AckWait).
-    const later = testMessage();
-    await broker.publish(later);
-    const other = new Puller(await (await open(options)).consume({ batchSize: 10 }));
-    cleanups.push(() => other.subscription.stop());
-    const received: string[] = [];
-    await other.until(
-      "the message published after the stop",
-      async (m) => {
-        received.push(m.id!);
-        await m.ack();
-      },
-      () => received.includes(later.id),
-      20_000, // a third of the ack wait: only a message no stopped session holds arrives in time
-    );
   });
 
   it("keeps consuming across a server restart and reports disconnect/reconnect", async () => {

@@ -1,7 +1,6 @@
-/** The Memphis adapter's pure parts: endpoint and credential mapping, fetch sizing. */
+/** The Memphis adapter's pure parts: endpoint and credential mapping. */
 import { describe, expect, it } from "vitest";
 import { connectOptions, parseEndpoint } from "../../../../src/broker/memphis/connection.js";
-import { FetchSizer } from "../../../../src/broker/memphis/fetch-sizer.js";
 import { testBrokerOptions } from "../../../support/broker-options.js";
 
 describe("Memphis connection options", () => {
@@ -21,29 +20,5 @@ describe("Memphis connection options", () => {
     const withToken = connectOptions({ ...base, password: undefined, token: "tok-1" });
     expect(withToken).toMatchObject({ username: "root", connectionToken: "tok-1" });
     expect(withToken).not.toHaveProperty("password");
-  });
-});
-
-describe("Memphis fetch sizing", () => {
-  it("sizes fetches: pending count when known, else doubling while full and 1 after a short one", () => {
-    const sizer = new FetchSizer({ maxBatchSize: 10 });
-    expect(sizer.next).toBe(1);
-    sizer.record(1, 1, 4);
-    expect(sizer.next).toBe(4);
-    sizer.record(4, 4, 250);
-    expect(sizer.next).toBe(10);
-    sizer.record(10, 10, 0);
-    expect(sizer.next).toBe(1);
-    sizer.record(1, 1, undefined);
-    expect(sizer.next).toBe(2);
-    sizer.record(2, 2, undefined);
-    sizer.record(4, 4, undefined);
-    sizer.record(8, 8, undefined);
-    expect(sizer.next).toBe(10);
-    sizer.record(10, 3, undefined);
-    expect(sizer.next).toBe(1);
-    sizer.record(1, 0, undefined);
-    expect(sizer.next).toBe(1);
-    expect(() => new FetchSizer({ maxBatchSize: 0 })).toThrow("maxBatchSize must be an integer >= 1, got 0");
   });
 });

@@ -1,4 +1,4 @@
-import { errors, type NatsConnection } from "@nats-io/nats-core";
+import { errors } from "@nats-io/nats-core";
 import { describe, expect, it } from "vitest";
 import {
   connectionOptions,
@@ -6,7 +6,6 @@ import {
   parseServers,
   redactUrl,
 } from "../../../../src/broker/nats/connect.js";
-import { AckConfirmer } from "../../../../src/broker/nats/delivered-message.js";
 import { consumerConfig, streamConfig } from "../../../../src/broker/nats/provision.js";
 import { testBrokerOptions } from "../../../support/broker-options.js";
 
@@ -61,46 +60,5 @@ describe("NATS provisioning config", () => {
       num_replicas: 1,
     });
     expect(consumerConfig({ ...options, streamReplicas: 3 }).num_replicas).toBe(3);
-  });
-});
-
-describe("NATS ack confirmation", () => {
-  /** A connection whose flushes (PING/PONG) the test answers. */
-  function connection() {
-    const pongs: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
-    const nc = {
-      flush: () => new Promise<void>((resolve, reject) => pongs.push({ resolve, reject })),
-    } as unknown as NatsConnection;
-    return { nc, pongs };
-  }
-  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-
-  it("confirms the acks of one turn with one PING, and later acks with the next", async () => {
-    const { nc, pongs } = connection();
-    const acks = new AckConfirmer(nc, 5_000);
-    const first = [acks.confirm(), acks.confirm(), acks.confirm()];
-    await nextTurn();
-    expect(pongs).toHaveLength(1);
-    const later = acks.confirm(); // written after the first PING: the first PONG does not cover it
-    await nextTurn();
-    expect(pongs).toHaveLength(2);
-    pongs[0]!.resolve();
-    await expect(Promise.all(first)).resolves.toBeDefined();
-    let laterDone = false;
-    void later.then(() => (laterDone = true));
-    await nextTurn();
-    expect(laterDone).toBe(false);
-    pongs[1]!.resolve();
-    await expect(later).resolves.toBeUndefined();
-  });
-
-  it("rejects when the PONG fails or does not come in time", async () => {
-    const { nc, pongs } = connection();
-    const acks = new AckConfirmer(nc, 50);
-    const lost = acks.confirm();
-    await nextTurn();
-    pongs[0]!.reject(new Error("disconnected"));
-    await expect(lost).rejects.toThrow(/disconnected/);
-    await expect(acks.confirm()).rejects.toThrow(/no PONG within 50 ms/);
   });
 });

@@ -20,27 +20,11 @@ function problemNames(load: () => unknown): string[] {
 }
 
 describe("contract rules keyed on BROKER", () => {
-  it("Memphis: WORK_TIME_MS must be at most half of ACK_WAIT_MS (inProgress() cannot extend the deadline)", () => {
-    const error = configError(() =>
-      loadConsumerConfig({ ...memphis, ACK_WAIT_MS: "30000", WORK_TIME_MS: "15001" }),
-    );
-    expect(error.problems.map((p) => p.name)).toEqual(["WORK_TIME_MS"]);
-    expect(error.message).toMatch(/WORK_TIME_MS: .*ACK_WAIT_MS \(30000\) for BROKER=memphis/);
-    expect(loadConsumerConfig({ ...memphis, ACK_WAIT_MS: "30000", WORK_TIME_MS: "15000" }).workTimeMs).toBe(
-      15_000,
-    );
-    // NATS extends the deadline with in-progress signals: no such bound.
-    expect(
-      loadConsumerConfig({ ...MINIMAL_ENV, ACK_WAIT_MS: "30000", WORK_TIME_MS: "29000" }).workTimeMs,
-    ).toBe(29_000);
-  });
-
-  it("Memphis: ACK_WAIT_MS must exceed the 1 s fetch wait", () => {
-    expect(configError(() => loadConsumerConfig({ ...memphis, ACK_WAIT_MS: "1000" })).message).toMatch(
-      /ACK_WAIT_MS: must exceed 1000 ms .* got 1000/,
-    );
-    expect(loadConsumerConfig({ ...memphis, ACK_WAIT_MS: "1001" }).common.broker.ackWaitMs).toBe(1001);
-    expect(loadConsumerConfig({ ...MINIMAL_ENV, ACK_WAIT_MS: "1000" }).common.broker.ackWaitMs).toBe(1000);
+  it("WORK_TIME_MS may come near ACK_WAIT_MS on both brokers (in-progress heartbeats extend the deadline)", () => {
+    for (const env of [memphis, MINIMAL_ENV])
+      expect(loadConsumerConfig({ ...env, ACK_WAIT_MS: "30000", WORK_TIME_MS: "29000" }).workTimeMs).toBe(
+        29_000,
+      );
   });
 
   it("names: NATS refuses dots, Memphis takes them; the dead-letter stream differs from the stream", () => {

@@ -7,8 +7,9 @@
  * buffer runs dry. Pulls follow demand: with nothing buffered, only a caller waiting for a message
  * gets a request sent.
  *
- * Why not the client's `fetch()` / `consume()`: a `fetch()` per batch costs a subscription and a
- * round trip with nothing in flight; and both end by unsubscribing locally at once, so a message the
+ * Why not the client's `fetch()` / `consume()` (or memphis-dev's `consumer.fetch()`, a nats.js
+ * `fetch()` that waits at least 1 s unless its batch fills): a `fetch()` per batch costs a
+ * subscription and a round trip with nothing in flight; and both end by unsubscribing locally at once, so a message the
  * server sent just before the UNSUB reached it is dropped by the client and sits unacknowledged
  * until AckWait. Here `stop()` drains the inbox instead (UNSUB, then PING: whatever the server sent
  * before it processed the UNSUB arrives before the PONG and is kept), and from then on the server
@@ -25,18 +26,21 @@
  * a heartbeat for two heartbeat intervals (server restarted, connection lost). Status codes and
  * headers as in nats.js jetstream/src/consumer.ts (`PullConsumerMessagesImpl`).
  */
-import { createInbox, type Msg, type NatsConnection, type Subscription } from "@nats-io/nats-core";
-import { NATS_DEFAULTS } from "./defaults.js";
+import { randomBytes } from "node:crypto";
+import type { JetStreamConnection, JetStreamMsg, JetStreamSubscription } from "./connection.js";
+import { JETSTREAM_DEFAULTS } from "./defaults.js";
 
 /** What a pull session needs; wired by the subscription. */
-export interface PullSessionProps {
-  readonly nc: NatsConnection;
+export interface PullSessionProps<M extends JetStreamMsg> {
+  /** The NATS adapter's connection, or the one inside the Memphis SDK. */
+  readonly nc: JetStreamConnection<M>;
+  /** The JetStream stream (on Memphis: the station's `<station>$1`). */
   readonly stream: string;
   /** Durable name of the consumer group. */
   readonly consumer: string;
   /** Messages asked for plus buffered, at most. */
   readonly batchSize: number;
-  /** Lifetime of one pull request. @default NATS_DEFAULTS.pullExpiresMs */
+  /** Lifetime of one pull request. @default JETSTREAM_DEFAULTS.pullExpiresMs */
   readonly expiresMs?: number;
 }
 
@@ -44,14 +48,14 @@ const encoder = new TextEncoder();
 /** Status codes that end a pull request without ending the session. */
 const REQUEST_ENDED = new Set([404, 408]);
 
-export class PullSession {
+export class PullSession<M extends JetStreamMsg> {
   private readonly inbox: string;
   private readonly requestSubject: string;
   private readonly expiresMs: number;
   private readonly heartbeatMs: number;
-  private readonly sub: Subscription;
+  private readonly sub: JetStreamSubscription;
   /** Received and not yet taken, in arrival order (from `head`). */
-  private buffer: Msg[] = [];
+  private buffer: M[] = [];
   private head = 0;
   private requests = 0;
   /** Reply subject of the open request, undefined when none is open. */
@@ -64,11 +68,13 @@ export class PullSession {
   private waiter: (() => void) | undefined;
   /** The caller waits in `next()` with nothing buffered. */
   private asking = false;
+  /** `nudge()` was called and no `next()` has returned undefined for it yet. */
+  private nudged = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly watchdog: NodeJS.Timeout;
 
-  constructor(private readonly props: PullSessionProps) {
-    this.expiresMs = props.expiresMs ?? NATS_DEFAULTS.pullExpiresMs;
+  constructor(private readonly props: PullSessionProps<M>) {
+    this.expiresMs = props.expiresMs ?? JETSTREAM_DEFAULTS.pullExpiresMs;
     this.heartbeatMs = Math.max(500, Math.floor(this.expiresMs / 2));
     this.inbox = createInbox();
     this.requestSubject = `$JS.API.CONSUMER.MSG.NEXT.${props.stream}.${props.consumer}`;
@@ -85,11 +91,17 @@ export class PullSession {
     return this.buffer.length - this.head;
   }
 
+  /** `stop()` has begun. */
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
   /**
-   * The next message; undefined once stopping. Rejects once the session failed and everything it
-   * received has been taken. One caller at a time.
+   * The next message; undefined once stopping, or at once when `nudge()` was called since the last
+   * call and nothing is buffered. Rejects once the session failed and everything it received has
+   * been taken. One caller at a time.
    */
-  async next(): Promise<Msg | undefined> {
+  async next(): Promise<M | undefined> {
     for (;;) {
       if (this.stopping) return undefined;
       if (this.head < this.buffer.length) {
@@ -102,6 +114,10 @@ export class PullSession {
         return msg;
       }
       if (this.failure) throw this.failure;
+      if (this.nudged) {
+        this.nudged = false;
+        return undefined;
+      }
       this.asking = true;
       this.refill();
       await new Promise<void>((resolve) => (this.waiter = resolve));
@@ -113,7 +129,7 @@ export class PullSession {
    * Stop asking, drain the inbox (see the module comment) and return every message received and
    * not taken, for the caller to hand back. Resolves after one round trip to the server.
    */
-  async stop(): Promise<Msg[]> {
+  async stop(): Promise<M[]> {
     if (!this.stopping) {
       this.stopping = true;
       this.clearTimers();
@@ -127,6 +143,16 @@ export class PullSession {
   }
 
   /**
+   * Make a waiting (or the next) `next()` return undefined when nothing is buffered: the caller has
+   * another source of messages (Memphis's dead-letter re-sends) to look at. The open request stays
+   * open, and what it brings is kept for the next call.
+   */
+  nudge(): void {
+    this.nudged = true;
+    this.wake();
+  }
+
+  /**
    * End the session from outside (its open request went to a node that no longer leads the group):
    * what was received is still taken first, then `next()` rejects with `reason`.
    */
@@ -134,7 +160,7 @@ export class PullSession {
     this.fail(new Error(reason));
   }
 
-  private receive(msg: Msg): void {
+  private receive(msg: M): void {
     this.lastActivity = performance.now();
     if (!msg.subject.startsWith(this.inbox)) {
       // A stored message (it arrives on its own subject).
@@ -161,7 +187,7 @@ export class PullSession {
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
           this.refill();
-        }, NATS_DEFAULTS.resubscribeMinBackoffMs);
+        }, JETSTREAM_DEFAULTS.resubscribeMinBackoffMs);
       else this.refill();
       return;
     }
@@ -220,4 +246,12 @@ export class PullSession {
     this.waiter = undefined;
     waiter?.();
   }
+}
+
+/**
+ * A unique inbox subject, as the NATS clients make them (`_INBOX.<unique token>`; memphis-dev's own
+ * requests use the same prefix, so a Memphis user allowed to make requests may subscribe to it).
+ */
+function createInbox(): string {
+  return `_INBOX.${randomBytes(12).toString("hex")}`;
 }
