@@ -1,15 +1,20 @@
 /**
- * The pull loop: one subscription of the consumer group, messages handed to at most CONCURRENCY
- * workers (1: strictly in order). A failed subscription is re-established with back-off. On
+ * The pull loop: one subscription of the consumer group, read by CONCURRENCY workers (1: strictly in
+ * order). A worker asks the subscription for its next message only once it is free, so nothing is
+ * taken that cannot start; concurrent asks of the shared iterator are served in order. A failed
+ * subscription is re-established with back-off once its workers have finished what they hold. On
  * shutdown: stop pulling (buffered messages are handed back by the subscription), let in-flight
  * messages finish until the hand-back deadline, then hand the rest back, and wait for every ack
  * confirmation still outstanding (acks are pipelined: see `SettleWindow`) before returning, so the
  * caller closes the connection only after the last settle.
+ *
+ * Per message the loop awaits only the iterator and the processor, and admits the settle to the
+ * window synchronously while it has room: each promise less is CPU and garbage at work 0
+ * (docs/benchmarks.md, "Where the time goes").
  */
-import type { Broker, Subscription } from "../../broker/port.js";
+import type { Broker, DeliveredMessage, Subscription } from "../../broker/port.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { Readiness } from "../../runtime/readiness.js";
-import { Semaphore } from "../../util/semaphore.js";
 import { sleep } from "../../util/sleep.js";
 import type { Handled, ProcessOutcome, Processor } from "./processor.js";
 import { SettleWindow } from "./settle-window.js";
@@ -47,9 +52,13 @@ export class Consumer {
     handed_back: 0,
     unsettled: 0,
   };
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Workers holding a message now. */
+  private busy = 0;
   private readonly handBack = new AbortController();
   private readonly settles: SettleWindow;
+  private readonly countOutcome = (outcome: ProcessOutcome): void => {
+    this.counts[outcome]++;
+  };
 
   constructor(private readonly props: ConsumerProps) {
     this.settles = new SettleWindow(
@@ -64,98 +73,97 @@ export class Consumer {
   /** Consume until `signal` aborts, then drain. */
   async run(signal: AbortSignal): Promise<ConsumerSummary> {
     const { logger, readiness } = this.props;
-    const slots = new Semaphore(this.props.concurrency);
+    const deadline = this.handBackDeadline(signal);
     let backoff = this.props.resubscribeMinBackoffMs;
-    while (!signal.aborted) {
-      let subscription: Subscription;
-      try {
-        subscription = await this.props.broker.consume({ batchSize: this.props.batchSize });
-      } catch (error) {
-        readiness.set(SUBSCRIBED, false);
-        logger.warn({ err: error, retryInMs: backoff }, "subscribe failed");
-        await sleep(backoff, signal);
-        backoff = Math.min(backoff * 2, this.props.resubscribeMaxBackoffMs);
-        continue;
-      }
-      readiness.set(SUBSCRIBED, true);
-      logger.info({ batchSize: this.props.batchSize, concurrency: this.props.concurrency }, "consuming");
-      const stop = (): void => void subscription.stop();
-      signal.addEventListener("abort", stop, { once: true });
-      const messages = subscription[Symbol.asyncIterator]();
-      try {
-        for (;;) {
-          // Take a worker slot before pulling the next message: nothing is taken that cannot start.
-          try {
-            await slots.acquire(signal);
-          } catch {
-            break; // shutting down
-          }
-          const next = await messages.next().catch((error: unknown) => {
-            slots.release();
-            throw error;
-          });
-          if (next.done) {
-            slots.release();
-            break;
-          }
-          backoff = this.props.resubscribeMinBackoffMs;
-          // A message yielded after the stop is still ours to settle: an aborted signal hands it back.
-          const handBack = signal.aborted ? AbortSignal.abort() : this.handBack.signal;
-          this.track(this.props.processor.handle(next.value, handBack), slots);
+    try {
+      while (!signal.aborted) {
+        let subscription: Subscription;
+        try {
+          subscription = await this.props.broker.consume({ batchSize: this.props.batchSize });
+        } catch (error) {
+          readiness.set(SUBSCRIBED, false);
+          logger.warn({ err: error, retryInMs: backoff }, "subscribe failed");
+          await sleep(backoff, signal);
+          backoff = Math.min(backoff * 2, this.props.resubscribeMaxBackoffMs);
+          continue;
         }
-      } catch (error) {
-        logger.warn({ err: error }, "subscription failed");
-      } finally {
+        readiness.set(SUBSCRIBED, true);
+        logger.info({ batchSize: this.props.batchSize, concurrency: this.props.concurrency }, "consuming");
+        const stop = (): void => void subscription.stop();
+        signal.addEventListener("abort", stop, { once: true });
+        const messages = subscription[Symbol.asyncIterator]();
+        const workers = Array.from({ length: this.props.concurrency }, () => this.work(messages, signal));
+        const ended = await Promise.allSettled(workers);
         signal.removeEventListener("abort", stop);
+        for (const worker of ended) {
+          if (worker.status === "rejected") logger.warn({ err: worker.reason }, "subscription failed");
+          else if (worker.value) backoff = this.props.resubscribeMinBackoffMs;
+        }
+        if (!signal.aborted) {
+          readiness.set(SUBSCRIBED, false);
+          logger.warn({ retryInMs: backoff }, "subscription ended; subscribing again");
+          await sleep(backoff, signal);
+          backoff = Math.min(backoff * 2, this.props.resubscribeMaxBackoffMs);
+        }
       }
-      if (!signal.aborted) {
-        readiness.set(SUBSCRIBED, false);
-        logger.warn({ retryInMs: backoff }, "subscription ended; subscribing again");
-        await sleep(backoff, signal);
-        backoff = Math.min(backoff * 2, this.props.resubscribeMaxBackoffMs);
-      }
+      readiness.set(SUBSCRIBED, false);
+      await this.settles.drain();
+    } finally {
+      deadline.cancel();
     }
-    readiness.set(SUBSCRIBED, false);
-    await this.drain();
     return this.summary();
   }
 
-  /** The worker slot is freed once the message is handled and its settle admitted to the window. */
-  private track(work: Promise<Handled>, slots: Semaphore): void {
-    const done = work.then(
-      (handled) =>
-        this.settles.add(
-          handled.outcome.then((outcome) => {
-            this.counts[outcome]++;
-          }),
-        ),
-      (error: unknown) => {
+  /**
+   * One worker: take a message, handle it, admit its settle, until the subscription ends or `signal`
+   * aborts. Resolves whether it took any message; rejects when the subscription failed.
+   */
+  private async work(messages: AsyncIterator<DeliveredMessage>, signal: AbortSignal): Promise<boolean> {
+    let took = false;
+    while (!signal.aborted) {
+      const next = await messages.next();
+      if (next.done) break;
+      took = true;
+      // A message yielded after the stop is still ours to settle: an aborted signal hands it back.
+      const handBack = signal.aborted ? AbortSignal.abort() : this.handBack.signal;
+      this.busy++;
+      let handled: Handled;
+      try {
+        handled = await this.props.processor.handle(next.value, handBack);
+      } catch (error) {
         this.counts.unsettled++;
         this.props.logger.error({ err: error }, "processing crashed");
-      },
-    );
-    const tracked = done.finally(() => {
-      slots.release();
-      this.inFlight.delete(tracked);
-    });
-    this.inFlight.add(tracked);
+        continue;
+      } finally {
+        this.busy--;
+      }
+      // The worker takes its next message once the settle is admitted (at once while there is room).
+      const full = this.settles.add(handled.outcome, this.countOutcome);
+      if (full) await full;
+    }
+    return took;
   }
 
-  /** Let in-flight messages finish (handed back past the deadline), then wait for every unconfirmed settle. */
-  private async drain(): Promise<void> {
-    const pending = this.inFlight.size;
-    if (pending > 0) {
-      this.props.logger.info(
-        { inFlight: pending, handBackAfterMs: this.props.handBackAfterMs },
-        "draining in-flight messages",
-      );
-      const timer = setTimeout(() => this.handBack.abort(), this.props.handBackAfterMs);
-      try {
-        while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-      } finally {
+  /**
+   * Once `signal` aborts, in-flight messages may run `handBackAfterMs` more before they are handed
+   * back. `cancel()` when the run ends.
+   */
+  private handBackDeadline(signal: AbortSignal): { cancel(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    const start = (): void => {
+      if (this.busy > 0)
+        this.props.logger.info(
+          { inFlight: this.busy, handBackAfterMs: this.props.handBackAfterMs },
+          "draining in-flight messages",
+        );
+      timer = setTimeout(() => this.handBack.abort(), this.props.handBackAfterMs);
+    };
+    signal.addEventListener("abort", start, { once: true });
+    return {
+      cancel: () => {
+        signal.removeEventListener("abort", start);
         clearTimeout(timer);
-      }
-    }
-    await this.settles.drain();
+      },
+    };
   }
 }

@@ -9,6 +9,9 @@
  * - the drain deadline (`signal`) hands a message still in work back at once (retryLater(0)).
  * Acks are pipelined (see `handle`); the other settles are awaited.
  */
+// Imported, not the global: on Node 20 the global `performance` is a lazy accessor that runs on every
+// read, measurable at two reads per message (docs/benchmarks.md).
+import { performance } from "node:perf_hooks";
 import type { DeliveredMessage } from "../../broker/port.js";
 import { decodeEnvelope, MalformedEnvelopeError, type Envelope } from "../../runtime/envelope.js";
 import type { Logger } from "../../runtime/logger.js";
@@ -59,6 +62,11 @@ function isPoison(envelope: Envelope): boolean {
   );
 }
 
+/** What the settle log lines say about a delivery. */
+function settleContext(message: DeliveredMessage): Record<string, unknown> {
+  return { id: message.id, sequence: message.sequence, deliveryCount: message.deliveryCount };
+}
+
 /** Outcomes counted in `metrics.messages`. */
 type CountedOutcome = "processed" | "duplicate" | "retried" | "dead_lettered";
 
@@ -86,24 +94,19 @@ export class Processor {
    * only confirmations overlap.
    */
   async handle(message: DeliveredMessage, signal: AbortSignal): Promise<Handled> {
-    const { metrics } = this.props;
     const started = performance.now();
-    const observe = (): void => metrics.processingDuration.observe((performance.now() - started) / 1000);
-    metrics.inFlight.inc();
+    this.props.metrics.inWork.count++;
     try {
       const decision = await this.decide(message, signal);
-      const settled = this.settle(message, decision);
-      if (decision.kind !== "ack") {
-        const outcome = await settled;
-        observe();
-        return { outcome: Promise.resolve(outcome) };
-      }
-      return { outcome: settled.finally(observe) };
+      if (decision.kind === "ack") return { outcome: this.ack(message, decision, started) };
+      const outcome = await this.settle(message, decision);
+      this.observeDuration(started);
+      return { outcome: Promise.resolve(outcome) };
     } catch (error) {
-      observe();
+      this.observeDuration(started);
       throw error;
     } finally {
-      metrics.inFlight.dec();
+      this.props.metrics.inWork.count--;
     }
   }
 
@@ -116,18 +119,21 @@ export class Processor {
         return { kind: "dead_letter", reason: "malformed", text: `malformed: ${error.message}` };
       throw error;
     }
-    await this.props.sink.recordAttempt?.({
-      id: envelope.id,
-      instance: this.props.instanceId,
-      deliveryCount: message.deliveryCount,
-    });
+    const { sink } = this.props;
+    // Awaited only where the sink records attempts: each await is a turn of the microtask queue.
+    if (sink.recordAttempt)
+      await sink.recordAttempt({
+        id: envelope.id,
+        instance: this.props.instanceId,
+        deliveryCount: message.deliveryCount,
+      });
     const last = message.deliveryCount >= message.maxDeliveries;
     const untrack = this.heartbeat.track(message);
     try {
       if (isPoison(envelope)) throw new PoisonMessageError(`message ${envelope.id} is poison`);
       if (this.props.workTimeMs > 0 && !(await sleep(this.props.workTimeMs, signal)))
         return { kind: "hand_back" };
-      const result = await this.props.sink.apply({
+      const result = await sink.apply({
         id: envelope.id,
         seq: envelope.seq,
         producer: envelope.producer,
@@ -158,51 +164,85 @@ export class Processor {
     }
   }
 
-  private async settle(message: DeliveredMessage, decision: Decision): Promise<ProcessOutcome> {
+  /**
+   * The hot path: send the ack and count its outcome once the broker confirmed it, in one reaction
+   * to the ack's promise (no async function, no `finally` chain).
+   */
+  private ack(
+    message: DeliveredMessage,
+    decision: Extract<Decision, { kind: "ack" }>,
+    started: number,
+  ): Promise<ProcessOutcome> {
+    let sent: Promise<void>;
+    try {
+      sent = message.ack();
+    } catch (error) {
+      sent = Promise.reject(error as Error);
+    }
+    return sent.then(
+      () => {
+        const { metrics, logger } = this.props;
+        this.counted[decision.outcome].inc();
+        if (decision.outcome === "processed")
+          metrics.endToEndLatency.observe(Math.max(0, Date.now() - decision.envelope.producedAt) / 1000);
+        this.observeDuration(started);
+        // Build the log line only when it is written.
+        if (logger.isLevelEnabled("debug"))
+          logger.debug(
+            { ...settleContext(message), seq: decision.envelope.seq, outcome: decision.outcome },
+            "message settled",
+          );
+        return decision.outcome;
+      },
+      (error: unknown) => {
+        this.observeDuration(started);
+        this.settleFailed(message, decision, error);
+        return "unsettled";
+      },
+    );
+  }
+
+  private observeDuration(started: number): void {
+    this.props.metrics.processingDuration.observe((performance.now() - started) / 1000);
+  }
+
+  private settleFailed(message: DeliveredMessage, decision: Decision, error: unknown): void {
+    this.props.logger.warn(
+      { ...settleContext(message), decision: decision.kind, err: error },
+      "settling failed; the broker will redeliver",
+    );
+  }
+
+  /** The rare paths (retry, hand-back, dead-letter), awaited before the worker is free. */
+  private async settle(
+    message: DeliveredMessage,
+    decision: Exclude<Decision, { kind: "ack" }>,
+  ): Promise<ProcessOutcome> {
     const { metrics, logger } = this.props;
-    const context = (): Record<string, unknown> => ({
-      id: message.id,
-      sequence: message.sequence,
-      deliveryCount: message.deliveryCount,
-    });
+    const context = settleContext(message);
     try {
       switch (decision.kind) {
-        case "ack":
-          await message.ack();
-          this.counted[decision.outcome].inc();
-          if (decision.outcome === "processed")
-            metrics.endToEndLatency.observe(Math.max(0, Date.now() - decision.envelope.producedAt) / 1000);
-          // The hot path: build the log line only when it is written.
-          if (logger.isLevelEnabled("debug"))
-            logger.debug(
-              { ...context(), seq: decision.envelope.seq, outcome: decision.outcome },
-              "message settled",
-            );
-          return decision.outcome;
         case "retry":
           await message.retryLater(decision.delayMs);
           this.counted.retried.inc();
-          logger.debug({ ...context(), outcome: "retried", why: decision.why }, "message settled");
+          logger.debug({ ...context, outcome: "retried", why: decision.why }, "message settled");
           return "retried";
         case "hand_back":
           await message.retryLater(0);
-          logger.debug({ ...context(), outcome: "handed_back" }, "message handed back");
+          logger.debug({ ...context, outcome: "handed_back" }, "message handed back");
           return "handed_back";
         case "dead_letter":
           await message.deadLetter(decision.text);
           this.counted.dead_lettered.inc();
           metrics.deadLettered.inc({ reason: decision.reason });
           logger.warn(
-            { ...context(), outcome: "dead_lettered", reason: decision.text },
+            { ...context, outcome: "dead_lettered", reason: decision.text },
             "message dead-lettered",
           );
           return "dead_lettered";
       }
     } catch (error) {
-      logger.warn(
-        { ...context(), decision: decision.kind, err: error },
-        "settling failed; the broker will redeliver",
-      );
+      this.settleFailed(message, decision, error);
       return "unsettled";
     }
   }

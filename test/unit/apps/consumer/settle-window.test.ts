@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { SettleWindow } from "../../../../src/apps/consumer/settle-window.js";
 
 /** A settle whose confirmation the test controls. */
-function pendingSettle() {
+function pendingSettle(value = "ok") {
   let confirm: () => void = () => {};
-  const promise = new Promise<void>((resolve) => (confirm = resolve));
+  const promise = new Promise<string>((resolve) => (confirm = () => resolve(value)));
   return { promise, confirm };
 }
 
@@ -16,46 +16,63 @@ async function isDone(promise: Promise<unknown>): Promise<boolean> {
   return done;
 }
 
+const ignore = (): void => {};
+
 describe("SettleWindow", () => {
-  it("admits settles up to its capacity without waiting", async () => {
+  it("admits settles up to its capacity synchronously: nothing to await", () => {
     const window = new SettleWindow(2);
-    const a = pendingSettle();
-    const b = pendingSettle();
-    expect(await isDone(window.add(a.promise))).toBe(true);
-    expect(await isDone(window.add(b.promise))).toBe(true);
+    expect(window.add(pendingSettle().promise, ignore)).toBeUndefined();
+    expect(window.add(pendingSettle().promise, ignore)).toBeUndefined();
     expect(window.size).toBe(2);
   });
 
-  it("makes the caller wait for the oldest settle once more than capacity are outstanding", async () => {
+  it("makes the caller wait once more than capacity are outstanding, until any one ends", async () => {
     const window = new SettleWindow(2);
     const settles = [pendingSettle(), pendingSettle(), pendingSettle()];
-    await window.add(settles[0]!.promise);
-    await window.add(settles[1]!.promise);
-    const third = window.add(settles[2]!.promise);
-    expect(await isDone(third)).toBe(false);
+    window.add(settles[0]!.promise, ignore);
+    window.add(settles[1]!.promise, ignore);
+    const third = window.add(settles[2]!.promise, ignore);
+    // Negative control of the bound: the third is not admitted while three are outstanding.
+    expect(third).toBeInstanceOf(Promise);
+    expect(await isDone(third!)).toBe(false);
     settles[1]!.confirm(); // any settle that ends makes room, not only the oldest
-    expect(await isDone(third)).toBe(true);
+    expect(await isDone(third!)).toBe(true);
     expect(window.size).toBe(2);
   });
 
-  it("counts outstanding settles, whatever order they end in", async () => {
+  it("keeps every waiter waiting until the window is back under its bound", async () => {
     const window = new SettleWindow(1);
-    const first = pendingSettle();
-    const second = pendingSettle();
-    await window.add(first.promise);
-    const admitted = window.add(second.promise);
-    second.confirm();
-    expect(await isDone(admitted)).toBe(true); // size 1 after the second ended
-    expect(window.size).toBe(1);
-    first.confirm();
+    const settles = [pendingSettle(), pendingSettle(), pendingSettle()];
+    window.add(settles[0]!.promise, ignore);
+    const second = window.add(settles[1]!.promise, ignore)!;
+    const third = window.add(settles[2]!.promise, ignore)!;
+    settles[0]!.confirm(); // 2 outstanding: still over
+    expect(await isDone(second)).toBe(false);
+    expect(await isDone(third)).toBe(false);
+    settles[2]!.confirm();
+    expect(await isDone(second)).toBe(true);
+    expect(await isDone(third)).toBe(true);
+  });
+
+  it("passes each settle's value to its own callback once it ends", async () => {
+    const window = new SettleWindow(10);
+    const ended: string[] = [];
+    const a = pendingSettle("a");
+    const b = pendingSettle("b");
+    window.add(a.promise, (value) => ended.push(value));
+    window.add(b.promise, (value) => ended.push(value));
+    b.confirm();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended).toEqual(["b"]);
+    a.confirm();
     await window.drain();
-    expect(window.size).toBe(0);
+    expect(ended).toEqual(["b", "a"]);
   });
 
   it("drains every outstanding settle", async () => {
     const window = new SettleWindow(10);
     const settles = [pendingSettle(), pendingSettle()];
-    for (const s of settles) await window.add(s.promise);
+    for (const s of settles) window.add(s.promise, ignore);
     const drained = window.drain();
     expect(await isDone(drained)).toBe(false);
     settles[0]!.confirm();
