@@ -32,17 +32,25 @@ export interface DeliveryInfo {
  * `$JS.ACK.` and a random token at the end.
  */
 export function parseAckSubject(reply: string | undefined): DeliveryInfo {
-  const tokens = reply?.split(".") ?? [];
-  const at = tokens.length === 9 ? 4 : 6;
-  const deliveryCount = Number(tokens[at]);
-  const sequence = Number(tokens[at + 1]);
-  if (
-    tokens[0] !== "$JS" ||
-    tokens[1] !== "ACK" ||
-    tokens.length < 9 ||
-    !(deliveryCount >= 1) ||
-    !(sequence >= 1)
-  )
+  // Once per message: find the token boundaries instead of splitting the subject into strings.
+  // Scanning stops at the 10th token: by then the form (9 tokens or more) is known.
+  let tokens = 0;
+  if (reply !== undefined && reply.startsWith(ACK_SUBJECT_PREFIX)) {
+    tokens = 1;
+    for (let i = 0; i < reply.length && tokens < 10; i++)
+      if (reply.charCodeAt(i) === DOT) dots[tokens++ - 1] = i;
+  }
+  if (reply === undefined || tokens < 9)
     throw new Error(`not a JetStream delivery (reply subject "${reply ?? ""}")`);
+  const at = tokens === 9 ? 4 : 6;
+  const deliveryCount = Number(reply.slice(dots[at - 1]! + 1, dots[at]));
+  const sequence = Number(reply.slice(dots[at]! + 1, dots[at + 1]));
+  if (!(deliveryCount >= 1) || !(sequence >= 1))
+    throw new Error(`not a JetStream delivery (reply subject "${reply}")`);
   return { deliveryCount, sequence };
 }
+
+const ACK_SUBJECT_PREFIX = "$JS.ACK.";
+const DOT = ".".charCodeAt(0);
+/** Positions of the first 9 dots of the subject being parsed (reused: parsing is synchronous). */
+const dots = new Int32Array(9);

@@ -27,6 +27,8 @@
  * headers as in nats.js jetstream/src/consumer.ts (`PullConsumerMessagesImpl`).
  */
 import { randomBytes } from "node:crypto";
+// Imported: on Node 20 the global `performance` is a lazy accessor that runs on every read.
+import { performance } from "node:perf_hooks";
 import type { JetStreamConnection, JetStreamMsg, JetStreamSubscription } from "./connection.js";
 import { JETSTREAM_DEFAULTS } from "./defaults.js";
 
@@ -104,15 +106,8 @@ export class PullSession<M extends JetStreamMsg> {
   async next(): Promise<M | undefined> {
     for (;;) {
       if (this.stopping) return undefined;
-      if (this.head < this.buffer.length) {
-        const msg = this.buffer[this.head++]!;
-        if (this.head === this.buffer.length) {
-          this.buffer = [];
-          this.head = 0;
-        }
-        this.refill();
-        return msg;
-      }
+      const msg = this.take();
+      if (msg !== undefined) return msg;
       if (this.failure) throw this.failure;
       if (this.nudged) {
         this.nudged = false;
@@ -123,6 +118,22 @@ export class PullSession<M extends JetStreamMsg> {
       await new Promise<void>((resolve) => (this.waiter = resolve));
       this.asking = false;
     }
+  }
+
+  /**
+   * The next buffered message without waiting, undefined when none is buffered or the session is
+   * stopping. The hot path: the caller awaits `next()` only when this comes back empty, so a message
+   * already received costs no suspended call.
+   */
+  take(): M | undefined {
+    if (this.stopping || this.head >= this.buffer.length) return undefined;
+    const msg = this.buffer[this.head++]!;
+    if (this.head === this.buffer.length) {
+      this.buffer = [];
+      this.head = 0;
+    }
+    this.refill();
+    return msg;
   }
 
   /**

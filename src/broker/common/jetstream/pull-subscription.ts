@@ -126,7 +126,7 @@ export class PullSubscription<M extends JetStreamMsg> implements Subscription {
               yield side;
               continue;
             }
-            const msg = await session.next();
+            const msg = session.take() ?? (await session.next());
             if (msg === undefined) {
               if (session.stopped) break;
               continue; // nudged: a side message arrived

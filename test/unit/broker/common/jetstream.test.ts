@@ -59,4 +59,25 @@ describe("JetStream ack subjects", () => {
     );
     expect(() => parseAckSubject(undefined)).toThrow(/not a JetStream delivery/);
   });
+
+  it("refuses subjects that are not ack subjects, or carry no usable numbers", () => {
+    for (const reply of [
+      "$JS.ACK.events.group.3.42.40.1700000000000000000", // 8 tokens
+      "$JS.API.events.group.3.42.40.1700000000000000000.7", // not $JS.ACK
+      "$JS.ACK.events.group.0.42.40.1700000000000000000.7", // delivery count 0
+      "$JS.ACK.events.group.3.x.40.1700000000000000000.7", // sequence not a number
+      "$JS.ACK.events.group..42.40.1700000000000000000.7", // empty token
+    ])
+      expect(() => parseAckSubject(reply), reply).toThrow(/not a JetStream delivery/);
+  });
+
+  it("gives each subject its own numbers (the token positions are reused between calls)", () => {
+    const long = "$JS.ACK.hub.ACCHASH.events.event-consumers.5.77.8.1700000000000000000.0.tok";
+    const short = "$JS.ACK.e.g.1.2.3.4.5";
+    expect([parseAckSubject(long), parseAckSubject(short), parseAckSubject(long)]).toEqual([
+      { deliveryCount: 5, sequence: 77 },
+      { deliveryCount: 1, sequence: 2 },
+      { deliveryCount: 5, sequence: 77 },
+    ]);
+  });
 });
