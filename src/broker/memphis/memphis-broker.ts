@@ -21,8 +21,6 @@ import type { Consumer, Memphis, Producer } from "memphis-dev";
 import { BrokerEvents } from "../common/broker-events.js";
 import { CloseOnce } from "../common/close-once.js";
 import { watchConnection } from "../common/connection-watch.js";
-import { BROKER_DEFAULTS } from "../common/defaults.js";
-import { guardStaleSocket } from "../common/stale-socket-guard.js";
 import { readQueueDepth } from "../common/jsz.js";
 import type { BrokerOptions } from "../options.js";
 import type {
@@ -228,7 +226,7 @@ export class MemphisBroker implements Broker {
     this.memphis._publish = wrapped;
   }
 
-  /** Turn the connection's status stream into port events. */
+  /** Turn the connection's statuses into port events, and report an unexpected close. */
   private watchConnection(): void {
     const connection = this.memphis.brokerManager;
     void connection.closed().then((error) => {
@@ -239,15 +237,10 @@ export class MemphisBroker implements Broker {
         });
       }
     });
-    void watchConnection(
-      connection.status(),
-      (event) => this.events.emit(event),
-      (status) => new Error(`Memphis connection error: ${String(status.data)}`),
-    );
-    void guardStaleSocket(connection, {
-      graceMs: BROKER_DEFAULTS.staleCloseGraceMs,
-      report: (_outcome, detail) =>
-        this.events.emit({ type: "error", error: new Error(`Memphis connection: ${detail}`) }),
+    watchConnection(connection, {
+      name: "Memphis",
+      emit: (event) => this.events.emit(event),
+      errorOf: (status) => new Error(`Memphis connection error: ${String(status.data)}`),
     });
   }
 }

@@ -6,8 +6,6 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { BrokerEvents } from "../common/broker-events.js";
 import { CloseOnce } from "../common/close-once.js";
 import { watchConnection } from "../common/connection-watch.js";
-import { BROKER_DEFAULTS } from "../common/defaults.js";
-import { guardStaleSocket } from "../common/stale-socket-guard.js";
 import { readQueueDepth } from "../common/jsz.js";
 import type { BrokerOptions } from "../options.js";
 import type {
@@ -39,15 +37,10 @@ export class NatsBroker implements Broker {
     private readonly jsm: JetStreamManager,
   ) {
     this.js = jetstream(nc, { timeout: NATS_DEFAULTS.requestTimeoutMs });
-    void watchConnection(
-      nc.status(),
-      (event) => this.events.emit(event),
-      (status) => (status.type === "error" ? status.error : new Error(`NATS status ${status.type}`)),
-    );
-    void guardStaleSocket(nc, {
-      graceMs: BROKER_DEFAULTS.staleCloseGraceMs,
-      report: (_outcome, detail) =>
-        this.events.emit({ type: "error", error: new Error(`NATS connection: ${detail}`) }),
+    watchConnection(nc, {
+      name: "NATS",
+      emit: (event) => this.events.emit(event),
+      errorOf: (status) => (status.type === "error" ? status.error : new Error(`NATS status ${status.type}`)),
     });
   }
 
