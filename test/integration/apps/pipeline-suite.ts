@@ -508,21 +508,52 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
       });
     });
 
-    it("TCP cut with both processes alive (loopback proxy): apps reconnect through it, nothing lost, no duplicate effect", async (context) => {
-      const server = broker.server;
-      if (!server) return context.skip();
+    /**
+     * A consumer and a producer of `count` messages at 150 msg/s, both through a loopback proxy in
+     * front of the broker; `fault` acts on the proxy once 150 are published. Then the producer must
+     * exit 0 without a failed publish, and every stored id be applied exactly once.
+     */
+    async function throughProxy(
+      name: string,
+      options: { readonly count: number; readonly producerEnv?: Record<string, string | number> },
+      fault: (proxy: TcpProxy, apps: { readonly c: AppProcess; readonly p: AppProcess }) => Promise<void>,
+    ): Promise<void> {
+      const server = broker.server!;
       const proxy = await TcpProxy.start(server.port);
       try {
         const viaProxy = { BROKER_URL: broker.urlFor(proxy.port) };
-        const count = 600;
         const c = await consumer({ ...viaProxy, CONCURRENCY: 4, BATCH_SIZE: 20, WORK_TIME_MS: 5 }, "c");
         await c.waitReady();
-        const p = await producer({ ...viaProxy, RATE_PER_SECOND: 150, MESSAGE_LIMIT: count });
+        const p = await producer({
+          ...viaProxy,
+          RATE_PER_SECOND: 150,
+          MESSAGE_LIMIT: options.count,
+          ...options.producerEnv,
+        });
         await waitFor(
           "150 published",
           async () => (await p.metrics()).value("producer_messages_published_total") >= 150,
           { intervalMs: 50 },
         );
+        await fault(proxy, { c, p });
+        const exit = await p.exited;
+        expect(exit.code, p.stderr).toBe(0);
+        const published = producerSummary(p);
+        expect(published.failed).toBe(0);
+        const { counts } = await auditAndReport(name, {
+          attempted: published.created,
+          acknowledged: published.stored + published.duplicates,
+          running: [c],
+        });
+        expect(counts.stored).toBe(options.count);
+      } finally {
+        await proxy.close();
+      }
+    }
+
+    it("TCP cut with both processes alive (loopback proxy): apps reconnect through it, nothing lost, no duplicate effect", async (context) => {
+      if (!broker.server) return context.skip();
+      await throughProxy("TCP cut (proxy)", { count: 600 }, async (proxy, { c, p }) => {
         await proxy.cut();
         await waitFor("consumer not ready while cut off", async () => (await c.readyStatus()) === 503);
         await waitFor("producer not ready while cut off", async () => (await p.readyStatus()) === 503);
@@ -531,64 +562,28 @@ export function describePipelineSuite(kind: string, startBroker: StartBroker): v
         await waitFor("consumer ready again through the proxy", async () => (await c.readyStatus()) === 200, {
           timeoutMs: 30_000,
         });
-        const exit = await p.exited;
-        expect(exit.code, p.stderr).toBe(0);
-        const published = producerSummary(p);
-        expect(published.failed).toBe(0);
-        const { counts } = await auditAndReport("TCP cut (proxy)", {
-          attempted: published.created,
-          acknowledged: published.stored + published.duplicates,
-          running: [c],
-        });
-        expect(counts.stored).toBe(count);
-      } finally {
-        await proxy.close();
-      }
+      });
     });
 
     it("packet-dropping partition with busy apps (blackholed proxy): both reconnect, nothing lost, no duplicate effect", async (context) => {
-      const server = broker.server;
-      if (!server || !broker.capabilities.detectsSilentPeer) return context.skip();
-      const proxy = await TcpProxy.start(server.port);
-      try {
-        const viaProxy = { BROKER_URL: broker.urlFor(proxy.port) };
-        const count = 900;
-        const c = await consumer({ ...viaProxy, CONCURRENCY: 4, BATCH_SIZE: 20, WORK_TIME_MS: 5 }, "c");
-        await c.waitReady();
-        // 64 KiB messages: within a second of the partition the producer's writes fill its socket's
-        // send buffer, the case where the client alone never reconnects (stale-socket-guard.ts).
-        const p = await producer({
-          ...viaProxy,
-          RATE_PER_SECOND: 150,
-          MESSAGE_LIMIT: count,
-          PAYLOAD_BYTES: 65_536,
-        });
-        await waitFor(
-          "150 published",
-          async () => (await p.metrics()).value("producer_messages_published_total") >= 150,
-          { intervalMs: 50 },
-        );
-        // No reset, no FIN: the open connections just go silent (new ones are forwarded).
-        proxy.blackhole();
-        const reconnected = (app: typeof c): boolean =>
-          app.logs().some((line) => line.msg === "broker reconnected");
-        await waitFor("both apps reconnected through the proxy", () => reconnected(c) && reconnected(p), {
-          timeoutMs: 60_000,
-        });
-        expect(c.isRunning && p.isRunning).toBe(true);
-        const exit = await p.exited;
-        expect(exit.code, p.stderr).toBe(0);
-        const published = producerSummary(p);
-        expect(published.failed).toBe(0);
-        const { counts } = await auditAndReport("packet-dropping partition (proxy)", {
-          attempted: published.created,
-          acknowledged: published.stored + published.duplicates,
-          running: [c],
-        });
-        expect(counts.stored).toBe(count);
-      } finally {
-        await proxy.close();
-      }
+      if (!broker.server || !broker.capabilities.detectsSilentPeer) return context.skip();
+      // 64 KiB messages: within a second of the partition the producer's writes fill its socket's
+      // send buffer, the case where the client alone never reconnects (stale-socket-guard.ts).
+      const producerEnv = { PAYLOAD_BYTES: 65_536 };
+      await throughProxy(
+        "packet-dropping partition (proxy)",
+        { count: 900, producerEnv },
+        async (proxy, { c, p }) => {
+          // No reset, no FIN: the open connections just go silent (new ones are forwarded).
+          proxy.blackhole();
+          const reconnected = (app: AppProcess): boolean =>
+            app.logs().some((line) => line.msg === "broker reconnected");
+          await waitFor("both apps reconnected through the proxy", () => reconnected(c) && reconnected(p), {
+            timeoutMs: 60_000,
+          });
+          expect(c.isRunning && p.isRunning).toBe(true);
+        },
+      );
     });
 
     it("a second SIGTERM forces exit 130 before the drain could end; the message in work comes back to another consumer", async () => {
