@@ -13,8 +13,8 @@ import { durableName, stationStreamName } from "../../src/broker/memphis/names.j
 import { brokerNaming } from "../../src/broker/naming.js";
 import { eventSubject } from "../../src/broker/nats/defaults.js";
 import { BROKER_OPTION_DEFAULTS } from "../../src/runtime/config/common-contract.js";
-import { NatsServer } from "../../scripts/lib/nats-server.js";
-import { startMemphisStandIn, type MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
+import { NatsServer } from "../../testkit/nats-server.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../testkit/memphis-stand-in.js";
 import { publishPipelined } from "../baselines/raw-publish.js";
 import type { RawTarget } from "../baselines/raw-target.js";
 import type { BenchBroker } from "./options.js";

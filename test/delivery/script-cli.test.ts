@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 
 const TSX = join(REPO_ROOT, "node_modules", ".bin", "tsx");
 const scratch = mkdtempSync(join(tmpdir(), "script-cli-"));

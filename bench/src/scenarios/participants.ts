@@ -4,7 +4,7 @@
  * the broker's variables for the app, the same stream and group as `RAW_*` for the raw worker.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "../../../scripts/lib/nats-server.js";
+import { freePort } from "../../../testkit/nats-server.js";
 import { rawTargetEnv } from "../../baselines/raw-target.js";
 import type { BrokerUnderTest } from "../broker-under-test.js";
 import { MeasuredProcess, type Implementation, type Role } from "../processes.js";
