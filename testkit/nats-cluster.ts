@@ -4,7 +4,7 @@
  * a meta leader that all nodes agree on. Nodes are stopped, killed, paused (SIGSTOP) and resumed
  * by PID, one at a time, so the tests can take the stream's leader away and watch the rest elect.
  */
-import { NatsServer, freePort, natsAppEnv } from "../test/support/nats-server.js";
+import { NatsServer, freePort, natsAppEnv } from "./nats-server.js";
 import { waitFor } from "./poll.js";
 
 /** What `/jsz` (nats-server 2.9) says about the meta group and one stream's groups. */

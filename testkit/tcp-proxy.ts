@@ -5,7 +5,7 @@
  * the same port.
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { freePort } from "../test/support/nats-server.js";
+import { freePort } from "./nats-server.js";
 
 export class TcpProxy {
   private server: Server | undefined;
