@@ -1,7 +1,7 @@
 /** Flags of `npm run local -- …`, validated; every error names the flag and the bad value. */
-import { parseArgs } from "node:util";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../cdk8s/config.js";
 import type { BrokerKind } from "../src/broker/port.js";
+import { parseCli, usageError, type CliOption, type CliSpec } from "../tooling/cli.js";
 
 export interface LocalRunArgs {
   /** Seconds to run; undefined: until Ctrl-C (or, in the demonstration, until the cycle is over). */
@@ -21,23 +21,53 @@ export interface LocalRunArgs {
   readonly profile: string | undefined;
 }
 
-export const LOCAL_RUN_USAGE = `usage: npm run local -- [--env dev|prod] [--speed K] [--rate <msg/s>] [--duration <s>]
-                        [--consumers N] [--work-ms <ms>] [--broker nats|memphis] [--profile <LOAD_PROFILE>]
-With no flags: a demonstration of one scaling cycle, 0 -> N -> 0 consumers, in about 2 minutes.
-  --env        manifests to scale by: dist-manifests/<env>/ (default dev)
-  --speed      divide every controller interval by K (default 10; 1 = the cluster's timing)
-  --rate       constant producer rate in msg/s instead of the demonstration's rise and fall
-  --duration   stop after this many seconds (default: at the end of the cycle, or Ctrl-C)
-  --consumers  run N consumers, no scaler
-  --work-ms    simulated work per message (default: WORK_TIME_MS of the Deployment)
-  --broker     nats (default) or memphis (a test-only Memphis stand-in on nats-server)
-  --profile    the producer's LOAD_PROFILE, e.g. steps:150@40s,0@60m (--rate is its base rate)
-  --help       print this and exit`;
-
-/** Bad flags: the message names them; the caller prints it with the usage and exits 2. */
-export class LocalRunArgsError extends Error {
-  override readonly name = "LocalRunArgsError";
-}
+export const LOCAL_RUN_CLI = {
+  usage: "npm run local -- [flags]",
+  description:
+    "Runs the pipeline on this machine: a broker, the producer, and the consumers scaled the way KEDA and the HPA\n" +
+    "would scale them from dist-manifests/<env>/. With no flags: a demonstration of one scaling cycle,\n" +
+    "0 -> N -> 0 consumers, in about 2 minutes.",
+  options: {
+    env: {
+      type: "string",
+      default: "dev",
+      valueName: "dev|prod",
+      help: "manifests to scale by: dist-manifests/<env>/ (default dev)",
+    },
+    speed: {
+      type: "string",
+      valueName: "K",
+      help: "divide every controller interval by K (default 10; 1 = the cluster's timing)",
+    },
+    rate: {
+      type: "string",
+      valueName: "msg/s",
+      help: "constant producer rate instead of the demonstration's rise and fall",
+    },
+    duration: {
+      type: "string",
+      valueName: "s",
+      help: "stop after this many seconds (default: at the end of the cycle, or Ctrl-C)",
+    },
+    consumers: { type: "string", valueName: "N", help: "run N consumers, no scaler" },
+    "work-ms": {
+      type: "string",
+      valueName: "ms",
+      help: "simulated work per message (default: WORK_TIME_MS of the Deployment)",
+    },
+    broker: {
+      type: "string",
+      default: "nats",
+      valueName: "nats|memphis",
+      help: "nats (default) or memphis (the Memphis stand-in of testkit/ on nats-server)",
+    },
+    profile: {
+      type: "string",
+      valueName: "LOAD_PROFILE",
+      help: "the producer's LOAD_PROFILE, e.g. steps:150@40s,0@60m (--rate is its base rate)",
+    },
+  },
+} as const satisfies CliSpec<Record<string, CliOption>>;
 
 function number(
   flag: string,
@@ -48,39 +78,21 @@ function number(
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value) || !check(value))
-    throw new LocalRunArgsError(`--${flag} "${text}" must be ${rule}`);
+    throw usageError(LOCAL_RUN_CLI, `--${flag} "${text}" must be ${rule}`);
   return value;
 }
 
-/** The parsed flags, or "help" when --help was given. Throws `LocalRunArgsError`. */
-export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        duration: { type: "string" },
-        rate: { type: "string" },
-        broker: { type: "string", default: "nats" },
-        consumers: { type: "string" },
-        "work-ms": { type: "string" },
-        env: { type: "string", default: "dev" },
-        speed: { type: "string" },
-        profile: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new LocalRunArgsError((error as Error).message);
-  }
-  if (values.help) return "help";
+/**
+ * The parsed flags. Throws `CliExit`: 0 with the usage for --help, 2 with the problem and the
+ * usage for a bad flag or value.
+ */
+export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs {
+  const { values } = parseCli(LOCAL_RUN_CLI, argv);
   if (values.broker !== "nats" && values.broker !== "memphis")
-    throw new LocalRunArgsError(`--broker "${values.broker}" must be nats or memphis`);
+    throw usageError(LOCAL_RUN_CLI, `--broker "${values.broker}" must be nats or memphis`);
   const env = values.env as EnvironmentName;
   if (!ENVIRONMENT_NAMES.includes(env))
-    throw new LocalRunArgsError(`--env "${values.env}" must be one of ${ENVIRONMENT_NAMES.join(", ")}`);
+    throw usageError(LOCAL_RUN_CLI, `--env "${values.env}" must be one of ${ENVIRONMENT_NAMES.join(", ")}`);
   return {
     durationSeconds: number("duration", values.duration, (n) => n > 0, "a number of seconds > 0"),
     rate: number("rate", values.rate, (n) => n >= 0, "a rate >= 0 (msg/s)"),

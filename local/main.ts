@@ -10,7 +10,6 @@
  * the cycle an orderly stop (producer first, consumers once the queue is empty) and a summary.
  * Everything it started is stopped; a second Ctrl-C kills at once.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +17,7 @@ import { PRODUCER_RATE_PER_SECOND } from "../cdk8s/config.js";
 import { loadConsumerConfig } from "../src/apps/consumer/config.js";
 import { connectBroker } from "../src/broker/index.js";
 import { AppChild } from "./app-child.js";
-import { LOCAL_RUN_USAGE, LocalRunArgsError, parseLocalRunArgs } from "./args.js";
+import { parseLocalRunArgs } from "./args.js";
 import { DEFAULT_SPEED, demoPlan } from "./demo-plan.js";
 import { startLocalBroker, type LocalBroker } from "./local-broker.js";
 import { LocalObservability } from "./observability/local-observability.js";
@@ -28,27 +27,15 @@ import { startScaledConsumers, type ScaledConsumers } from "./scaler/scaled-cons
 import { formatStatus, STATUS_HEADER, StatusWindow, type StatusRow } from "./status.js";
 import type { MetricSet } from "../testkit/metrics-text.js";
 import { freePort } from "../testkit/nats-server.js";
-import { REPO_ROOT } from "../tooling/repo-root.js";
+import { parsedOrExit } from "../tooling/cli.js";
+import { buildApps } from "../tooling/run-build.js";
 
 const log = (line: string) => console.log(`[local] ${line}`);
-const parsed = (() => {
-  try {
-    return parseLocalRunArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof LocalRunArgsError)) throw error;
-    console.error(`${error.message}\n${LOCAL_RUN_USAGE}`);
-    process.exit(2);
-  }
-})();
-if (parsed === "help") {
-  console.log(LOCAL_RUN_USAGE);
-  process.exit(0);
-}
-const args = parsed;
-// Built here rather than in the npm script, so that --help and bad flags answer at once.
-const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
-if (build.status !== 0) {
-  console.error("[local] npm run build failed");
+const args = parsedOrExit(() => parseLocalRunArgs(process.argv.slice(2)));
+try {
+  buildApps();
+} catch (error) {
+  console.error(`[local] ${(error as Error).message}`);
   process.exit(1);
 }
 const manifests = readConsumerManifests(args.env);

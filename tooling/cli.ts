@@ -58,6 +58,11 @@ export function usageText(spec: CliSpec<Record<string, CliOption>>): string {
   ].join("\n");
 }
 
+/** A bad flag value found after parsing: `message` (naming the flag and the value) and the usage, exit 2. */
+export function usageError(spec: CliSpec<Record<string, CliOption>>, message: string): CliExit {
+  return new CliExit(2, `${message}\n\n${usageText(spec)}`);
+}
+
 /** Parse `argv` by `spec`; throws CliExit for `--help` (0) and for usage errors (2). */
 export function parseCli<T extends Record<string, CliOption>>(spec: CliSpec<T>, argv: readonly string[]) {
   const end = argv.indexOf("--");
@@ -98,4 +103,18 @@ export function runCli(name: string, main: () => number | void | Promise<number 
         process.exitCode = 1;
       },
     );
+}
+
+/**
+ * For a main that owns its process (a long-running command with its own stop handling, which
+ * `runCli` cannot wrap): run `parse`; a CliExit prints its message and exits with its code at once.
+ */
+export function parsedOrExit<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof CliExit)) throw error;
+    (error.code === 0 ? process.stdout : process.stderr).write(`${error.message}\n`);
+    process.exit(error.code);
+  }
 }

@@ -7,7 +7,7 @@ import { durableName, stationStreamName } from "../../src/broker/memphis/names.j
 import type { BrokerOptions } from "../../src/broker/options.js";
 import { DLS_HEADERS } from "../../testkit/memphis-control-plane.js";
 import type { MemphisStandIn } from "../../testkit/memphis-stand-in.js";
-import type { DeadLetter } from "../integration/broker/contract.js";
+import type { DeadLetter } from "../integration/broker/helpers.js";
 import { readDeadLetterStream } from "../integration/broker/helpers.js";
 import { testBrokerOptions } from "./broker-options.js";
 

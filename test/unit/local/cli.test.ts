@@ -15,7 +15,7 @@ describe("npm run local flags", () => {
   it("--help: usage on stdout, exit 0, nothing started or built", () => {
     const result = run("--help");
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^usage: npm run local -- /);
+    expect(result.stdout).toMatch(/^Usage: npm run local -- /);
     expect(result.stdout).toContain("--speed");
     expect(result.stdout).not.toContain("[local]");
   });
@@ -30,7 +30,7 @@ describe("npm run local flags", () => {
       const result = run(...args);
       expect(result.status).toBe(2);
       expect(result.stderr).toContain(named);
-      expect(result.stderr).toContain("usage: npm run local -- ");
+      expect(result.stderr).toContain("Usage: npm run local -- ");
       expect(result.stdout).toBe("");
     });
   }
