@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { trackChild } from "../testkit/child-processes.js";
 import { MetricSet } from "../testkit/metrics-text.js";
 import { REPO_ROOT } from "../tooling/repo-root.js";
 
@@ -50,6 +51,7 @@ export class AppChild {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
+    trackChild(child);
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     const exit = once(child, "exit").then(([code, signal]) => ({

@@ -19,6 +19,8 @@ export interface LocalRunArgs {
   readonly speed: number | undefined;
   /** The producer's LOAD_PROFILE (checked by the producer's config); undefined: the demonstration's or a constant rate. */
   readonly profile: string | undefined;
+  /** Run the apps already in dist/ instead of building them first. */
+  readonly skipBuild: boolean;
 }
 
 export const LOCAL_RUN_CLI = {
@@ -66,6 +68,7 @@ export const LOCAL_RUN_CLI = {
       valueName: "LOAD_PROFILE",
       help: "the producer's LOAD_PROFILE, e.g. steps:150@40s,0@60m (--rate is its base rate)",
     },
+    "skip-build": { type: "boolean", help: "run the apps already in dist/ (no npm run build first)" },
   },
 } as const satisfies CliSpec<Record<string, CliOption>>;
 
@@ -107,5 +110,6 @@ export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs {
     env,
     speed: number("speed", values.speed, (n) => n >= 1 && n <= 100, "a number from 1 to 100"),
     profile: values.profile,
+    skipBuild: values["skip-build"] === true,
   };
 }

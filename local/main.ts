@@ -27,13 +27,16 @@ import { startScaledConsumers, type ScaledConsumers } from "./scaler/scaled-cons
 import { formatStatus, STATUS_HEADER, StatusWindow, type StatusRow } from "./status.js";
 import type { MetricSet } from "../testkit/metrics-text.js";
 import { freePort } from "../testkit/nats-server.js";
+import { stopChildrenOnExit } from "../testkit/child-processes.js";
 import { parsedOrExit } from "../tooling/cli.js";
 import { buildApps } from "../tooling/run-build.js";
 
 const log = (line: string) => console.log(`[local] ${line}`);
 const args = parsedOrExit(() => parseLocalRunArgs(process.argv.slice(2)));
+// Whatever ends this process, nothing it started (broker, Prometheus, apps) outlives it.
+stopChildrenOnExit((line) => console.error(`\n[local] ${line}`));
 try {
-  buildApps();
+  if (!args.skipBuild) buildApps();
 } catch (error) {
   console.error(`[local] ${(error as Error).message}`);
   process.exit(1);
@@ -63,10 +66,7 @@ let wake: (() => void) | undefined;
 process.on("SIGINT", () => {
   if (stopping || interrupted) {
     log("second Ctrl-C: killing everything");
-    producer?.kill();
-    for (const child of consumers?.pods.started ?? []) child.kill();
-    void (broker?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
-    return;
+    process.exit(130); // the exit handler kills every child by PID
   }
   interrupted = true;
   wake?.();

@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { trackChild } from "./child-processes.js";
 import { ensureDebianTool, NATS_SERVER } from "./debian-tools.js";
 
 export interface NatsServerOptions {
@@ -114,6 +115,7 @@ export class NatsServer {
     ].join("\n");
     await writeFile(configFile, config);
     const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", "ignore", "pipe"] });
+    trackChild(child);
     let log = "";
     const ready = new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer): void => {

@@ -9,6 +9,7 @@ import { createWriteStream } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { trackChild } from "../../testkit/child-processes.js";
 import { ensureDebianTool, PROMETHEUS } from "../../testkit/debian-tools.js";
 import { freePort } from "../../testkit/nats-server.js";
 
@@ -64,6 +65,7 @@ export class PrometheusServer {
       ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
+    trackChild(child);
     const out = createWriteStream(props.logFile ?? join(dir, "prometheus.log"));
     let text = "";
     const ready = new Promise<void>((resolve, reject) => {

@@ -127,6 +127,9 @@ beforeAll(async () => {
       "--import",
       "tsx",
       join(REPO_ROOT, "local", "main.ts"),
+      // The apps in dist/ (npm test builds first): a build here would replace dist/ under the
+      // other test files' running apps.
+      "--skip-build",
       "--speed",
       String(SPEED),
       "--profile",
