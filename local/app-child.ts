@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { AppEnv, AppName } from "../testkit/app-env.js";
 import { trackChild } from "../testkit/child-processes.js";
 import { MetricSet } from "../testkit/metrics-text.js";
 import { REPO_ROOT } from "../tooling/repo-root.js";
@@ -32,10 +33,10 @@ export class AppChild {
     this.exited = exit.then((e) => e.code);
   }
 
-  static start(
-    app: "producer" | "consumer",
+  static start<A extends AppName>(
+    app: A,
     name: string,
-    env: Record<string, string>,
+    env: AppEnv<A>,
     httpPort: number,
     logDir: string,
   ): AppChild {

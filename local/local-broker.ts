@@ -3,11 +3,12 @@
  * `--broker memphis`) the Memphis stand-in (testkit/memphis-stand-in.ts), imported only then.
  */
 import type { BrokerKind } from "../src/broker/port.js";
+import type { BrokerEnv } from "../testkit/app-env.js";
 import { ensureNatsServerBinary, NatsServer } from "../testkit/nats-server.js";
 
 export interface LocalBroker {
   /** BROKER, BROKER_URL, BROKER_MONITOR_URL, BROKER_ACCOUNT and credentials for the apps. */
-  readonly env: Record<string, string>;
+  readonly env: BrokerEnv;
   /** One line for the operator. */
   readonly description: string;
   stop(): Promise<void>;

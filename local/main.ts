@@ -13,7 +13,6 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PRODUCER_RATE_PER_SECOND } from "../cdk8s/config.js";
 import { loadConsumerConfig } from "../src/apps/consumer/config.js";
 import { connectBroker } from "../src/broker/index.js";
 import { AppChild } from "./app-child.js";
@@ -22,11 +21,13 @@ import { DEFAULT_SPEED, demoPlan } from "./demo-plan.js";
 import { startLocalBroker, type LocalBroker } from "./local-broker.js";
 import { LocalObservability } from "./observability/local-observability.js";
 import { readJetStreamLag } from "./scaler/jetstream-lag.js";
+import { readProducerManifest } from "./producer-manifest.js";
 import { readConsumerManifests } from "./scaler/manifest-spec.js";
 import { startScaledConsumers, type ScaledConsumers } from "./scaler/scaled-consumers.js";
 import { formatStatus, STATUS_HEADER, StatusWindow, type StatusRow } from "./status.js";
 import type { MetricSet } from "../testkit/metrics-text.js";
 import { freePort } from "../testkit/nats-server.js";
+import type { AppEnv, AppVariables } from "../testkit/app-env.js";
 import { stopChildrenOnExit } from "../testkit/child-processes.js";
 import { parsedOrExit } from "../tooling/cli.js";
 import { buildApps } from "../tooling/run-build.js";
@@ -42,6 +43,7 @@ try {
   process.exit(1);
 }
 const manifests = readConsumerManifests(args.env);
+const producerManifest = readProducerManifest(args.env);
 const scaled = args.consumers === undefined;
 const speed = args.speed ?? DEFAULT_SPEED;
 const workMs = args.workMs ?? Number(manifests.pod.env.WORK_TIME_MS ?? 0);
@@ -51,7 +53,7 @@ const demo =
   scaled && args.rate === undefined && args.durationSeconds === undefined && args.profile === undefined
     ? demoPlan((concurrency * 1000) / workMs)
     : undefined;
-const rate = args.rate ?? PRODUCER_RATE_PER_SECOND[args.env];
+const rate = args.rate ?? Number(producerManifest.env.RATE_PER_SECOND ?? 0);
 const workDir = await mkdtemp(join(tmpdir(), "local-run-"));
 const sinkDir = join(workDir, "sink");
 
@@ -177,14 +179,14 @@ try {
   );
   log(`dashboards: ${observability.page.url}`);
   const loadProfile = args.profile ?? demo?.loadProfile;
-  const profileEnv: Record<string, string> =
+  const profileEnv: AppVariables<"producer"> & Pick<AppEnv<"producer">, "RATE_PER_SECOND"> =
     loadProfile === undefined
       ? { RATE_PER_SECOND: String(rate) }
       : { RATE_PER_SECOND: String(args.rate ?? 0), LOAD_PROFILE: loadProfile };
   producer = AppChild.start(
     "producer",
     "producer",
-    { ...broker.env, ...profileEnv },
+    { ...producerManifest.env, ...broker.env, ...profileEnv },
     await freePort(),
     workDir,
   );
@@ -197,7 +199,7 @@ try {
     );
   else
     log(
-      `producer at ${rate} msg/s${args.rate === undefined ? ` (PRODUCER_RATE_PER_SECOND.${args.env} in cdk8s/config.ts)` : ""}; ` +
+      `producer at ${rate} msg/s${args.rate === undefined ? ` (RATE_PER_SECOND of ${producerManifest.files.at(-1)})` : ""}; ` +
         (scaled ? "consumers scaled" : `${args.consumers} consumer(s)`) +
         `; ${args.durationSeconds ? `running for ${args.durationSeconds} s (Ctrl-C stops earlier)` : "running until Ctrl-C"}`,
     );

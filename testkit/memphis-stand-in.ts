@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { connect } from "@nats-io/transport-node";
 import type { NatsConnection } from "@nats-io/nats-core";
+import type { CommonVariables } from "./app-env.js";
 import { NatsServer } from "./nats-server.js";
 import { MemphisControlPlane } from "./memphis-control-plane.js";
 
@@ -30,7 +31,15 @@ export interface MemphisStandInOptions {
 /** A running stand-in. */
 export interface MemphisStandIn {
   /** What the apps need for BROKER=memphis (BROKER, BROKER_URL, BROKER_MONITOR_URL, BROKER_ACCOUNT, credentials). */
-  readonly env: Record<string, string>;
+  readonly env: CommonVariables<
+    | "BROKER"
+    | "BROKER_URL"
+    | "BROKER_MONITOR_URL"
+    | "BROKER_ACCOUNT"
+    | "BROKER_USERNAME"
+    | "BROKER_PASSWORD"
+    | "BROKER_ACCOUNT_ID"
+  >;
   /** Client endpoint as Memphis takes it: `127.0.0.1:<port>`. */
   readonly url: string;
   /** Monitoring base URL (`/jsz?acc=$memphis…`). */

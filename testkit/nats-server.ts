@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CommonVariables } from "./app-env.js";
 import { trackChild } from "./child-processes.js";
 import { ensureDebianTool, NATS_SERVER } from "./debian-tools.js";
 
@@ -30,7 +31,7 @@ export interface NatsServerOptions {
 export function natsAppEnv(endpoint: {
   readonly url: string;
   readonly monitorUrl: string;
-}): Record<string, string> {
+}): CommonVariables<"BROKER" | "BROKER_URL" | "BROKER_MONITOR_URL" | "BROKER_ACCOUNT"> {
   return {
     BROKER: "nats",
     BROKER_URL: endpoint.url,
@@ -75,7 +76,7 @@ export class NatsServer {
     return `http://127.0.0.1:${this.monitorPort}`;
   }
   /** What the apps need to use this server: `BROKER=nats`, the URLs and the monitoring account. */
-  get appEnv(): Record<string, string> {
+  get appEnv(): CommonVariables<"BROKER" | "BROKER_URL" | "BROKER_MONITOR_URL" | "BROKER_ACCOUNT"> {
     return natsAppEnv(this);
   }
   /** Whether the process has not exited (a paused one still runs). */

@@ -13,6 +13,7 @@ import { durableName, stationStreamName } from "../../src/broker/memphis/names.j
 import { brokerNaming } from "../../src/broker/naming.js";
 import { eventSubject } from "../../src/broker/nats/defaults.js";
 import { BROKER_OPTION_DEFAULTS } from "../../src/runtime/config/common-contract.js";
+import type { BrokerEnv } from "../../testkit/app-env.js";
 import { NatsServer } from "../../testkit/nats-server.js";
 import { startMemphisStandIn, type MemphisStandIn } from "../../testkit/memphis-stand-in.js";
 import { publishPipelined } from "../baselines/raw-publish.js";
@@ -31,7 +32,7 @@ export const BENCH_NAMES = {
 export interface BrokerUnderTest {
   readonly kind: BenchBroker;
   /** Broker variables for the apps (BROKER, BROKER_URL, … STREAM, CONSUMER_GROUP, DEAD_LETTER_STREAM). */
-  readonly appEnv: Readonly<Record<string, string>>;
+  readonly appEnv: BrokerEnv;
   /** The same stream and group as the raw workers address them. */
   readonly rawTarget: RawTarget;
   /** Harness connection inside the broker's account, for probes. */
@@ -68,7 +69,7 @@ class StartedBroker implements BrokerUnderTest {
   readonly js: JetStreamClient;
   constructor(
     readonly kind: BenchBroker,
-    readonly appEnv: Readonly<Record<string, string>>,
+    readonly appEnv: BrokerEnv,
     readonly rawTarget: RawTarget,
     readonly nc: NatsConnection,
     readonly jsm: JetStreamManager,

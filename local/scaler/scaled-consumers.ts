@@ -13,13 +13,14 @@ import { ConsumerPods, type PodExit } from "./consumer-pods.js";
 import { readJetStreamLag } from "./jetstream-lag.js";
 import { LocalScaler, type ScalingEvent } from "./local-scaler.js";
 import type { ConsumerManifests } from "./manifest-spec.js";
+import { appVariablesOf, type AppEnv, type AppVariables, type BrokerEnv } from "../../testkit/app-env.js";
 
 export interface ScaledConsumersProps {
   readonly manifests: ConsumerManifests;
   /** BROKER, BROKER_URL, BROKER_MONITOR_URL, BROKER_ACCOUNT and credentials of the local broker. */
-  readonly brokerEnv: Readonly<Record<string, string>>;
+  readonly brokerEnv: BrokerEnv;
   /** Consumer env on top of the Deployment's (e.g. SINK_DIR, WORK_TIME_MS). */
-  readonly env?: Readonly<Record<string, string>>;
+  readonly env?: AppVariables<"consumer">;
   /** Where the pods' logs and scaler.jsonl go. */
   readonly workDir: string;
   /** Every controller interval is divided by this. @default 1 */
@@ -35,7 +36,7 @@ export interface ScaledConsumers {
   /** undefined with a fixed count. */
   readonly scaler: LocalScaler | undefined;
   /** The consumer env every pod gets (before HTTP_PORT and INSTANCE_ID). */
-  readonly podEnv: Readonly<Record<string, string>>;
+  readonly podEnv: AppEnv<"consumer">;
   /** Where the lag is read: the local broker's group, named as its adapter names it. */
   readonly lagTarget: QueueDepthTarget;
   readonly journalPath: string;
@@ -49,7 +50,11 @@ const LAG_READ_TIMEOUT_MS = 3_000;
 export function startScaledConsumers(props: ScaledConsumersProps): ScaledConsumers {
   const { manifests } = props;
   const speed = props.speed ?? 1;
-  const podEnv = { ...manifests.pod.env, ...props.brokerEnv, ...props.env };
+  const podEnv: AppEnv<"consumer"> = {
+    ...appVariablesOf("consumer", manifests.pod.env, manifests.files.at(-1) ?? "the Deployment"),
+    ...props.brokerEnv,
+    ...props.env,
+  };
   const broker = loadConsumerConfig({ ...podEnv, INSTANCE_ID: "scaler" }).common.broker;
   // The trigger names the cluster's broker; locally its lag is that of the local group.
   const lagTarget: QueueDepthTarget =

@@ -22,12 +22,13 @@ import { startScaledConsumers, type ScaledConsumers } from "../../../local/scale
 import { AppProcess } from "../../support/app-process.js";
 import { readAttempts } from "../../support/attempt-record.js";
 import { readStreamIds } from "../../support/jetstream-readback.js";
+import type { BrokerEnv } from "../../../testkit/app-env.js";
 import { waitFor } from "../../../testkit/poll.js";
 import { auditSink } from "../../support/sink-audit.js";
 
 /** A fresh broker for the test. */
 export interface ScalingBroker {
-  readonly env: Record<string, string>;
+  readonly env: BrokerEnv;
   /** A connection in the stream's account, to read back what was stored. */
   readonly connection: NatsConnection;
   /** The JetStream stream behind STREAM (`events`, or `events$1` for a Memphis station). */
