@@ -1,5 +1,5 @@
 /**
- * TEST-ONLY. The part of a Memphis broker's control plane that memphis-dev 1.3.2 talks to, answered
+ * Part of the Memphis stand-in (never deployed; the tests, the bench and the local run use it). The part of a Memphis broker's control plane that memphis-dev 1.3.2 talks to, answered
  * from a NATS client inside the `$memphis` account of a plain nats-server.
  *
  * It creates exactly the JetStream objects a Memphis 1.x broker creates (station `events` = stream

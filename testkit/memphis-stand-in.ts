@@ -1,11 +1,11 @@
 /**
- * TEST-ONLY stand-in for a Memphis broker: a real nats-server with account `$memphis` (JetStream on,
+ * A stand-in for a Memphis broker on this machine, never deployed: a real nats-server with account `$memphis` (JetStream on,
  * user `<username>$<accountId>`, as a Memphis broker names its NATS users) plus a small NATS client that
  * answers the Memphis control plane (see `memphis-control-plane.ts` for what it does and does not do:
  * no msg-id dedup, no dead-letter store).
  *
- * Used by the Memphis integration tests and by `npm run local -- --broker memphis`. Never deploy it:
- * a real cluster runs the Memphis Helm chart.
+ * Used by the Memphis integration tests, the bench and `npm run local -- --broker memphis`. A
+ * cluster runs the Memphis Helm chart instead.
  */
 import { randomBytes } from "node:crypto";
 import { connect } from "@nats-io/transport-node";

@@ -1,5 +1,5 @@
 /**
- * A fresh broker for one measurement: a real nats-server (or the TEST-ONLY Memphis stand-in, which is
+ * A fresh broker for one measurement: a real nats-server (or the Memphis stand-in of testkit/, which is
  * a real nats-server with account `$memphis` and the Memphis control plane), the stream and consumer
  * group provisioned by the project's own adapter (so app and baseline runs see identical objects),
  * a harness connection for probes and pre-fill, and the env for the apps and the raw workers.
