@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseCli, type CliOption, type CliSpec } from "../../tooling/cli.js";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from "../../cdk8s/config.js";
-import { estimateReplicas, type ReplicaEstimate } from "./expected-replicas.js";
+import { estimateReplicas, type ReplicaEstimate } from "../../cdk8s/config-edits/expected-replicas.js";
 import { ratePullRequestBody, ratePullRequestTitle } from "./rate-pr-body.js";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { runSynth } from "../../tooling/run-synth.js";

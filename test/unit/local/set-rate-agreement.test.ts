@@ -1,5 +1,5 @@
 /**
- * `set-rate`'s replica prediction (scripts/lib/expected-replicas.ts) and the scaler agree: at a
+ * `set-rate`'s replica prediction (cdk8s/config-edits/expected-replicas.ts) and the scaler agree: at a
  * steady rate, the decision function driven by a simulated queue settles on the predicted count
  * (±1) at least 90 % of the time, with the median within ±1. The queue: messages arrive at the rate, each ready replica processes CONCURRENCY at once
  * taking WORK_TIME_MS each, lag = waiting + in processing; a new replica is ready 2 s after it is
@@ -7,7 +7,7 @@
  * intervals, 30 simulated minutes per rate.
  */
 import { describe, expect, it } from "vitest";
-import { estimateReplicas } from "../../../scripts/lib/expected-replicas.js";
+import { estimateReplicas } from "../../../cdk8s/config-edits/expected-replicas.js";
 import { decide, initialState } from "../../../local/scaler/decide.js";
 import { readConsumerManifests } from "../../../local/scaler/manifest-spec.js";
 
