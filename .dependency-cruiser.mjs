@@ -36,144 +36,125 @@ const KNOWN_VIOLATIONS = {
   chartsToArgocd: "^cdk8s/argocd/(sealed-platform-secrets|platform-secrets-chart)[.]ts$",
 };
 
+/** A forbidden arrow: from modules matching `from` to modules matching `to`; `comment` says why. */
+const forbid = (name, from, to, comment) => ({ name, comment, severity: "error", from, to });
+
 export default {
   forbidden: [
-    {
-      name: "no-circular",
-      comment: "An import circle: the modules cannot be understood, tested or layered one at a time.",
-      severity: "error",
-      from: { pathNot: [KNOWN_VIOLATIONS.namingCircle, KNOWN_VIOLATIONS.connectionWatchCircle] },
-      to: { circular: true },
-    },
-    {
-      name: "src-stays-inside",
-      comment: "The shipped apps import nothing from the repository's tooling, manifests, kit or tests.",
-      severity: "error",
-      from: { path: "^src/" },
-      to: { path: ABOVE_SRC },
-    },
-    {
-      name: "src-util-is-the-bottom",
-      comment: "src/util holds generic helpers: it imports no broker, runtime or app code.",
-      severity: "error",
-      from: { path: "^src/util/" },
-      to: { path: "^src/(broker|runtime|apps)/" },
-    },
-    {
-      name: "src-broker-below-runtime",
-      comment: "The broker adapters know nothing of the app runtime or the apps.",
-      severity: "error",
-      from: { path: "^src/broker/" },
-      to: { path: "^src/(runtime|apps)/" },
-    },
-    {
-      name: "src-runtime-below-apps",
-      comment: "The runtime serves both apps and imports neither.",
-      severity: "error",
-      from: { path: "^src/runtime/" },
-      to: { path: "^src/apps/" },
-    },
-    {
-      name: "src-apps-apart",
-      comment: "The producer and the consumer share code through src/runtime, not through each other.",
-      severity: "error",
-      from: { path: "^src/apps/(producer|consumer)/" },
-      to: { path: "^src/apps/", pathNot: "^src/apps/$1/" },
-    },
-    {
-      name: "tooling-is-low",
-      comment:
-        "tooling/ is shared by cdk8s/main.ts, the bench, the local run and the commands: it imports none of them.",
-      severity: "error",
-      from: { path: "^tooling/" },
-      to: { path: ABOVE_TOOLING },
-    },
-    {
-      name: "cdk8s-below-kit-and-commands",
-      comment:
-        "The manifests are made from src/ and cdk8s/ alone: never from the local run, the test kit, the bench, the commands or the tests.",
-      severity: "error",
-      from: { path: "^cdk8s/" },
-      to: { path: ABOVE_CDK8S },
-    },
-    {
-      name: "cdk8s-config-is-data",
-      comment: "cdk8s/config.ts is the settings the constructs and charts read; it builds nothing from them.",
-      severity: "error",
-      from: { path: "^cdk8s/config[.]ts$" },
-      to: { path: "^cdk8s/(observability/|charts/|argocd/|synth[.]ts|main[.]ts)" },
-    },
-    {
-      name: "cdk8s-lib-below-charts",
-      comment:
-        "cdk8s/lib holds the constructs: the rule sets, charts, Argo CD apps and the synth entry build on it, not it on them.",
-      severity: "error",
-      from: { path: "^cdk8s/lib/" },
-      to: { path: "^cdk8s/(observability/|charts/|argocd/|synth[.]ts|main[.]ts)" },
-    },
-    {
-      name: "cdk8s-observability-below-charts",
-      comment: "The rule and dashboard constructs are used by the charts; they do not reach into them.",
-      severity: "error",
-      from: { path: "^cdk8s/observability/" },
-      to: { path: "^cdk8s/(charts/|argocd/|synth[.]ts|main[.]ts)" },
-    },
-    {
-      name: "cdk8s-charts-below-argocd",
-      comment:
-        "The Argo CD charts point Applications at the app charts; the app charts know nothing of Argo CD " +
-        "(what both need, such as sealing a secret, lives below them).",
-      severity: "error",
-      from: { path: "^cdk8s/charts/" },
-      to: {
+    forbid(
+      "no-circular",
+      { pathNot: [KNOWN_VIOLATIONS.namingCircle, KNOWN_VIOLATIONS.connectionWatchCircle] },
+      { circular: true },
+      "An import circle: the modules cannot be understood, tested or layered one at a time.",
+    ),
+    forbid(
+      "src-stays-inside",
+      { path: "^src/" },
+      { path: ABOVE_SRC },
+      "The shipped apps import nothing from the repository's tooling, manifests, kit or tests.",
+    ),
+    forbid(
+      "src-util-is-the-bottom",
+      { path: "^src/util/" },
+      { path: "^src/(broker|runtime|apps)/" },
+      "src/util holds generic helpers: it imports no broker, runtime or app code.",
+    ),
+    forbid(
+      "src-broker-below-runtime",
+      { path: "^src/broker/" },
+      { path: "^src/(runtime|apps)/" },
+      "The broker adapters know nothing of the app runtime or the apps.",
+    ),
+    forbid(
+      "src-runtime-below-apps",
+      { path: "^src/runtime/" },
+      { path: "^src/apps/" },
+      "The runtime serves both apps and imports neither.",
+    ),
+    forbid(
+      "src-apps-apart",
+      { path: "^src/apps/(producer|consumer)/" },
+      { path: "^src/apps/", pathNot: "^src/apps/$1/" },
+      "The producer and the consumer share code through src/runtime, not through each other.",
+    ),
+    forbid(
+      "tooling-is-low",
+      { path: "^tooling/" },
+      { path: ABOVE_TOOLING },
+      "tooling/ is shared by cdk8s/main.ts, the bench, the local run and the commands: it imports none of them.",
+    ),
+    forbid(
+      "cdk8s-below-kit-and-commands",
+      { path: "^cdk8s/" },
+      { path: ABOVE_CDK8S },
+      "The manifests are made from src/ and cdk8s/ alone: never from the local run, the test kit, the bench, the commands or the tests.",
+    ),
+    forbid(
+      "cdk8s-config-is-data",
+      { path: "^cdk8s/config[.]ts$" },
+      { path: "^cdk8s/(observability/|charts/|argocd/|synth[.]ts|main[.]ts)" },
+      "cdk8s/config.ts is the settings the constructs and charts read; it builds nothing from them.",
+    ),
+    forbid(
+      "cdk8s-lib-below-charts",
+      { path: "^cdk8s/lib/" },
+      { path: "^cdk8s/(observability/|charts/|argocd/|synth[.]ts|main[.]ts)" },
+      "cdk8s/lib holds the constructs: the rule sets, charts, Argo CD apps and the synth entry build on it, not it on them.",
+    ),
+    forbid(
+      "cdk8s-observability-below-charts",
+      { path: "^cdk8s/observability/" },
+      { path: "^cdk8s/(charts/|argocd/|synth[.]ts|main[.]ts)" },
+      "The rule and dashboard constructs are used by the charts; they do not reach into them.",
+    ),
+    forbid(
+      "cdk8s-charts-below-argocd",
+      { path: "^cdk8s/charts/" },
+      {
         path: "^cdk8s/(argocd/|synth[.]ts|main[.]ts)",
         // Known, being removed in parallel: pipeline-chart.ts takes sealedSecretOf and the platform
         // secrets' names from argocd/. Delete this line once those two imports are gone.
         pathNot: KNOWN_VIOLATIONS.chartsToArgocd,
       },
-    },
-    {
-      name: "cdk8s-synth-below-main",
-      comment: "cdk8s/synth.ts is the library the commands and tests call; main.ts is only its CLI.",
-      severity: "error",
-      from: { path: "^cdk8s/(?!main[.]ts$)" },
-      to: { path: "^cdk8s/main[.]ts$" },
-    },
-    {
-      name: "dashboards-below-kit",
-      comment: "The dashboards are made from the metrics' names and the manifests' settings only.",
-      severity: "error",
-      from: { path: "^dashboards/" },
-      to: { path: "^(testkit|local|bench|scripts|test)/" },
-    },
-    {
-      name: "testkit-below-its-users",
-      comment: "The test kit serves the tests, the bench and the local run; it imports none of them.",
-      severity: "error",
-      from: { path: "^testkit/" },
-      to: { path: ABOVE_TESTKIT },
-    },
-    {
-      name: "bench-and-local-apart",
-      comment: "The bench and the local run are separate applications on the same kit.",
-      severity: "error",
-      from: { path: "^(bench|local)/" },
-      to: { path: "^(bench|local|scripts|test)/", pathNot: "^$1/" },
-    },
-    {
-      name: "scripts-below-tests",
-      comment: "The npm command entry points are not a library for anything but the tests.",
-      severity: "error",
-      from: { path: "^(?!test/|scripts/)" },
-      to: { path: "^scripts/" },
-    },
-    {
-      name: "nothing-imports-tests",
-      comment: "Tests import the code, never the other way round.",
-      severity: "error",
-      from: { pathNot: "^test/" },
-      to: { path: "^test/" },
-    },
+      "The Argo CD charts point Applications at the app charts; the app charts know nothing of Argo CD " +
+        "(what both need, such as sealing a secret, lives below them).",
+    ),
+    forbid(
+      "cdk8s-synth-below-main",
+      { path: "^cdk8s/(?!main[.]ts$)" },
+      { path: "^cdk8s/main[.]ts$" },
+      "cdk8s/synth.ts is the library the commands and tests call; main.ts is only its CLI.",
+    ),
+    forbid(
+      "dashboards-below-kit",
+      { path: "^dashboards/" },
+      { path: "^(testkit|local|bench|scripts|test)/" },
+      "The dashboards are made from the metrics' names and the manifests' settings only.",
+    ),
+    forbid(
+      "testkit-below-its-users",
+      { path: "^testkit/" },
+      { path: ABOVE_TESTKIT },
+      "The test kit serves the tests, the bench and the local run; it imports none of them.",
+    ),
+    forbid(
+      "bench-and-local-apart",
+      { path: "^(bench|local)/" },
+      { path: "^(bench|local|scripts|test)/", pathNot: "^$1/" },
+      "The bench and the local run are separate applications on the same kit.",
+    ),
+    forbid(
+      "scripts-below-tests",
+      { path: "^(?!test/|scripts/)" },
+      { path: "^scripts/" },
+      "The npm command entry points are not a library for anything but the tests.",
+    ),
+    forbid(
+      "nothing-imports-tests",
+      { pathNot: "^test/" },
+      { path: "^test/" },
+      "Tests import the code, never the other way round.",
+    ),
   ],
   options: {
     doNotFollow: { path: "node_modules" },
