@@ -102,20 +102,25 @@ async function startLocalRun(failure: string, extraArgs: readonly string[] = [])
   run.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   run.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const pid = run.pid!;
+  // Every process seen under the run since it started, by PID: a short run may end between two looks.
+  const seen = new Map<number, ProcessInfo>();
   const children = await waitFor(
     "the local run's broker, Prometheus, producer and consumers",
     () => {
-      if (run.exitCode !== null) throw new Error(`the local run exited early:\n${output}`);
-      const found = descendants(pid);
+      for (const p of descendants(pid)) seen.set(p.pid, p);
+      const found = [...seen.values()];
       const count = (pattern: RegExp) => found.filter((p) => pattern.test(p.command)).length;
       const complete =
         count(/nats-server/) === 1 &&
         count(/prometheus/) === 1 &&
         count(/dist\/apps\/producer\/main\.js/) === 1 &&
         count(/dist\/apps\/consumer\/main\.js/) === CONSUMERS;
-      return complete && output.includes("[local] work ") ? found : undefined;
+      if (complete && output.includes("[local] work ")) return found;
+      if (run.exitCode !== null)
+        throw new Error(`the local run exited before all its processes were seen:\n${output}`);
+      return undefined;
     },
-    { timeoutMs: 90_000, intervalMs: 200 },
+    { timeoutMs: 90_000, intervalMs: 100 },
   );
   return { run, output: () => output, children };
 }
@@ -165,7 +170,7 @@ describe("npm run local stops every process it started", () => {
   }, 150_000);
 
   it("at the normal end (--duration): the summary, exit 0, no child left", async () => {
-    const { run, output, children } = await startLocalRun("exception", ["--duration", "15"]);
+    const { run, output, children } = await startLocalRun("exception", ["--duration", "30"]);
     const exit = await exitOf(run);
     expect(exit.code, output()).toBe(0);
     expect(output()).toContain("summary");
