@@ -85,8 +85,6 @@ describe("consumer loop on nats", () => {
       concurrency,
       batchSize: 10,
       handBackAfterMs: 5_000,
-      resubscribeMinBackoffMs: 50,
-      resubscribeMaxBackoffMs: 500,
     });
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
