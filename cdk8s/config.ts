@@ -5,7 +5,10 @@
  * run (`npm run local` uses the `dev` rate) and edited only by pull request — by hand, or by the
  * `set-rate` / `bump-images` scripts that the GitHub workflows call.
  */
+import type { CONSUMER_SETTINGS } from "../src/apps/consumer/contract.js";
+import type { PRODUCER_SETTINGS } from "../src/apps/producer/contract.js";
 import type { BrokerKind } from "../src/broker/port.js";
+import type { AppSettings } from "./lib/app-settings.js";
 import { memoryLimitFromBench } from "./lib/bench-memory.js";
 
 export type EnvironmentName = "dev" | "prod";
@@ -79,20 +82,26 @@ export interface EnvironmentSettings {
     /** Producer replicas; each one publishes at `RATE_PER_SECOND`. */
     readonly replicas: number;
     readonly resources: ContainerResources;
+    /** The producer's own variables by name (the rate is PRODUCER_RATE_PER_SECOND); the rest take the contract's defaults. */
+    readonly settings: AppSettings<typeof PRODUCER_SETTINGS, "RATE_PER_SECOND">;
   };
   readonly consumer: {
-    /** Upper bound of the KEDA ScaledObject (the lower bound is always 0). */
-    readonly maxReplicas: number;
-    /** Queue depth (pending + ack pending) per replica that KEDA aims for. */
-    readonly lagThreshold: number;
-    /** Queue depth above which KEDA wakes the consumer from zero. */
-    readonly activationLagThreshold: number;
-    /** Replicas KEDA keeps while the queue-depth metric cannot be read. */
-    readonly fallbackReplicas: number;
-    /** Messages processed concurrently per replica. */
-    readonly concurrency: number;
-    /** Simulated work per message (WORK_TIME_MS); also what `set-rate` uses to predict replicas. */
-    readonly workTimeMs: number;
+    /** How KEDA scales the consumer on queue depth (the lower bound is always 0). */
+    readonly scaling: {
+      /** Upper bound of the KEDA ScaledObject. */
+      readonly maxReplicas: number;
+      /** Queue depth (pending + ack pending) per replica that KEDA aims for. */
+      readonly lagThreshold: number;
+      /** Queue depth above which KEDA wakes the consumer from zero. */
+      readonly activationLagThreshold: number;
+      /** Replicas KEDA keeps while the queue-depth metric cannot be read. */
+      readonly fallbackReplicas: number;
+    };
+    /**
+     * The consumer's own variables by name (CONCURRENCY, WORK_TIME_MS, …; `set-rate` predicts
+     * replicas from them); the rest take the contract's defaults.
+     */
+    readonly settings: AppSettings<typeof CONSUMER_SETTINGS>;
     readonly resources: ContainerResources;
   };
 }
@@ -105,6 +114,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     broker: { nodes: 1, storageGibibytes: 5 },
     producer: {
       replicas: 1,
+      settings: {},
       resources: {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
@@ -113,12 +123,8 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
       },
     },
     consumer: {
-      maxReplicas: 3,
-      lagThreshold: 50,
-      activationLagThreshold: 0,
-      fallbackReplicas: 1,
-      concurrency: 4,
-      workTimeMs: 200,
+      scaling: { maxReplicas: 3, lagThreshold: 50, activationLagThreshold: 0, fallbackReplicas: 1 },
+      settings: { CONCURRENCY: 4, WORK_TIME_MS: 200 },
       resources: {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
@@ -134,6 +140,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     broker: { nodes: 3, storageGibibytes: 30 },
     producer: {
       replicas: 1,
+      settings: {},
       resources: {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,
@@ -142,12 +149,8 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
       },
     },
     consumer: {
-      maxReplicas: 20,
-      lagThreshold: 100,
-      activationLagThreshold: 0,
-      fallbackReplicas: 2,
-      concurrency: 8,
-      workTimeMs: 100,
+      scaling: { maxReplicas: 20, lagThreshold: 100, activationLagThreshold: 0, fallbackReplicas: 2 },
+      settings: { CONCURRENCY: 8, WORK_TIME_MS: 100 },
       resources: {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,

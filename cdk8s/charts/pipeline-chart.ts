@@ -92,26 +92,23 @@ export class PipelineChart extends Chart {
       logLevel: props.settings.logLevel,
     };
 
+    const { producer, consumer } = props.settings;
     this.producer = new Producer(this, "producer", {
       connection,
       image: props.images.producer,
       ratePerSecond: props.ratePerSecond,
-      replicas: props.settings.producer.replicas,
-      resources: props.settings.producer.resources,
+      replicas: producer.replicas,
+      resources: producer.resources,
+      settings: producer.settings,
     });
 
-    const c = props.settings.consumer;
     this.consumer = new Consumer(this, "consumer", {
       connection,
       image: props.images.consumer,
-      resources: c.resources,
-      concurrency: c.concurrency,
-      workTimeMs: c.workTimeMs,
+      resources: consumer.resources,
+      settings: consumer.settings,
       scaling: {
-        maxReplicas: c.maxReplicas,
-        lagThreshold: c.lagThreshold,
-        activationLagThreshold: c.activationLagThreshold,
-        fallbackReplicas: c.fallbackReplicas,
+        ...consumer.scaling,
         ...(props.metricSource === undefined ? {} : { metricSource: props.metricSource }),
       },
     });

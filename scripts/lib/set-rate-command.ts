@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseCli, type CliOption, type CliSpec } from "./cli.js";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from "../../cdk8s/config.js";
+import { resolveConsumerSettings } from "../../cdk8s/lib/consumer.js";
 import { estimateReplicas, type ReplicaEstimate } from "./expected-replicas.js";
 import { ratePullRequestBody, ratePullRequestTitle } from "./rate-pr-body.js";
 import { REPO_ROOT } from "./repo-root.js";
@@ -115,13 +116,14 @@ export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRat
   const synthesized = values["no-synth"] || dryRun ? false : (io.synth ?? runSynth)(io.log);
 
   const settings = ENVIRONMENTS[env];
+  const consumer = resolveConsumerSettings(settings.consumer.settings);
   const scaling = {
     ratePerSecond: newRate * settings.producer.replicas,
-    workTimeMs: settings.consumer.workTimeMs,
-    concurrency: settings.consumer.concurrency,
-    lagThreshold: settings.consumer.lagThreshold,
+    workTimeMs: consumer.WORK_TIME_MS,
+    concurrency: consumer.CONCURRENCY,
+    lagThreshold: settings.consumer.scaling.lagThreshold,
     minReplicas: 0,
-    maxReplicas: settings.consumer.maxReplicas,
+    maxReplicas: settings.consumer.scaling.maxReplicas,
   };
   const estimate = estimateReplicas(scaling);
   const title = ratePullRequestTitle(env, oldRate, newRate);
@@ -132,7 +134,10 @@ export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRat
     producerReplicas: settings.producer.replicas,
     scaling,
     estimate,
-    workTimeSource: `ENVIRONMENTS.${env}.consumer.workTimeMs`,
+    workTimeSource:
+      settings.consumer.settings.WORK_TIME_MS === undefined
+        ? "the consumer contract's default"
+        : `ENVIRONMENTS.${env}.consumer.settings.WORK_TIME_MS`,
     synthesized,
   });
   if (values["pr-body"] !== undefined && !dryRun) writeFileSync(values["pr-body"], body);

@@ -162,15 +162,19 @@ describe("Consumer", () => {
         lagThreshold: 33,
         activationLagThreshold: 2,
         fallbackReplicas: 3,
+        fallbackFailureThreshold: 4,
         pollingIntervalSeconds: 5,
         cooldownPeriodSeconds: 60,
         metricSource: { type: "prometheus", serverAddress: "http://prom:9090" },
+      } satisfies Required<ConsumerProps["scaling"]>,
+      settings: {
+        CONCURRENCY: 6,
+        BATCH_SIZE: 20,
+        WORK_TIME_MS: 15,
+        DRAIN_TIMEOUT_MS: 45_000,
+        RETRY_DELAY_MS: 250,
+        SINK_DIR: "/tmp/effects",
       },
-      concurrency: 6,
-      batchSize: 20,
-      workTimeMs: 15,
-      drainTimeoutMs: 45_000,
-      retryDelayMs: 250,
       terminationGracePeriodSeconds: 50,
     };
     new Consumer(chart, "consumer", props);
@@ -190,6 +194,7 @@ describe("Consumer", () => {
       WORK_TIME_MS: "15",
       DRAIN_TIMEOUT_MS: "45000",
       RETRY_DELAY_MS: "250",
+      SINK_DIR: "/tmp/effects",
       BROKER: "memphis",
       BROKER_ACCOUNT_ID: "1",
     });
@@ -203,7 +208,7 @@ describe("Consumer", () => {
       maxReplicaCount: 7,
       pollingInterval: 5,
       cooldownPeriod: 60,
-      fallback: { failureThreshold: 3, replicas: 3 },
+      fallback: { failureThreshold: 4, replicas: 3 },
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "consumer" },
     });
     expect(scaled.spec.triggers).toEqual([
@@ -233,10 +238,10 @@ describe("Consumer", () => {
           image: "i",
           resources,
           scaling: { maxReplicas: 2, lagThreshold: 10 },
-          drainTimeoutMs: 30_000,
+          settings: { DRAIN_TIMEOUT_MS: 30_000 },
           terminationGracePeriodSeconds: 30,
         }),
-    ).toThrow(/terminationGracePeriodSeconds \(30\) must exceed drainTimeoutMs \(30000 ms\)/);
+    ).toThrow(/terminationGracePeriodSeconds \(30\) must exceed DRAIN_TIMEOUT_MS \(30000 ms\)/);
   });
 
   it("rejects bad scaling bounds naming the option", () => {
@@ -280,7 +285,7 @@ describe("invariants", () => {
           connection: { ...connection(chart, kind), messaging: resolveMessaging(messaging) },
           image: "i",
           resources,
-          workTimeMs,
+          settings: { WORK_TIME_MS: workTimeMs },
           scaling: { maxReplicas: 2, lagThreshold: 10 },
         });
     };

@@ -88,7 +88,7 @@ describe("set-rate", () => {
     const text = readFileSync(body, "utf8");
     expect(text).toContain(`**${PRODUCER_RATE_PER_SECOND.prod} → 120**`);
     expect(text).toContain(`Expected steady-state consumer replicas: ${result.estimate.expectedReplicas}`);
-    expect(text).toContain(`lagThreshold | ${ENVIRONMENTS.prod.consumer.lagThreshold}`);
+    expect(text).toContain(`lagThreshold | ${ENVIRONMENTS.prod.consumer.scaling.lagThreshold}`);
     expect(logs.join("\n")).toContain(
       `PRODUCER_RATE_PER_SECOND.prod: ${PRODUCER_RATE_PER_SECOND.prod} -> 120`,
     );
