@@ -10,7 +10,7 @@ import {
   BrokerCredentials,
   PLACEHOLDER_CIPHERTEXT,
   readSealedCredentials,
-} from "../../cdk8s/lib/broker-credentials.js";
+} from "../../cdk8s/secrets/broker-credentials.js";
 import { brokerEndpoints } from "../../cdk8s/lib/broker-endpoints.js";
 import { BrokerExporterMonitor } from "../../cdk8s/lib/broker-exporter-monitor.js";
 import type { ConsumerProps } from "../../cdk8s/lib/consumer.js";
