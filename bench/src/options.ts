@@ -108,7 +108,8 @@ export interface BenchOptions {
    */
   readonly out: string;
   /**
-   * Also write a dated record `bench/records/<date>.json` to commit.
+   * Also write a dated record `bench/records/<date>.json` to commit, and its peak memory figures
+   * into cdk8s/data/peak-rss.json (the manifests' memory limits).
    * @default false
    */
   readonly record: boolean;
@@ -171,7 +172,7 @@ const HELP = `npm run bench -- [flags]   (each flag also as BENCH_<NAME> env, e.
   --poll-interval-ms N     broker poll interval of throughput timing (default ${DEFAULT_OPTIONS.pollIntervalMs})
   --deadline-ms N          bound of any single wait (default ${DEFAULT_OPTIONS.deadlineMs})
   --out FILE               results JSON (default ${DEFAULT_OPTIONS.out})
-  --record                 also write bench/records/<date>.json
+  --record                 also write bench/records/<date>.json and cdk8s/data/peak-rss.json
   --smoke                  tiny run: 1 repetition, ${SMOKE_OPTIONS.messages} messages, 0.5 s windows
   --quiet                  no progress lines
   --help`;
