@@ -132,7 +132,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     },
     consumer: {
       scaling: { maxReplicas: 3, lagThreshold: 50, activationLagThreshold: 0, fallbackReplicas: 1 },
-      settings: { CONCURRENCY: 4, WORK_TIME_MS: 200, HAND_BACK_RESERVE_MS: 2_000 },
+      settings: { CONCURRENCY: 4, WORK_TIME_MS: 200 },
       resources: {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
@@ -158,7 +158,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     },
     consumer: {
       scaling: { maxReplicas: 20, lagThreshold: 100, activationLagThreshold: 0, fallbackReplicas: 2 },
-      settings: { CONCURRENCY: 8, WORK_TIME_MS: 100, HAND_BACK_RESERVE_MS: 4_000 },
+      settings: { CONCURRENCY: 8, WORK_TIME_MS: 100 },
       resources: {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,

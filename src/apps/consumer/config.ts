@@ -14,7 +14,6 @@ export interface ConsumerConfig {
   readonly workTimeMs: number;
   readonly drainTimeoutMs: number;
   readonly retryDelayMs: number;
-  readonly handBackReserveMs: number;
   readonly sinkDir: string | undefined;
   readonly sinkEffect: FileSinkEffect;
 }
@@ -29,7 +28,6 @@ export function loadConsumerConfig(env: EnvInput): ConsumerConfig {
     workTimeMs: values.WORK_TIME_MS,
     drainTimeoutMs: values.DRAIN_TIMEOUT_MS,
     retryDelayMs: values.RETRY_DELAY_MS,
-    handBackReserveMs: values.HAND_BACK_RESERVE_MS,
     sinkDir: values.SINK_DIR === undefined || values.SINK_DIR.trim() === "" ? undefined : values.SINK_DIR,
     sinkEffect: values.SINK_EFFECT,
   };

@@ -43,13 +43,6 @@ export const CONSUMER_SETTINGS = {
     description: "Redelivery delay of a message whose processing failed (ms)",
     example: "1000",
   }),
-  HAND_BACK_RESERVE_MS: integer({
-    min: 0,
-    default: 3_000,
-    description:
-      "On SIGTERM: the part of DRAIN_TIMEOUT_MS (at most a quarter) kept for handing back and closing (ms)",
-    example: "3000",
-  }),
   SINK_DIR: text({
     optional: true,
     description: "Directory of the idempotent file effect sink (default: an in-memory seen-set)",

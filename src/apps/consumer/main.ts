@@ -44,7 +44,7 @@ const runtime = await startAppRuntime({
 const { logger } = runtime;
 const metrics = createConsumerMetrics(runtime.registry);
 // Keep a reserve of the drain budget for handing back and closing the connection.
-const reserveMs = Math.min(config.handBackReserveMs, Math.floor(config.drainTimeoutMs / 4));
+const reserveMs = Math.min(3_000, Math.floor(config.drainTimeoutMs / 4));
 const consumer = new Consumer({
   broker: runtime.broker,
   processor: new Processor({
