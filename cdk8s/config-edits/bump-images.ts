@@ -8,16 +8,8 @@
  */
 import { parseCli, type CliOption, type CliSpec } from "../../scripts/lib/cli.js";
 import type { ImagePin } from "../config.js";
-import {
-  applyDataEdit,
-  CONFIG_EDIT_OPTIONS,
-  DATA_FILES,
-  dataFileText,
-  dataOption,
-  readDataFile,
-  repositoryPath,
-  type ConfigCommandIo,
-} from "./data-edit.js";
+import type { ConfigCommandIo } from "./data-edit.js";
+import { DATA_FILES, dataEditOptions, editDataFile, repositoryPath } from "./data-edit.js";
 
 export const APPS = ["producer", "consumer"] as const;
 export type AppName = (typeof APPS)[number];
@@ -64,8 +56,7 @@ export const BUMP_IMAGES_CLI = {
       valueName: "prefix",
       help: "registry and path prefix, e.g. ghcr.io/org/repo",
     },
-    data: dataOption(DATA_FILES.images),
-    ...CONFIG_EDIT_OPTIONS,
+    ...dataEditOptions(DATA_FILES.images),
   },
 } satisfies CliSpec<Record<string, CliOption>>;
 
@@ -86,44 +77,31 @@ export function runBumpImages(argv: readonly string[], io: ConfigCommandIo): Bum
     return app as AppName;
   });
   const registry = values.registry === undefined ? undefined : parseRegistryPrefix(values.registry);
-  const file = values.data ?? DATA_FILES.images;
-  const dryRun = values["dry-run"];
-  const synth = !values["no-synth"] && !dryRun;
-
-  const before = readDataFile(file);
-  const after: Record<string, unknown> = { ...before };
-  const changes: { field: string; from: string; to: string }[] = [];
-  for (const app of apps) {
-    const pin = pinOf(before, app, file);
-    const repository = registry === undefined ? pin.repository : `${registry}/${app}`;
-    after[app] = { ...pin, repository, tag };
-    changes.push({ field: `IMAGES.${app}.tag`, from: pin.tag, to: tag });
-    if (registry !== undefined)
-      changes.push({ field: `IMAGES.${app}.repository`, from: pin.repository, to: repository });
-  }
-  for (const change of changes) io.log(`${change.field}: ${change.from} -> ${change.to}`);
-  const body = [
-    `Images built from this commit, tag \`${tag}\`:`,
-    "",
-    ...changes.map((c) => `- \`${c.field}\`: \`${c.from}\` → \`${c.to}\``),
-    "",
-    synth
-      ? "Manifests re-synthesized (`npm run synth`)."
-      : "Manifests NOT re-synthesized: run `npm run synth`.",
-    "",
-    "_Opened by the images workflow (`npm run bump-images`)._",
-    "",
-  ].join("\n");
-  applyDataEdit(
-    {
-      file,
-      before: dataFileText(before),
-      after: dataFileText(after),
-      alsoWrite: values["pr-body"] === undefined ? [] : [{ file: values["pr-body"], content: body }],
-      dryRun,
-      synth,
-    },
-    io,
-  );
-  return { changes, body };
+  return editDataFile(values, DATA_FILES.images, io, (before, { file, synth }) => {
+    const after: Record<string, unknown> = { ...before };
+    const changes: { field: string; from: string; to: string }[] = [];
+    for (const app of apps) {
+      const pin = pinOf(before, app, file);
+      const repository = registry === undefined ? pin.repository : `${registry}/${app}`;
+      after[app] = { ...pin, repository, tag };
+      changes.push({ field: `IMAGES.${app}.tag`, from: pin.tag, to: tag });
+      if (registry !== undefined)
+        changes.push({ field: `IMAGES.${app}.repository`, from: pin.repository, to: repository });
+    }
+    for (const change of changes) io.log(`${change.field}: ${change.from} -> ${change.to}`);
+    const body = [
+      `Images built from this commit, tag \`${tag}\`:`,
+      "",
+      ...changes.map((c) => `- \`${c.field}\`: \`${c.from}\` → \`${c.to}\``),
+      "",
+      synth
+        ? "Manifests re-synthesized (`npm run synth`)."
+        : "Manifests NOT re-synthesized: run `npm run synth`.",
+      "",
+      "_Opened by the images workflow (`npm run bump-images`)._",
+      "",
+    ].join("\n");
+    const alsoWrite = values["pr-body"] === undefined ? [] : [{ file: values["pr-body"], content: body }];
+    return { data: after, alsoWrite, result: { changes, body } };
+  });
 }

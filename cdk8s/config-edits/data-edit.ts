@@ -1,15 +1,17 @@
 /**
  * What set-rate and bump-images share: the JSON data files they edit (beside cdk8s/config.ts, which
- * imports them), their common flags, and the step that either prints the diff (`--dry-run`) or
- * writes the file and its pull request text and re-synthesizes, all or nothing.
+ * imports them), their common flags, and the edit itself, which either prints the diff
+ * (`--dry-run`) or writes the file and its pull request text and re-synthesizes, all or nothing.
  */
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { CliOption } from "../../scripts/lib/cli.js";
 import { unifiedDiff } from "../../scripts/lib/line-diff.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
 import { runSynth } from "../../scripts/lib/run-synth.js";
 import { writeAtomically, type PlannedWrite } from "./atomic-edit.js";
+
+/** The repository this file is in (cdk8s/config-edits/ is two levels below it). */
+const REPOSITORY = join(import.meta.dirname, "..", "..");
 
 /** The data files the commands edit (cdk8s/config.ts imports them). */
 export const DATA_FILES = {
@@ -21,7 +23,7 @@ export const DATA_FILES = {
 
 /** A data file's path as the repository names it (pull requests, workflows, messages). */
 export function repositoryPath(file: string): string {
-  return relative(REPO_ROOT, file).split("\\").join("/");
+  return relative(REPOSITORY, file).split("\\").join("/");
 }
 
 /** Read a data file: a JSON object. */
@@ -44,44 +46,62 @@ export interface ConfigCommandIo {
   readonly synth?: (log: (line: string) => void) => unknown;
 }
 
-/** Flags both commands take besides `--data` (whose default differs). */
-export const CONFIG_EDIT_OPTIONS = {
-  "pr-body": { type: "string", valueName: "file", help: "write the pull request body here" },
-  "no-synth": { type: "boolean", default: false, help: "do not re-synthesize the manifests" },
-  "dry-run": { type: "boolean", default: false, help: "print the diff of the data file; write nothing" },
-} satisfies Record<string, CliOption>;
-
-/** The `--data` flag of a command editing `file` by default. */
-export function dataOption(file: string) {
+/** The flags both commands take: the data file (default `file`), the PR body, no synth, dry run. */
+export function dataEditOptions(file: string) {
   return {
-    type: "string",
-    valueName: "file",
-    help: `data file to edit (default ${repositoryPath(file)})`,
-  } as const satisfies CliOption;
+    data: {
+      type: "string",
+      valueName: "file",
+      help: `data file to edit (default ${repositoryPath(file)})`,
+    },
+    "pr-body": { type: "string", valueName: "file", help: "write the pull request body here" },
+    "no-synth": { type: "boolean", default: false, help: "do not re-synthesize the manifests" },
+    "dry-run": { type: "boolean", default: false, help: "print the diff of the data file; write nothing" },
+  } as const satisfies Record<string, CliOption>;
 }
 
-export interface DataEdit {
-  readonly file: string;
-  readonly before: string;
-  readonly after: string;
+/** The parsed values of `dataEditOptions`. */
+export interface DataEditFlags {
+  readonly data?: string | undefined;
+  readonly "dry-run": boolean;
+  readonly "no-synth": boolean;
+}
+
+/** What a command makes of the data file. */
+export interface DataChange<T> {
+  /** The whole new content of the data file. */
+  readonly data: unknown;
   /** Further files to write with it (the pull request text). */
   readonly alsoWrite: readonly PlannedWrite[];
-  readonly dryRun: boolean;
-  readonly synth: boolean;
+  /** What the command returns. */
+  readonly result: T;
 }
 
 /**
- * `--dry-run`: print the diff and write nothing. Otherwise write the data file and `alsoWrite`, then
- * re-synthesize; a failure anywhere puts every file back (./atomic-edit.ts).
+ * Read the data file (`--data`, else `defaultFile`), let `change` make the new content, then either
+ * print the diff (`--dry-run`) or write the file and `alsoWrite` and re-synthesize (unless
+ * `--no-synth`); a failure anywhere puts every file back (./atomic-edit.ts).
  */
-export function applyDataEdit(edit: DataEdit, io: ConfigCommandIo): void {
-  if (edit.dryRun) {
-    const diff = unifiedDiff(repositoryPath(edit.file), edit.before, edit.after);
-    io.log(diff === "" ? `${edit.file}: no change` : diff);
+export function editDataFile<T>(
+  flags: DataEditFlags,
+  defaultFile: string,
+  io: ConfigCommandIo,
+  change: (data: Record<string, unknown>, context: { file: string; synth: boolean }) => DataChange<T>,
+): T {
+  const file = flags.data ?? defaultFile;
+  const dryRun = flags["dry-run"];
+  const synth = !flags["no-synth"] && !dryRun;
+  const before = readDataFile(file);
+  const { data, alsoWrite, result } = change(before, { file, synth });
+  const [beforeText, afterText] = [dataFileText(before), dataFileText(data)];
+  if (dryRun) {
+    const diff = unifiedDiff(repositoryPath(file), beforeText, afterText);
+    io.log(diff === "" ? `${file}: no change` : diff);
     io.log("dry run: nothing written");
-    return;
+    return result;
   }
-  writeAtomically([{ file: edit.file, content: edit.after }, ...edit.alsoWrite], () => {
-    if (edit.synth) (io.synth ?? runSynth)(io.log);
+  writeAtomically([{ file, content: afterText }, ...alsoWrite], () => {
+    if (synth) (io.synth ?? runSynth)(io.log);
   });
+  return result;
 }

@@ -10,16 +10,8 @@ import { estimateReplicas, type ReplicaEstimate } from "../../scripts/lib/expect
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from "../config.js";
 import { resolveConsumerSettings } from "../lib/consumer.js";
 import type { PlannedWrite } from "./atomic-edit.js";
-import {
-  applyDataEdit,
-  CONFIG_EDIT_OPTIONS,
-  DATA_FILES,
-  dataFileText,
-  dataOption,
-  readDataFile,
-  repositoryPath,
-  type ConfigCommandIo,
-} from "./data-edit.js";
+import type { ConfigCommandIo } from "./data-edit.js";
+import { DATA_FILES, dataEditOptions, editDataFile, repositoryPath } from "./data-edit.js";
 import { ratePullRequestBody, ratePullRequestTitle } from "./rate-pr-body.js";
 
 export interface SetRateResult {
@@ -65,8 +57,7 @@ export const SET_RATE_CLI = {
       help: "producer rate in messages per second (may be below 1)",
     },
     "pr-title": { type: "string", valueName: "file", help: "write the pull request title here" },
-    data: dataOption(DATA_FILES.producerRates),
-    ...CONFIG_EDIT_OPTIONS,
+    ...dataEditOptions(DATA_FILES.producerRates),
   },
 } satisfies CliSpec<Record<string, CliOption>>;
 
@@ -74,55 +65,45 @@ export function runSetRate(argv: readonly string[], io: ConfigCommandIo): SetRat
   const { values } = parseCli(SET_RATE_CLI, argv);
   const env = parseEnvironment(values.env);
   const newRate = parseRate(values.rate);
-  const file = values.data ?? DATA_FILES.producerRates;
-  const dryRun = values["dry-run"];
-  const synth = !values["no-synth"] && !dryRun;
+  return editDataFile(values, DATA_FILES.producerRates, io, (rates, { file, synth }) => {
+    const oldRate = rates[env];
+    if (typeof oldRate !== "number") throw new Error(`${file}: "${env}" is not a number`);
+    io.log(`PRODUCER_RATE_PER_SECOND.${env}: ${oldRate} -> ${newRate} (${file})`);
 
-  const before = readDataFile(file);
-  const oldRate = before[env];
-  if (typeof oldRate !== "number") throw new Error(`${file}: "${env}" is not a number`);
-  io.log(`PRODUCER_RATE_PER_SECOND.${env}: ${oldRate} -> ${newRate} (${file})`);
-
-  const settings = ENVIRONMENTS[env];
-  const consumer = resolveConsumerSettings(settings.consumer.settings);
-  const scaling = {
-    ratePerSecond: newRate * settings.producer.replicas,
-    workTimeMs: consumer.WORK_TIME_MS,
-    concurrency: consumer.CONCURRENCY,
-    lagThreshold: settings.consumer.scaling.lagThreshold,
-    minReplicas: 0,
-    maxReplicas: settings.consumer.scaling.maxReplicas,
-  };
-  const estimate = estimateReplicas(scaling);
-  const title = ratePullRequestTitle(env, oldRate, newRate);
-  const body = ratePullRequestBody({
-    env,
-    oldRate,
-    newRate,
-    producerReplicas: settings.producer.replicas,
-    scaling,
-    estimate,
-    workTimeSource:
-      settings.consumer.settings.WORK_TIME_MS === undefined
-        ? "the consumer contract's default"
-        : `ENVIRONMENTS.${env}.consumer.settings.WORK_TIME_MS`,
-    changedFile: repositoryPath(DATA_FILES.producerRates),
-    synthesized: synth,
-  });
-  const alsoWrite: PlannedWrite[] = [];
-  if (values["pr-body"] !== undefined) alsoWrite.push({ file: values["pr-body"], content: body });
-  if (values["pr-title"] !== undefined) alsoWrite.push({ file: values["pr-title"], content: title });
-  applyDataEdit(
-    {
-      file,
-      before: dataFileText(before),
-      after: dataFileText({ ...before, [env]: newRate }),
+    const settings = ENVIRONMENTS[env];
+    const consumer = resolveConsumerSettings(settings.consumer.settings);
+    const scaling = {
+      ratePerSecond: newRate * settings.producer.replicas,
+      workTimeMs: consumer.WORK_TIME_MS,
+      concurrency: consumer.CONCURRENCY,
+      lagThreshold: settings.consumer.scaling.lagThreshold,
+      minReplicas: 0,
+      maxReplicas: settings.consumer.scaling.maxReplicas,
+    };
+    const estimate = estimateReplicas(scaling);
+    const title = ratePullRequestTitle(env, oldRate, newRate);
+    const body = ratePullRequestBody({
+      env,
+      oldRate,
+      newRate,
+      producerReplicas: settings.producer.replicas,
+      scaling,
+      estimate,
+      workTimeSource:
+        settings.consumer.settings.WORK_TIME_MS === undefined
+          ? "the consumer contract's default"
+          : `ENVIRONMENTS.${env}.consumer.settings.WORK_TIME_MS`,
+      changedFile: repositoryPath(DATA_FILES.producerRates),
+      synthesized: synth,
+    });
+    const alsoWrite: PlannedWrite[] = [];
+    if (values["pr-body"] !== undefined) alsoWrite.push({ file: values["pr-body"], content: body });
+    if (values["pr-title"] !== undefined) alsoWrite.push({ file: values["pr-title"], content: title });
+    io.log(`expected steady-state consumer replicas in ${env}: ${estimate.expectedReplicas}`);
+    return {
+      data: { ...rates, [env]: newRate },
       alsoWrite,
-      dryRun,
-      synth,
-    },
-    io,
-  );
-  io.log(`expected steady-state consumer replicas in ${env}: ${estimate.expectedReplicas}`);
-  return { env, oldRate, newRate, estimate, title, body };
+      result: { env, oldRate, newRate, estimate, title, body },
+    };
+  });
 }

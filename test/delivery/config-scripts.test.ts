@@ -4,7 +4,7 @@
  * and a failing command leaves every file as it was.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { DATA_FILES } from "../../cdk8s/config-edits/data-edit.js";
 import { parseRate, runSetRate } from "../../cdk8s/config-edits/set-rate.js";
 import { estimateReplicas } from "../../scripts/lib/expected-replicas.js";
 import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { copyDataFiles } from "./data-copies.js";
 
 let dir: string;
 let rates: string;
@@ -30,13 +31,7 @@ const failingSynth = {
 };
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "config-scripts-"));
-  rates = join(dir, "producer-rates.json");
-  images = join(dir, "images.json");
-  copyFileSync(DATA_FILES.producerRates, rates);
-  copyFileSync(DATA_FILES.images, images);
-  originalRates = readFileSync(rates, "utf8");
-  originalImages = readFileSync(images, "utf8");
+  ({ dir, rates, images, originalRates, originalImages } = copyDataFiles("config-scripts-"));
   logs.length = 0;
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

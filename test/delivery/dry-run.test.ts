@@ -2,15 +2,14 @@
  * `set-rate --dry-run` and `bump-images --dry-run` print the diff of their data file and write
  * nothing: not the data file, not the PR body, no synth.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IMAGES, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
 import { runBumpImages } from "../../cdk8s/config-edits/bump-images.js";
-import { DATA_FILES } from "../../cdk8s/config-edits/data-edit.js";
 import { runSetRate } from "../../cdk8s/config-edits/set-rate.js";
 import { unifiedDiff } from "../../scripts/lib/line-diff.js";
+import { copyDataFiles } from "./data-copies.js";
 
 let dir: string;
 let rates: string;
@@ -28,13 +27,7 @@ const io = {
 };
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "dry-run-"));
-  rates = join(dir, "producer-rates.json");
-  images = join(dir, "images.json");
-  copyFileSync(DATA_FILES.producerRates, rates);
-  copyFileSync(DATA_FILES.images, images);
-  originalRates = readFileSync(rates, "utf8");
-  originalImages = readFileSync(images, "utf8");
+  ({ dir, rates, images, originalRates, originalImages } = copyDataFiles("dry-run-"));
   logs.length = 0;
   synthRuns = 0;
 });
