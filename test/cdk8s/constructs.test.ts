@@ -17,7 +17,9 @@ import type { ConsumerProps } from "../../cdk8s/lib/consumer.js";
 import { Consumer } from "../../cdk8s/lib/consumer.js";
 import { DEFAULT_MESSAGING, resolveMessaging } from "../../cdk8s/lib/messaging.js";
 import { PodDisruptionBudget } from "../../cdk8s/lib/pod-disruption-budget.js";
-import { formatRate, Producer } from "../../cdk8s/lib/producer.js";
+import { formatRate, Producer, type ProducerProps } from "../../cdk8s/lib/producer.js";
+import { resolveAppSettings } from "../../cdk8s/lib/app-settings.js";
+import { PRODUCER_SETTINGS } from "../../src/apps/producer/contract.js";
 import { queueDepthQuery } from "../../cdk8s/lib/queue-scaler.js";
 import { durableName, stationStreamName } from "../../src/broker/memphis/names.js";
 import { parseFiles } from "./support/manifests.js";
@@ -323,6 +325,35 @@ describe("invariants", () => {
       consumer: durableName("Workers"),
     });
     expect(trigger.metadata).toMatchObject({ stream: "events#in$1", consumer: "workers" });
+  });
+
+  it("app settings by variable name: the stated ones at the contract's default, overrides added in the contract's order", () => {
+    const own = new Set(["LOAD_PROFILE", "MAX_IN_FLIGHT", "PAYLOAD_BYTES", "MESSAGE_LIMIT"]);
+    const env = (settings: ProducerProps["settings"]): string[] => {
+      const chart = Testing.chart();
+      new Producer(chart, "p", {
+        connection: connection(chart),
+        image: "i",
+        ratePerSecond: 1,
+        resources,
+        settings,
+      });
+      const container = byKind(Testing.synth(chart), "Deployment")[0].spec.template.spec.containers[0];
+      return container.env.filter((e: any) => own.has(e.name)).map((e: any) => `${e.name}=${e.value}`);
+    };
+    expect(env({})).toEqual([
+      `MAX_IN_FLIGHT=${PRODUCER_SETTINGS.MAX_IN_FLIGHT.default}`,
+      `PAYLOAD_BYTES=${PRODUCER_SETTINGS.PAYLOAD_BYTES.default}`,
+    ]);
+    expect(env({ MESSAGE_LIMIT: 100, MAX_IN_FLIGHT: 8 })).toEqual([
+      "MAX_IN_FLIGHT=8",
+      "PAYLOAD_BYTES=64",
+      "MESSAGE_LIMIT=100",
+    ]);
+    // A stated variable without a default would have no value to state.
+    expect(() => resolveAppSettings("Producer", PRODUCER_SETTINGS, ["RATE_PER_SECOND"], {})).toThrow(
+      /Producer: RATE_PER_SECOND has no default in the contract; every environment must set it/,
+    );
   });
 
   it("rates render as plain decimals; negative rates are refused", () => {
