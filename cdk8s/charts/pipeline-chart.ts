@@ -138,9 +138,9 @@ export class PipelineChart extends Chart {
     new BrokerExporterMonitor(this, "broker-exporter", { broker });
     new PipelineNetworkPolicies(this, "network", { broker, scrapedApps: ["producer", "consumer"] });
 
-    // ---- OBSERVABILITY (constructs in cdk8s/observability/, owned by the observability work) ----
-    // Alert rules (PrometheusRule) on the names wired here, and the Grafana dashboards ConfigMap
-    // (dashboards/*.json, label grafana_dashboard, picked up by the kube-prometheus-stack sidecar).
+    // Observability (cdk8s/observability/): alert rules (PrometheusRule) on the names wired here, and
+    // the Grafana dashboards ConfigMap (dashboards/*.json, label grafana_dashboard, picked up by the
+    // kube-prometheus-stack sidecar).
     new AlertRules(this, "alerts", {
       namespace,
       targets: {
@@ -150,6 +150,5 @@ export class PipelineChart extends Chart {
       },
     });
     new DashboardsConfigMap(this, "dashboards", { namespace });
-    // ---- END OBSERVABILITY ----
   }
 }

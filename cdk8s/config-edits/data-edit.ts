@@ -101,7 +101,9 @@ export function editDataFile<T>(
     return result;
   }
   writeAtomically([{ file, content: afterText }, ...alsoWrite], () => {
-    if (synth) (io.synth ?? runSynth)(io.log);
+    if (!synth) return;
+    if (io.synth === undefined) runSynth();
+    else io.synth(io.log);
   });
   return result;
 }

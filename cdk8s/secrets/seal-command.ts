@@ -30,7 +30,7 @@ export interface SealIo {
   /** @default cdk8s/sealed */
   readonly sealedDir?: string;
   /** Re-synthesizes the manifests (they embed the ciphertexts); replaced in tests. @default runSynth */
-  readonly synth?: (log: (line: string) => void) => boolean;
+  readonly synth?: (log: (line: string) => void) => unknown;
 }
 
 /** Flags of `npm run seal`. */
@@ -142,7 +142,9 @@ export async function runSeal(argv: readonly string[], io: SealIo): Promise<stri
     return { file, content: sealedDocumentText(document) };
   });
   writeAtomically(writes, () => {
-    if (!values["no-synth"]) (io.synth ?? runSynth)(io.log);
+    if (values["no-synth"]) return;
+    if (io.synth === undefined) runSynth();
+    else io.synth(io.log);
   });
   const first = writes[0]!.file;
   return first;
