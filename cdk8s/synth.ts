@@ -15,7 +15,7 @@ import type { Chart } from "cdk8s";
 import { App } from "cdk8s";
 import { stringify } from "yaml";
 import { ArgoAppsChart, ArgoBootstrapChart } from "./argocd/argocd-charts.js";
-import { PipelineChart } from "./charts/pipeline-chart.js";
+import { PipelineChart, type SealedClientSecret } from "./charts/pipeline-chart.js";
 import type { EnvironmentName } from "./config.js";
 import {
   BROKER_BY_ENVIRONMENT,
@@ -27,7 +27,13 @@ import {
 import { readSealedCredentials, SEALED_DIR } from "./lib/broker-credentials.js";
 import { platformManifestsPath } from "./argocd/argocd-charts.js";
 import { PlatformSecretsChart } from "./argocd/platform-secrets-chart.js";
-import { MEMPHIS_ROOT_KEY, memphisSecrets, readSealedFile } from "./argocd/sealed-platform-secrets.js";
+import {
+  MEMPHIS_ROOT_KEY,
+  memphisSecrets,
+  natsClientSecret,
+  readSealedFile,
+} from "./argocd/sealed-platform-secrets.js";
+import { BROKER_ROLES } from "./lib/app-environment.js";
 
 /** Top-level folders this module owns entirely (deleted and rewritten by `npm run synth`). */
 export const OUTPUT_ROOTS = ["dist-manifests", "argocd"] as const;
@@ -70,16 +76,23 @@ export function buildCharts(options: BuildOptions = {}): EnvironmentCharts[] {
         producer: imageReference("producer", broker),
         consumer: imageReference("consumer", broker),
       },
-      sealedCredentials: readSealedCredentials(environment, sealedDir),
       ...(broker === "memphis" && memphisAdmin !== undefined
         ? {
+            sealedCredentials: readSealedCredentials(environment, sealedDir),
             memphisAdmin: {
               spec: memphisAdmin,
               file: readSealedFile(environment, memphisAdmin, sealedDir),
               rootPasswordKey: MEMPHIS_ROOT_KEY,
             },
           }
-        : {}),
+        : {
+            natsClients: Object.fromEntries(
+              BROKER_ROLES.map((role) => {
+                const spec = natsClientSecret(environment, role);
+                return [role, { spec, file: readSealedFile(environment, spec, sealedDir) }];
+              }),
+            ) as Record<(typeof BROKER_ROLES)[number], SealedClientSecret>,
+          }),
     });
     const platformSecrets = new PlatformSecretsChart(app, `${environment}-platform-secrets`, {
       environment,

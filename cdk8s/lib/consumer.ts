@@ -101,7 +101,7 @@ export class Consumer extends Construct {
 
     const value = (v: number): kplus.EnvValue => kplus.EnvValue.fromValue(String(v));
     const env: ConsumerEnvironment = {
-      ...commonEnvironment(props.connection),
+      ...commonEnvironment(props.connection, "consumer"),
       CONCURRENCY: value(settings.concurrency),
       BATCH_SIZE: value(settings.batchSize),
       WORK_TIME_MS: value(settings.workTimeMs),

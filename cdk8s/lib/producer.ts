@@ -74,7 +74,7 @@ export class Producer extends Construct {
     });
 
     const env: ProducerEnvironment = {
-      ...commonEnvironment(props.connection),
+      ...commonEnvironment(props.connection, "producer"),
       [RATE_KEY]: kplus.EnvValue.fromConfigMap(this.config, RATE_KEY),
       MAX_IN_FLIGHT: kplus.EnvValue.fromValue(String(maxInFlight)),
       PAYLOAD_BYTES: kplus.EnvValue.fromValue(String(payloadBytes)),

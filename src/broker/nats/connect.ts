@@ -7,6 +7,7 @@ import { connect } from "@nats-io/transport-node";
 import { connectWithRetry as retryConnect } from "../common/connect-with-retry.js";
 import type { BrokerOptions } from "../options.js";
 import { NATS_DEFAULTS } from "./defaults.js";
+import { natsInboxPrefix } from "./names.js";
 
 /** Server URLs from a comma-separated list; throws naming the option when it is empty. */
 export function parseServers(url: string): string[] {
@@ -40,6 +41,7 @@ export function connectionOptions(options: BrokerOptions): ConnectionOptions {
     timeout: NATS_DEFAULTS.connectTimeoutMs,
     pingInterval: NATS_DEFAULTS.pingIntervalMs,
     maxPingOut: NATS_DEFAULTS.maxPingOut,
+    inboxPrefix: natsInboxPrefix(options.username),
     ...auth,
   };
 }

@@ -29,6 +29,11 @@ export const NATS_DEFAULTS = {
   maxAckPending: 1_000,
 } as const;
 
+/** The subjects stream `stream` holds: every subject below its name. */
+export function streamSubjects(stream: string): string {
+  return `${stream}.>`;
+}
+
 /** Subject the producer publishes to inside stream `stream`. */
 export function eventSubject(stream: string): string {
   return `${stream}.events`;

@@ -21,7 +21,7 @@ import { connectWithRetry } from "./connect.js";
 import { eventSubject, NATS_DEFAULTS } from "./defaults.js";
 import { toMsgHdrs } from "./delivered-message.js";
 import { provisionAll } from "./provision.js";
-import { NATS_NAMING } from "./names.js";
+import { NATS_NAMING, natsInboxPrefix } from "./names.js";
 import { openNatsSubscription, type NatsSubscription } from "./subscription.js";
 
 export class NatsBroker implements Broker {
@@ -101,6 +101,7 @@ export class NatsBroker implements Broker {
       deadLetterStream: this.options.deadLetterStream,
       maxDeliveries: this.options.maxDeliveries,
       batchSize: options.batchSize,
+      inboxPrefix: natsInboxPrefix(this.options.username),
       emit: (event) => this.events.emit(event),
       onStopped: (stopped) => this.subscriptions.delete(stopped),
     });

@@ -16,7 +16,7 @@ import {
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/nats-core";
 import type { BrokerOptions } from "../options.js";
-import { NATS_DEFAULTS } from "./defaults.js";
+import { NATS_DEFAULTS, streamSubjects } from "./defaults.js";
 
 type ProvisionOptions = Pick<
   BrokerOptions,
@@ -37,7 +37,7 @@ export function streamConfig(
 ): Partial<StreamConfig> & { name: string } {
   return {
     name,
-    subjects: [`${name}.>`],
+    subjects: [streamSubjects(name)],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,

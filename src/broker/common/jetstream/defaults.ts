@@ -13,4 +13,6 @@ export const JETSTREAM_DEFAULTS = {
   /** First and longest back-off while a pull subscription is being re-established. */
   resubscribeMinBackoffMs: 100,
   resubscribeMaxBackoffMs: 2_000,
+  /** Reply-subject prefix of a client without its own (the NATS clients' default). */
+  inboxPrefix: "_INBOX",
 } as const;

@@ -1,0 +1,151 @@
+/**
+ * What a NATS identity may do, found by trying it on a real server: each action either gets its
+ * answer (allowed) or the server's permission violation for it (refused), whichever comes first,
+ * awaited as events. Anything else (a timeout, a JetStream API error) fails the probe, so a
+ * refused action is never mistaken for a slow one.
+ */
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { errors, type NatsConnection } from "@nats-io/nats-core";
+import { connect } from "@nats-io/transport-node";
+import { consumerConfig, streamConfig } from "../../../src/broker/nats/provision.js";
+import { deadLetterSubject, eventSubject, streamSubjects } from "../../../src/broker/nats/defaults.js";
+import { natsInboxPrefix } from "../../../src/broker/nats/names.js";
+import { TEST_BROKER_SETTINGS } from "../../support/broker-options.js";
+
+export type Outcome = "allowed" | "refused";
+
+/** The actions of the matrix, in the order they are tried (delete last: it removes the stream). */
+export const ACTIONS = [
+  "create stream",
+  "create dead-letter stream",
+  "create group",
+  "create another consumer",
+  "read group info",
+  "publish to stream",
+  "subscribe to stream subjects",
+  "pull from group",
+  "publish dead letter",
+  "purge stream",
+  "delete stream",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const NAMES = {
+  stream: TEST_BROKER_SETTINGS.stream,
+  deadLetterStream: TEST_BROKER_SETTINGS.deadLetterStream,
+  consumerGroup: TEST_BROKER_SETTINGS.consumerGroup,
+};
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** Connect as `username` (none: anonymous) with the apps' inbox prefix; rejects when the server refuses. */
+export async function connectAs(url: string, username?: string, password?: string): Promise<NatsConnection> {
+  return connect({
+    servers: url.split(","),
+    inboxPrefix: natsInboxPrefix(username),
+    reconnect: false,
+    timeout: PROBE_TIMEOUT_MS,
+    ...(username === undefined ? {} : { user: username, pass: password ?? "" }),
+  });
+}
+
+/** Whether the server refuses a connection with these credentials. */
+export async function connectOutcome(url: string, username?: string, password?: string): Promise<Outcome> {
+  try {
+    const nc = await connectAs(url, username, password);
+    await nc.close();
+    return "allowed";
+  } catch (error) {
+    if (error instanceof errors.AuthorizationError) return "refused";
+    throw error;
+  }
+}
+
+/** Resolves with the next permission violation the server reports on `nc`. */
+function nextViolation(nc: NatsConnection): { promise: Promise<Error>; stop: () => void } {
+  const status = nc.status();
+  const iterator = status[Symbol.asyncIterator]();
+  const promise = (async () => {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const s = next.value;
+      if (s.type === "error" && s.error instanceof errors.PermissionViolationError) return s.error;
+    }
+    return new Promise<never>(() => {});
+  })();
+  return { promise, stop: () => void iterator.return?.() };
+}
+
+/** Run `action` on `nc` and say whether the server let it through. */
+export async function probe(nc: NatsConnection, run: () => Promise<unknown>): Promise<Outcome> {
+  const violation = nextViolation(nc);
+  try {
+    return await Promise.race([
+      run().then(() => "allowed" as const),
+      violation.promise.then(() => "refused" as const),
+    ]);
+  } catch (error) {
+    // A request whose subject is refused rejects with the violation as its cause.
+    for (let e: unknown = error; e instanceof Error; e = e.cause)
+      if (e instanceof errors.PermissionViolationError) return "refused";
+    throw error;
+  } finally {
+    violation.stop();
+  }
+}
+
+/** The actions as one identity tries them; `publisher` is a connection allowed to publish to the stream. */
+export function actionsOf(
+  nc: NatsConnection,
+  publisher: NatsConnection,
+): Record<Action, () => Promise<unknown>> {
+  const options = { ...TEST_BROKER_SETTINGS, streamReplicas: 1 };
+  const jsm = (): Promise<JetStreamManager> => jetstreamManager(nc, { timeout: PROBE_TIMEOUT_MS });
+  const js = jetstream(nc, { timeout: PROBE_TIMEOUT_MS });
+  let sequence = 0;
+  const unique = (): string => `probe-${process.pid}-${Date.now()}-${++sequence}`;
+  return {
+    "create stream": async () => (await jsm()).streams.add(streamConfig(NAMES.stream, options)),
+    "create dead-letter stream": async () =>
+      (await jsm()).streams.add(streamConfig(NAMES.deadLetterStream, options)),
+    "create group": async () => (await jsm()).consumers.add(NAMES.stream, consumerConfig(options)),
+    "create another consumer": async () =>
+      (await jsm()).consumers.add(NAMES.stream, { durable_name: "intruder", ack_policy: AckPolicy.Explicit }),
+    "read group info": async () => (await jsm()).consumers.info(NAMES.stream, NAMES.consumerGroup),
+    "publish to stream": () => js.publish(eventSubject(NAMES.stream), "probe", { msgID: unique() }),
+    "subscribe to stream subjects": async () => {
+      const received = new Promise((resolve, reject) =>
+        nc.subscribe(streamSubjects(NAMES.stream), {
+          max: 1,
+          callback: (error, msg) => (error ? reject(error) : resolve(msg)),
+        }),
+      );
+      // Refused, it rejects before it is awaited below: the probe sees the violation first.
+      received.catch(() => undefined);
+      await nc.flush();
+      // A message published after the subscription reaches it only if the server accepted it.
+      await jetstream(publisher).publish(eventSubject(NAMES.stream), "seen?", { msgID: unique() });
+      return received;
+    },
+    "pull from group": async () => {
+      const consumer = await js.consumers.get(NAMES.stream, NAMES.consumerGroup);
+      const msg = await consumer.next({ expires: 1_000 });
+      msg?.nak();
+      return msg;
+    },
+    "publish dead letter": () =>
+      js.publish(deadLetterSubject(NAMES.deadLetterStream, NAMES.stream), "dead", { msgID: unique() }),
+    "purge stream": async () => (await jsm()).streams.purge(NAMES.stream),
+    "delete stream": async () => (await jsm()).streams.delete(NAMES.stream),
+  };
+}
+
+/** Try `actions` (all by default) as the identity of `nc`, in matrix order. */
+export async function probeActions(
+  nc: NatsConnection,
+  publisher: NatsConnection,
+  actions: readonly Action[] = ACTIONS,
+): Promise<Partial<Record<Action, Outcome>>> {
+  const all = actionsOf(nc, publisher);
+  const outcomes: Partial<Record<Action, Outcome>> = {};
+  for (const action of ACTIONS) if (actions.includes(action)) outcomes[action] = await probe(nc, all[action]);
+  return outcomes;
+}
