@@ -10,6 +10,14 @@ import { connect } from "@nats-io/transport-node";
 import { consumerConfig, streamConfig } from "../../../src/broker/nats/provision.js";
 import { deadLetterSubject, eventSubject, streamSubjects } from "../../../src/broker/nats/defaults.js";
 import { natsInboxPrefix } from "../../../src/broker/nats/names.js";
+import { randomBytes } from "node:crypto";
+import { infrastructureApplications } from "../../../cdk8s/argocd/infrastructure.js";
+import {
+  NATS_CLIENT_ROLES,
+  NATS_PASSWORD_KEYS,
+  NATS_USERNAMES,
+  type NatsClientRole,
+} from "../../../cdk8s/argocd/nats-authorization.js";
 import { TEST_BROKER_SETTINGS } from "../../support/broker-options.js";
 
 export type Outcome = "allowed" | "refused";
@@ -148,4 +156,54 @@ export async function probeActions(
   const outcomes: Partial<Record<Action, Outcome>> = {};
   for (const action of ACTIONS) if (actions.includes(action)) outcomes[action] = await probe(nc, all[action]);
   return outcomes;
+}
+
+/** The values of the NATS Application as synthesized (prod runs NATS). */
+export function natsApplicationValues(): {
+  config: { merge: Record<string, unknown>; cluster: { merge?: Record<string, unknown> } };
+} {
+  const app = infrastructureApplications("prod", "nats").find((a) => a.name === "nats");
+  if (app === undefined) throw new Error("no NATS Application in prod");
+  return app.source.values as ReturnType<typeof natsApplicationValues>;
+}
+
+/** A fresh password per user, as the sealed Secret would hold, in the variables the fragment names. */
+export function testPasswords(): Record<string, string> {
+  return Object.fromEntries(
+    Object.values(NATS_PASSWORD_KEYS).map((key) => [key, randomBytes(16).toString("hex")]),
+  );
+}
+
+/** The matrix as this suite expects it: what each role's work needs, nothing else. */
+export const EXPECTED: Readonly<Record<NatsClientRole, Readonly<Record<Action, Outcome>>>> = {
+  producer: only(["publish to stream"]),
+  consumer: only(["read group info", "pull from group", "publish dead letter"]),
+  provisioner: only(["create stream", "create dead-letter stream", "create group", "read group info"]),
+};
+
+export function only(allowed: readonly Action[]): Record<Action, Outcome> {
+  return Object.fromEntries(ACTIONS.map((a) => [a, allowed.includes(a) ? "allowed" : "refused"])) as Record<
+    Action,
+    Outcome
+  >;
+}
+
+/** Connect every role with its password and probe the whole matrix, provisioner first. */
+export async function probeMatrix(
+  url: string,
+  passwords: Readonly<Record<string, string>>,
+): Promise<Record<NatsClientRole, Partial<Record<Action, Outcome>>>> {
+  const connections = {} as Record<NatsClientRole, NatsConnection>;
+  for (const role of NATS_CLIENT_ROLES)
+    connections[role] = await connectAs(url, NATS_USERNAMES[role], passwords[NATS_PASSWORD_KEYS[role]]);
+  try {
+    const matrix = {} as Record<NatsClientRole, Partial<Record<Action, Outcome>>>;
+    // The provisioner creates what the others then try to use; nobody may delete it, so the order
+    // of the rest does not matter.
+    for (const role of ["provisioner", "producer", "consumer"] as const)
+      matrix[role] = await probeActions(connections[role], connections.producer);
+    return matrix;
+  } finally {
+    await Promise.all(Object.values(connections).map((nc) => nc.close()));
+  }
 }
