@@ -50,6 +50,21 @@ export const NATS_PASSWORD_KEYS = {
   route: "ROUTE_PASSWORD",
 } as const satisfies Readonly<Record<NatsClientRole | "route", string>>;
 
+/**
+ * What a NATS password may be. nats-server resolves `$VAR` by parsing the variable's value as
+ * configuration (nats-io/nats-server server/conf/parse.go `lookupVariable`), so a value must read
+ * as one bare string (a leading digit makes it a number, `#` a comment), and the route password
+ * also goes into a URL: a letter, then letters and digits, at least 24 in all.
+ */
+export const NATS_PASSWORD_PATTERN = /^[A-Za-z][A-Za-z0-9]{23,}$/;
+
+/** Why `password` cannot be a NATS password, or undefined when it can. */
+export function natsPasswordProblem(password: string): string | undefined {
+  return NATS_PASSWORD_PATTERN.test(password)
+    ? undefined
+    : "a NATS password must be a letter followed by letters and digits, at least 24 characters (nats-server parses it as configuration)";
+}
+
 /** Environment variable of the nats container holding the route URL of node `index` with credentials. */
 export function natsRouteUrlVariable(index: number): string {
   return `ROUTE_URL_${index}`;

@@ -15,7 +15,8 @@ import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../cdk8s/config.js";
 import { BROKER_CREDENTIALS_NAME } from "../../cdk8s/lib/broker-credentials.js";
 import { BROKER_BY_ENVIRONMENT } from "../../cdk8s/config.js";
 import type { SealedSecretSpec } from "../../cdk8s/argocd/sealed-platform-secrets.js";
-import { sealableSecrets } from "../../cdk8s/argocd/sealed-platform-secrets.js";
+import { NATS_USERS_NAME, sealableSecrets } from "../../cdk8s/argocd/sealed-platform-secrets.js";
+import { natsPasswordProblem } from "../../cdk8s/argocd/nats-authorization.js";
 import { generatedSecretValue, memphisPasswordProblem } from "./sealing-values.js";
 import { parseCli, usageText, type CliOption, type CliSpec } from "./cli.js";
 import { readSealingKey } from "./sealing.js";
@@ -127,6 +128,14 @@ export async function runSeal(argv: readonly string[], io: SealIo): Promise<stri
   if (broker === "memphis" && spec.name === BROKER_CREDENTIALS_NAME) {
     const problem = memphisPasswordProblem(credentials.BROKER_PASSWORD ?? "");
     if (problem !== undefined) throw new Error(`BROKER_PASSWORD: ${problem}`);
+  }
+
+  if (spec.name === NATS_USERS_NAME) {
+    const problems = spec.keys.flatMap((k) => {
+      const problem = natsPasswordProblem(credentials[k] ?? "");
+      return problem === undefined ? [] : [`${k}: ${problem}`];
+    });
+    if (problems.length > 0) throw new Error(problems.join("\n"));
   }
 
   const key = readSealingKey(await loadCertificate(values.cert));

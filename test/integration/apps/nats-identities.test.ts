@@ -24,7 +24,7 @@ import { NatsServer } from "../../support/nats-server.js";
 import { waitFor } from "../../support/poll.js";
 import { auditSink } from "../../support/sink-audit.js";
 import { natsOptions } from "../broker/nats-support.js";
-import { natsApplicationValues, testPasswords } from "../broker/nats-permissions.js";
+import { natsApplicationValues, testPasswords, topLevelEntries } from "../broker/nats-permissions.js";
 
 describe("the pipeline on NATS with one user per role", () => {
   const passwords = testPasswords();
@@ -33,7 +33,7 @@ describe("the pipeline on NATS with one user per role", () => {
 
   beforeAll(async () => {
     server = await NatsServer.start({
-      extraConfig: formatNatsConfig(natsApplicationValues().config.merge),
+      extraConfig: topLevelEntries(formatNatsConfig(natsApplicationValues().config.merge)),
       env: passwords,
     });
     sinkDir = await mkdtemp(join(tmpdir(), "identities-sink-"));

@@ -24,6 +24,7 @@ import {
   probeActions,
   probeMatrix,
   testPasswords,
+  topLevelEntries,
 } from "./nats-permissions.js";
 
 describe("NATS authorization as deployed, on a real nats-server", () => {
@@ -33,7 +34,7 @@ describe("NATS authorization as deployed, on a real nats-server", () => {
   let server: NatsServer;
 
   beforeAll(async () => {
-    server = await NatsServer.start({ extraConfig: fragment, env: passwords });
+    server = await NatsServer.start({ extraConfig: topLevelEntries(fragment), env: passwords });
   });
   afterAll(async () => {
     await server?.stop();

@@ -104,8 +104,9 @@ export async function probe(nc: NatsConnection, run: () => Promise<unknown>): Pr
 export function actionsOf(
   nc: NatsConnection,
   publisher: NatsConnection,
+  streamReplicas = 1,
 ): Record<Action, () => Promise<unknown>> {
-  const options = { ...TEST_BROKER_SETTINGS, streamReplicas: 1 };
+  const options = { ...TEST_BROKER_SETTINGS, streamReplicas };
   const jsm = (): Promise<JetStreamManager> => jetstreamManager(nc, { timeout: PROBE_TIMEOUT_MS });
   const js = jetstream(nc, { timeout: PROBE_TIMEOUT_MS });
   let sequence = 0;
@@ -151,8 +152,9 @@ export async function probeActions(
   nc: NatsConnection,
   publisher: NatsConnection,
   actions: readonly Action[] = ACTIONS,
+  streamReplicas = 1,
 ): Promise<Partial<Record<Action, Outcome>>> {
-  const all = actionsOf(nc, publisher);
+  const all = actionsOf(nc, publisher, streamReplicas);
   const outcomes: Partial<Record<Action, Outcome>> = {};
   for (const action of ACTIONS) if (actions.includes(action)) outcomes[action] = await probe(nc, all[action]);
   return outcomes;
@@ -170,7 +172,8 @@ export function natsApplicationValues(): {
 /** A fresh password per user, as the sealed Secret would hold, in the variables the fragment names. */
 export function testPasswords(): Record<string, string> {
   return Object.fromEntries(
-    Object.values(NATS_PASSWORD_KEYS).map((key) => [key, randomBytes(16).toString("hex")]),
+    // A letter first, as natsPasswordProblem requires (a leading digit would not parse).
+    Object.values(NATS_PASSWORD_KEYS).map((key) => [key, `p${randomBytes(16).toString("hex")}`]),
   );
 }
 
@@ -192,6 +195,7 @@ export function only(allowed: readonly Action[]): Record<Action, Outcome> {
 export async function probeMatrix(
   url: string,
   passwords: Readonly<Record<string, string>>,
+  streamReplicas = 1,
 ): Promise<Record<NatsClientRole, Partial<Record<Action, Outcome>>>> {
   const connections = {} as Record<NatsClientRole, NatsConnection>;
   for (const role of NATS_CLIENT_ROLES)
@@ -201,9 +205,19 @@ export async function probeMatrix(
     // The provisioner creates what the others then try to use; nobody may delete it, so the order
     // of the rest does not matter.
     for (const role of ["provisioner", "producer", "consumer"] as const)
-      matrix[role] = await probeActions(connections[role], connections.producer);
+      matrix[role] = await probeActions(connections[role], connections.producer, ACTIONS, streamReplicas);
     return matrix;
   } finally {
     await Promise.all(Object.values(connections).map((nc) => nc.close()));
   }
+}
+
+/**
+ * The entries of a configuration document without its outer braces, so that it can stand beside
+ * the test server's own lines (nats-server takes `"key": value` entries at the top level).
+ */
+export function topLevelEntries(config: string): string {
+  const trimmed = config.trim();
+  if (!trimmed.startsWith("{") || !trimmed.endsWith("}")) throw new Error("not a configuration object");
+  return trimmed.slice(1, -1);
 }
