@@ -1,7 +1,8 @@
 /**
  * The sealed Secrets the infrastructure charts read through their existing-secret values (see
  * sealed-platform-secrets.ts), with the Namespaces they live in, synthesized into
- * `dist-manifests/<env>-platform/` and synced by the "platform-secrets" Application before the charts.
+ * `dist-manifests/<env>-platform/` and synced by the "platform-secrets" Application before the charts;
+ * on NATS also the NetworkPolicies of the broker's namespace (its chart has none).
  */
 import { Chart } from "cdk8s";
 import * as kplus from "cdk8s-plus-29";
@@ -10,6 +11,10 @@ import type { BrokerKind } from "../../src/broker/port.js";
 import type { EnvironmentName } from "../config.js";
 import { SealedSecret } from "../imports/sealed-secrets-bitnami.com.js";
 import { SEALED_DIR } from "../lib/broker-credentials.js";
+import { brokerEndpoints } from "../lib/broker-endpoints.js";
+import { BrokerNetworkPolicies } from "../lib/broker-network-policies.js";
+import { ENVIRONMENTS } from "../config.js";
+import { KEDA_NAMESPACE, MONITORING_NAMESPACE } from "./platform-names.js";
 import { PART_OF } from "../lib/labels.js";
 import type { SealedFile, SealedSecretSpec } from "./sealed-platform-secrets.js";
 import { platformSecretSpecs, readSealedFile } from "./sealed-platform-secrets.js";
@@ -46,5 +51,18 @@ export class PlatformSecretsChart extends Chart {
       new kplus.k8s.KubeNamespace(this, `namespace-${name}`, { metadata: { name } });
     for (const spec of this.specs)
       sealedSecretOf(this, spec, readSealedFile(props.environment, spec, props.sealedDir ?? SEALED_DIR));
+    // Memphis runs its metadata database and REST gateway beside the broker in its namespace, on
+    // flows its chart does not document: a default deny there is out of scope (docs/security.md).
+    if (props.broker === "nats") {
+      const broker = brokerEndpoints("nats");
+      if (!this.namespaces.includes(broker.namespace))
+        throw new Error(`PlatformSecretsChart: no Namespace ${broker.namespace} for the broker's NetworkPolicies`);
+      new BrokerNetworkPolicies(this, "broker-network", {
+        broker,
+        pipelineNamespace: ENVIRONMENTS[props.environment].namespace,
+        kedaNamespace: KEDA_NAMESPACE,
+        monitoringNamespace: MONITORING_NAMESPACE,
+      });
+    }
   }
 }
