@@ -20,8 +20,8 @@
  * JetStream API subjects as nats-server 2.10 names them (server/jetstream_api.go `JSApi*`).
  * Anything not allowed is refused, so nothing gets `$JS.API.>`, purge or delete.
  */
-import { NATS_NAMING, natsInboxPrefix } from "../../src/broker/nats/names.js";
-import { streamSubjects } from "../../src/broker/nats/defaults.js";
+import { NATS_NAMING, natsInboxPrefix, streamSubjects } from "../../src/broker/nats/names.js";
+
 import { BROKER_ROLES, type BrokerRole } from "../lib/app-environment.js";
 import type { MessagingSettings } from "../lib/messaging.js";
 

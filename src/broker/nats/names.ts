@@ -4,8 +4,23 @@
  * (a server without accounts). Stream and durable names are restricted to `[A-Za-z0-9_-]`: no dots,
  * which are subject separators (the stream's subjects are `<stream>.>`).
  */
-import { JETSTREAM_DEFAULTS } from "../common/jetstream/defaults.js";
-import type { BrokerNaming } from "../naming.js";
+import type { BrokerNaming } from "../common/broker-naming.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
+
+/** The subjects stream `stream` holds: every subject below its name. */
+export function streamSubjects(stream: string): string {
+  return `${stream}.>`;
+}
+
+/** Subject the producer publishes to inside stream `stream`. */
+export function eventSubject(stream: string): string {
+  return `${stream}.events`;
+}
+
+/** Subject a dead-lettered copy of a message of `stream` goes to. */
+export function deadLetterSubject(deadLetterStream: string, stream: string): string {
+  return `${deadLetterStream}.${stream}`;
+}
 
 export const NATS_NAMING: BrokerNaming = {
   account: "$G",
@@ -21,5 +36,6 @@ export const NATS_NAMING: BrokerNaming = {
  * prefix (cdk8s/argocd/nats-authorization.ts), so no user can read another's replies or deliveries.
  */
 export function natsInboxPrefix(username: string | undefined): string {
-  return username ? `${JETSTREAM_DEFAULTS.inboxPrefix}.${username}` : JETSTREAM_DEFAULTS.inboxPrefix;
+  const prefix = BROKER_DEFAULTS.jetstream.inboxPrefix;
+  return username ? `${prefix}.${username}` : prefix;
 }

@@ -8,7 +8,7 @@ import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@
 import { errors, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { consumerConfig, streamConfig } from "../../../src/broker/nats/provision.js";
-import { deadLetterSubject, eventSubject, streamSubjects } from "../../../src/broker/nats/defaults.js";
+import { deadLetterSubject, eventSubject, streamSubjects } from "../../../src/broker/nats/names.js";
 import { natsInboxPrefix } from "../../../src/broker/nats/names.js";
 import { randomBytes } from "node:crypto";
 import { infrastructureApplications } from "../../../cdk8s/argocd/infrastructure.js";
