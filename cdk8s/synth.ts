@@ -15,7 +15,7 @@ import type { Chart } from "cdk8s";
 import { App } from "cdk8s";
 import { stringify } from "yaml";
 import { ArgoAppsChart, ArgoBootstrapChart } from "./argocd/argocd-charts.js";
-import { PipelineChart } from "./charts/pipeline-chart.js";
+import { PipelineChart, type SealedClientSecret } from "./charts/pipeline-chart.js";
 import type { EnvironmentName } from "./config.js";
 import {
   BROKER_BY_ENVIRONMENT,
@@ -26,9 +26,10 @@ import {
 } from "./config.js";
 import { platformManifestsPath } from "./argocd/argocd-charts.js";
 import { readSealedCredentials } from "./secrets/broker-credentials.js";
-import { MEMPHIS_ROOT_KEY, memphisSecrets } from "./secrets/catalog.js";
+import { MEMPHIS_ROOT_KEY, memphisSecrets, natsClientSecret } from "./secrets/catalog.js";
 import { PlatformSecretsChart } from "./secrets/platform-secrets-chart.js";
 import { readSealedFile, SEALED_DIR } from "./secrets/sealed-file.js";
+import { BROKER_ROLES } from "./lib/app-environment.js";
 
 /** Top-level folders this module owns entirely (deleted and rewritten by `npm run synth`). */
 export const OUTPUT_ROOTS = ["dist-manifests", "argocd"] as const;
@@ -71,16 +72,23 @@ export function buildCharts(options: BuildOptions = {}): EnvironmentCharts[] {
         producer: imageReference("producer", broker),
         consumer: imageReference("consumer", broker),
       },
-      sealedCredentials: readSealedCredentials(environment, sealedDir),
       ...(broker === "memphis" && memphisAdmin !== undefined
         ? {
+            sealedCredentials: readSealedCredentials(environment, sealedDir),
             memphisAdmin: {
               spec: memphisAdmin,
               file: readSealedFile(environment, memphisAdmin, sealedDir),
               rootPasswordKey: MEMPHIS_ROOT_KEY,
             },
           }
-        : {}),
+        : {
+            natsClients: Object.fromEntries(
+              BROKER_ROLES.map((role) => {
+                const spec = natsClientSecret(environment, role);
+                return [role, { spec, file: readSealedFile(environment, spec, sealedDir) }];
+              }),
+            ) as Record<(typeof BROKER_ROLES)[number], SealedClientSecret>,
+          }),
     });
     const platformSecrets = new PlatformSecretsChart(app, `${environment}-platform-secrets`, {
       environment,

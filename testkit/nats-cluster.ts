@@ -37,6 +37,34 @@ export interface NatsClusterOptions {
   readonly size?: number;
   /** Cluster name. @default "test-cluster" */
   readonly name?: string;
+  /**
+   * Each node's `cluster { … }` block as configuration text, given what the harness chose for it
+   * (e.g. with route authorization). @default name, listen and the other nodes' routes
+   */
+  readonly clusterBlock?: (node: ClusterBlockInput) => string;
+  /** Configuration text every node gets besides its ports, name and cluster block. @default none */
+  readonly extraConfig?: string;
+  /** Environment of every node (what the configuration refers to as `$NAME`), by the route ports. @default none */
+  readonly env?: (routePorts: readonly number[]) => Readonly<Record<string, string>>;
+}
+
+/** What the harness chose for one node's cluster block. */
+export interface ClusterBlockInput {
+  readonly clusterName: string;
+  /** host:port the node listens on for routes. */
+  readonly listen: string;
+  /** The other nodes' route URLs, without credentials. */
+  readonly routes: readonly string[];
+}
+
+function plainClusterBlock(node: ClusterBlockInput): string {
+  return [
+    `cluster {`,
+    `  name: ${node.clusterName}`,
+    `  listen: ${node.listen}`,
+    `  routes: [${node.routes.map((r) => JSON.stringify(r)).join(", ")}]`,
+    `}`,
+  ].join("\n");
 }
 
 export class NatsCluster {
@@ -54,6 +82,8 @@ export class NatsCluster {
     const ports = await distinctFreePorts(3 * size);
     const routePorts = ports.slice(0, size);
     const names = routePorts.map((_, i) => `n${i + 1}`);
+    const clusterBlock = options.clusterBlock ?? plainClusterBlock;
+    const env = options.env?.(routePorts);
     const nodes = await Promise.all(
       names.map(async (name, i): Promise<ClusterNode> => {
         const routes = routePorts.filter((_, j) => j !== i).map((p) => `nats-route://127.0.0.1:${p}`);
@@ -62,12 +92,10 @@ export class NatsCluster {
           monitorPort: ports[2 * size + i]!,
           extraConfig: [
             `server_name: ${name}`,
-            `cluster {`,
-            `  name: ${clusterName}`,
-            `  listen: 127.0.0.1:${routePorts[i]}`,
-            `  routes: [${routes.map((r) => JSON.stringify(r)).join(", ")}]`,
-            `}`,
+            clusterBlock({ clusterName, listen: `127.0.0.1:${routePorts[i]}`, routes }),
+            options.extraConfig ?? "",
           ].join("\n"),
+          ...(env === undefined ? {} : { env }),
         });
         return { name, server, routePort: routePorts[i]! };
       }),

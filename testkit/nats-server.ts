@@ -16,6 +16,8 @@ import { ensureDebianTool, NATS_SERVER } from "./debian-tools.js";
 export interface NatsServerOptions {
   /** Extra configuration text appended to the generated config (e.g. accounts). */
   readonly extraConfig?: string;
+  /** Environment variables of the server process, which the configuration may refer to as `$NAME`. @default none */
+  readonly env?: Readonly<Record<string, string>>;
   /** Store directory to reuse (for restarts); a fresh temporary one by default. */
   readonly storeDir?: string;
   /** Ports to reuse (for restarts); free ports by default. */
@@ -115,7 +117,10 @@ export class NatsServer {
       options.extraConfig ?? "",
     ].join("\n");
     await writeFile(configFile, config);
-    const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(binary, ["-c", configFile], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, ...options.env },
+    });
     trackChild(child);
     let log = "";
     const ready = new Promise<void>((resolve, reject) => {

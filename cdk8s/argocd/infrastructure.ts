@@ -18,7 +18,9 @@ import {
   MONITORING_NAMESPACE,
   SEALED_SECRETS_CONTROLLER,
 } from "../lib/platform-names.js";
-import { GRAFANA_ADMIN, memphisSecrets } from "../secrets/catalog.js";
+import { DEFAULT_MESSAGING } from "../lib/messaging.js";
+import { GRAFANA_ADMIN, memphisSecrets, NATS_USERS_NAME } from "../secrets/catalog.js";
+import { natsChartValues } from "./nats-values.js";
 
 /** Sync waves of the Applications in the app-of-apps (Argo CD waits for each wave to be healthy). */
 export const APP_WAVE = {
@@ -112,13 +114,12 @@ function brokerApplication(kind: BrokerKind, env: EnvironmentName): InfraApp {
         chart: HELM_CHARTS.nats,
         namespace: endpoints.namespace,
         syncWave: APP_WAVE.services,
-        values: {
-          config: {
-            cluster: { enabled: clustered, replicas: nodes },
-            jetstream: { enabled: true, fileStore: { pvc: { size: `${storageGibibytes}Gi` } } },
-          },
-          promExporter: { enabled: true },
-        },
+        values: natsChartValues({
+          nodes,
+          storageGibibytes,
+          messaging: DEFAULT_MESSAGING,
+          usersSecretName: NATS_USERS_NAME,
+        }),
       });
   }
 }

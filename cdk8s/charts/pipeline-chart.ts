@@ -10,7 +10,8 @@ import * as kplus from "cdk8s-plus-29";
 import type { Construct } from "constructs";
 import type { BrokerKind } from "../../src/broker/port.js";
 import type { EnvironmentSettings } from "../config.js";
-import type { PipelineConnection } from "../lib/app-environment.js";
+import type { BrokerIdentity, BrokerRole, PipelineConnection } from "../lib/app-environment.js";
+import { BROKER_ROLES, sharedIdentities } from "../lib/app-environment.js";
 import { SYNC_WAVE, syncWave } from "../lib/argo-annotations.js";
 import { brokerEndpoints } from "../lib/broker-endpoints.js";
 import { BrokerExporterMonitor } from "../lib/broker-exporter-monitor.js";
@@ -24,10 +25,17 @@ import { Producer } from "../lib/producer.js";
 import { ProvisioningJob } from "../lib/provisioning-job.js";
 import type { QueueMetricSource } from "../lib/queue-scaler.js";
 import { MemphisUserJob } from "../lib/memphis-user-job.js";
+import { NATS_PASSWORD_KEYS, NATS_USERNAMES } from "../lib/nats-authorization.js";
 import { BrokerCredentials } from "../secrets/broker-credentials.js";
 import type { SealedSecretSpec } from "../secrets/catalog.js";
 import type { SealedFile } from "../secrets/sealed-file.js";
 import { StrictSealedSecret } from "../secrets/strict-sealed-secret.js";
+
+/** A sealed Secret of one role's broker password. */
+export interface SealedClientSecret {
+  readonly spec: SealedSecretSpec;
+  readonly file: SealedFile;
+}
 
 export interface PipelineChartProps extends ChartProps {
   /** Environment settings (namespace, sizing, scaling bounds). */
@@ -36,8 +44,16 @@ export interface PipelineChartProps extends ChartProps {
   /** Producer messages per second (per replica). */
   readonly ratePerSecond: number;
   readonly images: { readonly producer: string; readonly consumer: string };
-  /** Sealed values of the credentials Secret (and what they were sealed for, when known). */
-  readonly sealedCredentials: SealedFile;
+  /**
+   * Memphis only: sealed values of the apps' shared credentials Secret (and what they were sealed
+   * for, when known). Required when `broker` is "memphis".
+   */
+  readonly sealedCredentials?: SealedFile;
+  /**
+   * NATS only: each role's sealed password (`natsClientSecret`); the user names are
+   * `NATS_USERNAMES`. Required when `broker` is "nats".
+   */
+  readonly natsClients?: Readonly<Record<BrokerRole, SealedClientSecret>>;
   /**
    * Memphis only: the sealed root password (`memphis-admin`, sealed with the chart's `memphis-creds`)
    * with which the memphis-user Job creates the apps' user. Required when `broker` is "memphis".
@@ -58,7 +74,8 @@ export class PipelineChart extends Chart {
   readonly producer: Producer;
   readonly consumer: Consumer;
   readonly provisioning: ProvisioningJob;
-  readonly credentials: BrokerCredentials;
+  /** The shared credentials (Memphis only). */
+  readonly credentials: BrokerCredentials | undefined;
 
   constructor(scope: Construct, id: string, props: PipelineChartProps) {
     const namespace = props.settings.namespace;
@@ -78,17 +95,27 @@ export class PipelineChart extends Chart {
       },
     });
 
-    this.credentials = new BrokerCredentials(this, "credentials", {
-      namespace,
-      encryptedData: props.sealedCredentials.encryptedData,
-      ...(props.sealedCredentials.sealedFor === undefined
-        ? {}
-        : { sealedFor: props.sealedCredentials.sealedFor }),
-    });
+    let identities: Readonly<Record<BrokerRole, BrokerIdentity>>;
+    if (broker.kind === "memphis") {
+      const sealed = props.sealedCredentials;
+      if (sealed === undefined)
+        throw new Error("PipelineChart: a Memphis environment needs sealedCredentials");
+      this.credentials = new BrokerCredentials(this, "credentials", {
+        namespace,
+        encryptedData: sealed.encryptedData,
+        ...(sealed.sealedFor === undefined ? {} : { sealedFor: sealed.sealedFor }),
+      });
+      identities = sharedIdentities(this.credentials.secret);
+    } else {
+      const clients = props.natsClients;
+      if (clients === undefined) throw new Error("PipelineChart: a NATS environment needs natsClients");
+      this.credentials = undefined;
+      identities = natsIdentities(this, namespace, clients);
+    }
     const connection: PipelineConnection = {
       broker,
       messaging: resolveMessaging({ streamReplicas: props.settings.streamReplicas, ...props.messaging }),
-      credentials: this.credentials.secret,
+      identities,
       logLevel: props.settings.logLevel,
     };
 
@@ -113,7 +140,10 @@ export class PipelineChart extends Chart {
       },
     });
 
-    this.provisioning = new ProvisioningJob(this, "provisioning", { consumer: this.consumer.workload });
+    this.provisioning = new ProvisioningJob(this, "provisioning", {
+      consumer: this.consumer.workload,
+      identity: identities.provisioner,
+    });
 
     if (broker.kind === "memphis") {
       const admin = props.memphisAdmin;
@@ -151,4 +181,40 @@ export class PipelineChart extends Chart {
     });
     new DashboardsConfigMap(this, "dashboards", { namespace });
   }
+}
+
+/**
+ * Each role's NATS identity: its user name, and its password from its own sealed Secret, which only
+ * that role's pods reference.
+ */
+function natsIdentities(
+  chart: Chart,
+  namespace: string,
+  clients: Readonly<Record<BrokerRole, SealedClientSecret>>,
+): Readonly<Record<BrokerRole, BrokerIdentity>> {
+  const entries = BROKER_ROLES.map((role): [BrokerRole, BrokerIdentity] => {
+    const { spec, file } = clients[role];
+    if (spec.namespace !== namespace)
+      throw new Error(
+        `PipelineChart: the ${role}'s password is sealed for ${spec.namespace}, not ${namespace}`,
+      );
+    const key = NATS_PASSWORD_KEYS[role];
+    if (!spec.keys.includes(key))
+      throw new Error(`PipelineChart: the ${role}'s sealed Secret ${spec.name} has no key ${key}`);
+    const { secret } = new StrictSealedSecret(chart, `${role}-password`, {
+      spec,
+      file,
+      syncWave: SYNC_WAVE.config,
+    });
+    return [
+      role,
+      {
+        username: kplus.EnvValue.fromValue(NATS_USERNAMES[role]),
+        password: kplus.EnvValue.fromSecretValue({ secret, key }),
+        // Only the provisioning Job's user may create streams and groups (natsPermissions).
+        mayProvision: role === "provisioner",
+      },
+    ];
+  });
+  return Object.fromEntries(entries) as Record<BrokerRole, BrokerIdentity>;
 }

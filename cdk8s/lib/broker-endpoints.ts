@@ -17,6 +17,8 @@ export interface BrokerEndpoints {
   readonly clientPort: number;
   /** Monitoring port (/jsz), read by the apps and by KEDA's nats-jetstream scaler. */
   readonly monitorPort: number;
+  /** Port the broker's nodes connect to each other on (cluster routes). */
+  readonly routePort: number;
   /** Prometheus exporter sidecar port. */
   readonly exporterPort: number;
   /** Name of the exporter's container port (for the PodMonitor). */
@@ -53,6 +55,7 @@ const MEMPHIS: BrokerEndpoints = {
   managementPort: 9000,
   clientPort: BROKER_DEFAULTS.memphis.port,
   monitorPort: 8222,
+  routePort: 6222,
   exporterPort: 7777,
   exporterPortName: "metrics",
   url: `${memphisHost}:${BROKER_DEFAULTS.memphis.port}`,
@@ -78,6 +81,7 @@ const NATS: BrokerEndpoints = {
   host: natsHost,
   clientPort: 4222,
   monitorPort: 8222,
+  routePort: 6222,
   exporterPort: 7777,
   exporterPortName: "prom-metrics",
   url: `nats://${natsHost}:4222`,
@@ -85,6 +89,15 @@ const NATS: BrokerEndpoints = {
   monitorUrl: `http://${natsHeadlessHost}:8222`,
   naming: brokerNaming("nats"),
 };
+
+/**
+ * host:port of NATS node `index`'s route port, as the chart 1.2.8 lists its routes
+ * (files/config/cluster.yaml: `<statefulSet name>-<i>.<headless Service>:<cluster port>`, here with
+ * the namespace's FQDN).
+ */
+export function natsRouteHostPort(index: number): string {
+  return `nats-${index}.${natsHeadlessHost}:${NATS.routePort}`;
+}
 
 export function brokerEndpoints(kind: BrokerKind): BrokerEndpoints {
   switch (kind) {

@@ -99,7 +99,7 @@ export class Consumer extends Construct {
     this.terminationGracePeriodSeconds = grace;
 
     const env: ConsumerEnvironment = {
-      ...commonEnvironment(props.connection),
+      ...commonEnvironment(props.connection, "consumer"),
       ...settingsEnvironment(this.settings),
     };
     checkEnvironment("Consumer", CONSUMER_CONTRACT, env);

@@ -96,7 +96,7 @@ export class Producer extends Construct {
     });
 
     const env: ProducerEnvironment = {
-      ...commonEnvironment(props.connection),
+      ...commonEnvironment(props.connection, "producer"),
       [RATE_KEY]: kplus.EnvValue.fromConfigMap(this.config, RATE_KEY),
       ...settingsEnvironment(this.settings),
     };

@@ -9,6 +9,7 @@ import { ApiObject, Duration, JsonPatch } from "cdk8s";
 import * as kplus from "cdk8s-plus-29";
 import { Construct } from "constructs";
 import { SYNC_WAVE } from "./argo-annotations.js";
+import { provisionEnv, type BrokerIdentity } from "./app-environment.js";
 import type { AppWorkload } from "./app-workload.js";
 import { PART_OF } from "./labels.js";
 import {
@@ -28,6 +29,8 @@ export const PROVISIONING_POD_LABELS = {
 export interface ProvisioningJobProps {
   /** The consumer workload: the Job reuses its image, environment, ServiceAccount and resources. */
   readonly consumer: AppWorkload;
+  /** Who the Job is on the broker (the one role that may create the stream and group). */
+  readonly identity: BrokerIdentity;
   /** Retries before the Job fails. @default 6 */
   readonly backoffLimit?: number;
   /** Wall-clock bound of the whole Job. @default 600 s */
@@ -75,7 +78,12 @@ export class ProvisioningJob extends Construct {
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: ["node", "dist/apps/consumer/main.js", "--provision-only"],
       workingDir: "/app",
-      envVariables: { ...consumer.env },
+      envVariables: {
+        ...consumer.env,
+        BROKER_USERNAME: props.identity.username,
+        BROKER_PASSWORD: props.identity.password,
+        PROVISION: provisionEnv(props.identity),
+      },
       resources: containerResources(consumer.resources),
       securityContext: RESTRICTED_CONTAINER_SECURITY,
     });

@@ -14,6 +14,7 @@ import type { EnvironmentName } from "../config.js";
 import { ENVIRONMENTS } from "../config.js";
 import { CREDENTIAL_KEYS } from "../lib/app-environment.js";
 import { brokerEndpoints } from "../lib/broker-endpoints.js";
+import { NATS_CLIENT_ROLES, NATS_PASSWORD_KEYS, type NatsClientRole } from "../lib/nats-authorization.js";
 import { MONITORING_NAMESPACE } from "../lib/platform-names.js";
 
 /** Name of the pipeline's broker credentials Secret (the apps read `CREDENTIAL_KEYS` from it). */
@@ -93,6 +94,33 @@ export function memphisSecrets(env: EnvironmentName): {
   };
 }
 
+/** Name of the NATS servers' Secret of every user's password (chart value `container.env`). */
+export const NATS_USERS_NAME = "nats-users";
+
+/** The password of one role of the pipeline on NATS, in the pipeline's namespace, read by that role's pods only. */
+export function natsClientSecret(env: EnvironmentName, role: NatsClientRole): SealedSecretSpec {
+  return {
+    name: `nats-${role}`,
+    namespace: ENVIRONMENTS[env].namespace,
+    keys: [NATS_PASSWORD_KEYS[role]],
+    readBy: `the pipeline's ${role} (BROKER_PASSWORD of NATS user "${role}")`,
+  };
+}
+
+/**
+ * The NATS users' passwords (cdk8s/lib/nats-authorization.ts) in the broker's namespace, sealed
+ * in one run with a copy of each client role's password in the pipeline's namespace.
+ */
+export function natsUsersSecrets(env: EnvironmentName): SealedSecretSpec {
+  return {
+    name: NATS_USERS_NAME,
+    namespace: brokerEndpoints("nats").namespace,
+    keys: Object.values(NATS_PASSWORD_KEYS),
+    readBy: "the NATS servers (client users' and route passwords, container.env)",
+    copies: NATS_CLIENT_ROLES.map((role) => natsClientSecret(env, role)),
+  };
+}
+
 /** The pipeline's own broker credentials in its namespace (the BrokerCredentials construct). */
 export function brokerCredentialsSpec(namespace: string): SealedSecretSpec {
   return {
@@ -105,11 +133,15 @@ export function brokerCredentialsSpec(namespace: string): SealedSecretSpec {
 
 /** Platform Secrets of an environment (synthesized into `dist-manifests/<env>-platform/`). */
 export function platformSecretSpecs(env: EnvironmentName, broker: BrokerKind): SealedSecretSpec[] {
-  const memphis = broker === "memphis" ? Object.values(memphisSecrets(env)) : [];
-  return [GRAFANA_ADMIN, ...memphis];
+  const brokerSecrets = broker === "memphis" ? Object.values(memphisSecrets(env)) : [natsUsersSecrets(env)];
+  return [GRAFANA_ADMIN, ...brokerSecrets];
 }
 
-/** Every Secret `npm run seal` can write for an environment, copies included. */
+/**
+ * Every Secret `npm run seal` can write for an environment, copies included. The shared
+ * `broker-credentials` are the Memphis apps' user; on NATS each role has its own (`natsUsersSecrets`).
+ */
 export function sealableSecrets(env: EnvironmentName, broker: BrokerKind): SealedSecretSpec[] {
-  return [brokerCredentialsSpec(ENVIRONMENTS[env].namespace), ...platformSecretSpecs(env, broker)];
+  const memphisOnly = broker === "memphis" ? [brokerCredentialsSpec(ENVIRONMENTS[env].namespace)] : [];
+  return [...memphisOnly, ...platformSecretSpecs(env, broker)];
 }

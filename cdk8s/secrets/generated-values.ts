@@ -44,5 +44,6 @@ export function generatedSecretValue(key: string): string {
   if (user !== undefined) return user;
   if (key === "BROKER_PASSWORD")
     return pick(UPPER, 1) + pick(LOWER, 1) + pick(DIGITS, 1) + pick(SPECIAL, 1) + pick(ALPHANUMERIC, 14);
-  return pick(ALPHANUMERIC, 32);
+  // A letter first: NATS reads its passwords as configuration values, where a leading digit makes a number.
+  return pick(UPPER + LOWER, 1) + pick(ALPHANUMERIC, 31);
 }

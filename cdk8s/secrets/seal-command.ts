@@ -15,7 +15,8 @@ import { runSynth } from "../../tooling/run-synth.js";
 import { BROKER_BY_ENVIRONMENT, ENVIRONMENT_NAMES, type EnvironmentName } from "../config.js";
 import { writeAtomically, type PlannedWrite } from "../config-edits/atomic-edit.js";
 import type { SealedSecretSpec } from "./catalog.js";
-import { BROKER_CREDENTIALS_NAME, sealableSecrets } from "./catalog.js";
+import { BROKER_CREDENTIALS_NAME, NATS_USERS_NAME, sealableSecrets } from "./catalog.js";
+import { natsPasswordProblem } from "../lib/nats-authorization.js";
 import { readCredentials } from "./credential-input.js";
 import { generatedSecretValue, memphisPasswordProblem } from "./generated-values.js";
 import { SEALED_DIR, sealDocument, sealedDocumentText, sealedFilePath } from "./sealed-file.js";
@@ -121,6 +122,14 @@ export async function runSeal(argv: readonly string[], io: SealIo): Promise<stri
   if (broker === "memphis" && spec.name === BROKER_CREDENTIALS_NAME) {
     const problem = memphisPasswordProblem(credentials.BROKER_PASSWORD ?? "");
     if (problem !== undefined) throw new Error(`BROKER_PASSWORD: ${problem}`);
+  }
+
+  if (spec.name === NATS_USERS_NAME) {
+    const problems = spec.keys.flatMap((k) => {
+      const problem = natsPasswordProblem(credentials[k] ?? "");
+      return problem === undefined ? [] : [`${k}: ${problem}`];
+    });
+    if (problems.length > 0) throw new Error(problems.join("\n"));
   }
 
   const key = readSealingKey(await loadCertificate(values.cert));

@@ -47,6 +47,8 @@ export const BROKER_DEFAULTS = {
      * a new session opened); the only place a subscription is re-established.
      */
     resubscribeBackoff: { minMs: 100, maxMs: 2_000 } satisfies Backoff,
+    /** Reply-subject prefix of a client without its own (the NATS clients' default). */
+    inboxPrefix: "_INBOX",
   },
 
   nats: {

@@ -74,7 +74,7 @@ export async function startAppRuntime(props: AppRuntimeProps): Promise<AppRuntim
   // starting-signals.ts, whose handlers run before this runtime's ShutdownSignal.
   try {
     broker = await connectBroker(common.broker);
-    await broker.provision();
+    if (common.provision === "on-start") await broker.provision();
   } catch (error) {
     await http.close();
     shutdown.dispose();

@@ -5,6 +5,9 @@ import { describe, expect, it } from "vitest";
 import { PipelineChart } from "../../cdk8s/charts/pipeline-chart.js";
 import { ENVIRONMENTS } from "../../cdk8s/config.js";
 import type { PipelineConnection } from "../../cdk8s/lib/app-environment.js";
+import { BROKER_ROLES, sharedIdentities } from "../../cdk8s/lib/app-environment.js";
+import { natsClientSecret } from "../../cdk8s/secrets/catalog.js";
+import { readSealedFile } from "../../cdk8s/secrets/sealed-file.js";
 import { AppWorkload } from "../../cdk8s/lib/app-workload.js";
 import {
   BrokerCredentials,
@@ -40,7 +43,7 @@ function connection(
   return {
     broker: brokerEndpoints(kind),
     messaging: DEFAULT_MESSAGING,
-    credentials: kplus.Secret.fromSecretName(chart, "creds", "broker-credentials"),
+    identities: sharedIdentities(kplus.Secret.fromSecretName(chart, "creds", "broker-credentials")),
     logLevel: "info",
   };
 }
@@ -389,9 +392,37 @@ describe("NATS environments", () => {
       broker: "nats",
       ratePerSecond: 1,
       images: { producer: "p:1", consumer: "c:1" },
-      sealedCredentials: readSealedCredentials("dev"),
+      natsClients: Object.fromEntries(
+        BROKER_ROLES.map((role) => {
+          const spec = natsClientSecret("dev", role);
+          return [role, { spec, file: readSealedFile("dev", spec) }];
+        }),
+      ) as any,
     });
     const docs = chart.toJson() as any[];
+    // Each role logs in as its own user with its own sealed password; only the Job provisions.
+    const envOf = (containers: any[]): Record<string, any> =>
+      Object.fromEntries(containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom?.secretKeyRef]));
+    const identities = Object.fromEntries(
+      [...byKind(docs, "Deployment"), ...byKind(docs, "Job")].map((d) => {
+        const e = envOf(d.spec.template.spec.containers);
+        return [d.metadata.name, [e.BROKER_USERNAME, e.BROKER_PASSWORD, e.PROVISION]];
+      }),
+    );
+    expect(identities).toEqual({
+      producer: ["producer", { name: "nats-producer", key: "PRODUCER_PASSWORD" }, "never"],
+      consumer: ["consumer", { name: "nats-consumer", key: "CONSUMER_PASSWORD" }, "never"],
+      "provision-broker": [
+        "provisioner",
+        { name: "nats-provisioner", key: "PROVISIONER_PASSWORD" },
+        "on-start",
+      ],
+    });
+    expect(
+      byKind(docs, "SealedSecret")
+        .map((s) => s.metadata.name)
+        .sort(),
+    ).toEqual(["nats-consumer", "nats-producer", "nats-provisioner"]);
     for (const doc of docs) expect(validateDocument(doc), `${doc.kind}/${doc.metadata.name}`).toEqual([]);
     const trigger = byKind(docs, "ScaledObject")[0].spec.triggers[0];
     expect(trigger).toMatchObject({

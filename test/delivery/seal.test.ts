@@ -194,7 +194,7 @@ describe("npm run seal", () => {
   it("takes credentials from stdin and a --namespace override", async () => {
     const { io: seal } = io({}, `BROKER_USERNAME=${USERNAME}\nBROKER_PASSWORD=${MEMPHIS_PASSWORD}\n`);
     const file = await runSeal(
-      ["--cert", join(dir, "public.pem"), "--env", "prod", "--namespace", "pipeline-b", "--stdin"],
+      ["--cert", join(dir, "public.pem"), "--env", "dev", "--namespace", "pipeline-b", "--stdin"],
       seal,
     );
     const document = readDocument(file);

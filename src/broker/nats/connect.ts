@@ -5,6 +5,7 @@
 import { errors, type ConnectionOptions, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { retryConnect } from "../common/connect-retry.js";
+import { natsInboxPrefix } from "./names.js";
 import { BROKER_DEFAULTS } from "../defaults.js";
 import type { BrokerOptions } from "../options.js";
 
@@ -40,6 +41,7 @@ export function connectionOptions(options: BrokerOptions): ConnectionOptions {
     timeout: BROKER_DEFAULTS.connectTimeoutMs,
     pingInterval: BROKER_DEFAULTS.nats.pingIntervalMs,
     maxPingOut: BROKER_DEFAULTS.nats.maxPingOut,
+    inboxPrefix: natsInboxPrefix(options.username),
     ...auth,
   };
 }

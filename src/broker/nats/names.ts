@@ -5,6 +5,12 @@
  * which are subject separators (the stream's subjects are `<stream>.>`).
  */
 import type { BrokerNaming } from "../common/broker-naming.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
+
+/** The subjects stream `stream` holds: every subject below its name. */
+export function streamSubjects(stream: string): string {
+  return `${stream}.>`;
+}
 
 /** Subject the producer publishes to inside stream `stream`. */
 export function eventSubject(stream: string): string {
@@ -23,3 +29,13 @@ export const NATS_NAMING: BrokerNaming = {
   streamName: (stream) => stream,
   durableName: (group) => group,
 };
+
+/**
+ * Reply-subject prefix of a client logged in as `username` (`_INBOX.<username>`), the client's
+ * own default without one. The broker's authorization lets each user subscribe only below its own
+ * prefix (cdk8s/lib/nats-authorization.ts), so no user can read another's replies or deliveries.
+ */
+export function natsInboxPrefix(username: string | undefined): string {
+  const prefix = BROKER_DEFAULTS.jetstream.inboxPrefix;
+  return username ? `${prefix}.${username}` : prefix;
+}

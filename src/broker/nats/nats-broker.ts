@@ -11,7 +11,7 @@ import { BROKER_DEFAULTS } from "../defaults.js";
 import type { BrokerOptions } from "../options.js";
 import type { ConsumeOptions, OutgoingMessage, PublishAck, Subscription } from "../port.js";
 import { connectNats } from "./connect.js";
-import { eventSubject, NATS_NAMING } from "./names.js";
+import { eventSubject, NATS_NAMING, natsInboxPrefix } from "./names.js";
 import { provisionAll } from "./provision.js";
 import { publishToStream } from "./publish.js";
 import { openNatsSubscription } from "./subscription.js";
@@ -69,6 +69,7 @@ export class NatsBroker extends BrokerAdapter {
       deadLetterStream: this.options.deadLetterStream,
       maxDeliveries: this.options.maxDeliveries,
       batchSize: options.batchSize,
+      inboxPrefix: natsInboxPrefix(this.options.username),
       ...hooks,
     });
   }

@@ -17,6 +17,7 @@ import {
 import { nanos } from "@nats-io/nats-core";
 import type { BrokerOptions } from "../options.js";
 import { BROKER_DEFAULTS } from "../defaults.js";
+import { streamSubjects } from "./names.js";
 
 type ProvisionOptions = Pick<
   BrokerOptions,
@@ -37,7 +38,7 @@ export function streamConfig(
 ): Partial<StreamConfig> & { name: string } {
   return {
     name,
-    subjects: [`${name}.>`],
+    subjects: [streamSubjects(name)],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,

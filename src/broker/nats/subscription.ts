@@ -23,6 +23,8 @@ export interface NatsSubscriptionProps {
   readonly batchSize: number;
   /** Pull request expiry. @default BROKER_DEFAULTS.jetstream.pullExpiresMs */
   readonly pullExpiresMs?: number;
+  /** Prefix of the pull requests' reply subjects (the connection's own). */
+  readonly inboxPrefix: string;
   /** Where failures and recoveries are reported. */
   readonly emit: (event: BrokerEvent) => void;
   /** Called once `stop()` has finished. */
@@ -49,6 +51,7 @@ export function openNatsSubscription(props: NatsSubscriptionProps): Promise<Nats
     groupName: props.consumerGroup,
     batchSize: props.batchSize,
     pullExpiresMs: props.pullExpiresMs,
+    inboxPrefix: props.inboxPrefix,
     watchLeader: true,
     lookUp: async () => {
       await props.js.consumers.get(props.stream, props.consumerGroup);

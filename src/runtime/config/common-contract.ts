@@ -18,6 +18,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const BROKER_KINDS = ["nats", "memphis"] as const satisfies readonly BrokerKind[];
 
+/** Whether an app creates its stream and group when it starts, or leaves that to the provisioning Job. */
+export const PROVISION_MODES = ["on-start", "never"] as const;
+export type ProvisionMode = (typeof PROVISION_MODES)[number];
+
 export const COMMON_SETTINGS = {
   BROKER: choice<BrokerKind>({
     choices: BROKER_KINDS,
@@ -128,6 +132,13 @@ export const COMMON_SETTINGS = {
       "Replicas of the stream, the dead-letter stream and the consumer group (NATS num_replicas, Memphis station replicas); above 1 needs a clustered broker",
     example: "3",
     brokerOption: "streamReplicas",
+  }),
+  PROVISION: choice<ProvisionMode>({
+    choices: PROVISION_MODES,
+    default: "on-start",
+    description:
+      "on-start: create or update the stream, the dead-letter stream and the consumer group at start-up; never: only use them (the provisioning Job creates them; for broker users without rights to the JetStream API)",
+    example: "never",
   }),
   HTTP_PORT: tcpPort({
     default: 8080,
@@ -311,6 +322,8 @@ export const BROKER_OPTION_DEFAULTS = Object.fromEntries(
 /** The common settings, resolved. */
 export interface CommonConfig {
   readonly broker: BrokerOptions;
+  /** Whether the app provisions the stream and group when it starts. */
+  readonly provision: ProvisionMode;
   readonly httpPort: number;
   readonly logLevel: LogLevel;
   readonly instanceId: string;
@@ -330,6 +343,7 @@ export function toCommonConfig(values: CommonValues): CommonConfig {
       clientName: instanceId,
       connectRetries: DEFAULTS.connectRetries,
     },
+    provision: values.PROVISION,
     httpPort: values.HTTP_PORT,
     logLevel: values.LOG_LEVEL,
     instanceId,

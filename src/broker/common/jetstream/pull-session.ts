@@ -44,6 +44,11 @@ export interface PullSessionProps<M extends JetStreamMsg> {
   readonly batchSize: number;
   /** Lifetime of one pull request. @default BROKER_DEFAULTS.jetstream.pullExpiresMs */
   readonly expiresMs?: number;
+  /**
+   * Prefix of the session's reply subjects: a broker user may subscribe only below its own prefix,
+   * so no other user can read its deliveries. @default BROKER_DEFAULTS.jetstream.inboxPrefix
+   */
+  readonly inboxPrefix?: string;
 }
 
 const encoder = new TextEncoder();
@@ -78,7 +83,7 @@ export class PullSession<M extends JetStreamMsg> {
   constructor(private readonly props: PullSessionProps<M>) {
     this.expiresMs = props.expiresMs ?? BROKER_DEFAULTS.jetstream.pullExpiresMs;
     this.heartbeatMs = Math.max(500, Math.floor(this.expiresMs / 2));
-    this.inbox = createInbox();
+    this.inbox = createInbox(props.inboxPrefix ?? BROKER_DEFAULTS.jetstream.inboxPrefix);
     this.requestSubject = `$JS.API.CONSUMER.MSG.NEXT.${props.stream}.${props.consumer}`;
     this.sub = props.nc.subscribe(`${this.inbox}.*`, {
       callback: (error, msg) => (error ? this.fail(error) : this.receive(msg)),
@@ -260,9 +265,9 @@ export class PullSession<M extends JetStreamMsg> {
 }
 
 /**
- * A unique inbox subject, as the NATS clients make them (`_INBOX.<unique token>`; memphis-dev's own
- * requests use the same prefix, so a Memphis user allowed to make requests may subscribe to it).
+ * A unique inbox subject, as the NATS clients make them (`<prefix>.<unique token>`; memphis-dev's
+ * own requests use the default `_INBOX`, so a Memphis user allowed to make requests may subscribe to it).
  */
-function createInbox(): string {
-  return `_INBOX.${randomBytes(12).toString("hex")}`;
+function createInbox(prefix: string): string {
+  return `${prefix}.${randomBytes(12).toString("hex")}`;
 }

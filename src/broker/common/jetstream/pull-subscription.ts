@@ -55,6 +55,8 @@ export interface PullSubscriptionProps<M extends JetStreamMsg> {
   readonly batchSize: number;
   /** Pull request expiry. @default BROKER_DEFAULTS.jetstream.pullExpiresMs */
   readonly pullExpiresMs?: number;
+  /** Prefix of the pull sessions' reply subjects. @default BROKER_DEFAULTS.jetstream.inboxPrefix */
+  readonly inboxPrefix?: string;
   /** Resolves when the durable exists, rejects otherwise (a JetStream consumer info). */
   readonly lookUp: () => Promise<void>;
   /** The port's message for a stored message; throws when it is not a JetStream delivery. */
@@ -184,6 +186,7 @@ export class PullSubscription<M extends JetStreamMsg> implements Subscription {
           consumer: this.props.durable,
           batchSize: this.props.batchSize,
           expiresMs: this.props.pullExpiresMs,
+          inboxPrefix: this.props.inboxPrefix,
         });
         return this.session;
       } catch (error) {
