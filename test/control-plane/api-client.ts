@@ -38,25 +38,29 @@ interface ApiResource {
   readonly kind: string;
 }
 
+/** A ServiceAccount token (from the TokenRequest API). */
+export interface BearerToken {
+  readonly token: string;
+}
+
 /** The field manager every apply of the tests uses. */
 export const FIELD_MANAGER = "control-plane-test";
 
 export class KubeApiClient {
   private readonly agent: Agent;
+  private readonly authorization: Record<string, string>;
   private readonly discovery = new Map<string, readonly ApiResource[]>();
 
   constructor(
     /** e.g. `https://127.0.0.1:6443` */
     readonly server: string,
     caCertFile: string,
-    identity: ClientCertificate,
+    identity: ClientCertificate | BearerToken,
   ) {
-    this.agent = new Agent({
-      ca: readFileSync(caCertFile),
-      cert: readFileSync(identity.cert),
-      key: readFileSync(identity.key),
-      keepAlive: true,
-    });
+    const certificate =
+      "cert" in identity ? { cert: readFileSync(identity.cert), key: readFileSync(identity.key) } : {};
+    this.agent = new Agent({ ca: readFileSync(caCertFile), ...certificate, keepAlive: true });
+    this.authorization = "token" in identity ? { Authorization: `Bearer ${identity.token}` } : {};
   }
 
   /** Sends one request; rejects with ApiError for status >= 400. */
@@ -75,6 +79,7 @@ export class KubeApiClient {
             agent: this.agent,
             headers: {
               Accept: "application/json",
+              ...this.authorization,
               ...(body
                 ? { "Content-Type": body.contentType, "Content-Length": Buffer.byteLength(body.text) }
                 : {}),

@@ -4,7 +4,7 @@
 import type { TestProject } from "vitest/node";
 import { ensureDebianTool } from "../../scripts/lib/debian-tools.js";
 import { ETCD } from "./etcd.js";
-import { goBuild } from "./go-build.js";
+import { goBuild, GO_CACHE_DIR, GO_MODULE_DIR, type GoBuildResult } from "./go-build.js";
 import { KUBE_APISERVER_PACKAGE } from "./kube-apiserver.js";
 import type { ControlPlaneBinaries } from "./control-plane.js";
 
@@ -16,10 +16,19 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject): Promise<void> {
   ensureDebianTool(ETCD, (line) => console.log(line));
-  console.log(`go build ${KUBE_APISERVER_PACKAGE} (Go caches: test/control-plane/go-build.ts)…`);
-  const build = await goBuild([KUBE_APISERVER_PACKAGE]);
-  console.log(`go build took ${build.seconds.toFixed(1)} s (log: ${build.logFile})`);
-  const kubeApiServer = build.binaries.get(KUBE_APISERVER_PACKAGE);
-  if (kubeApiServer === undefined) throw new Error("go build gave no kube-apiserver");
-  project.provide("controlPlaneBinaries", { kubeApiServer });
+  const kubernetes = await build([KUBE_APISERVER_PACKAGE], GO_MODULE_DIR);
+  project.provide("controlPlaneBinaries", { kubeApiServer: binary(kubernetes, KUBE_APISERVER_PACKAGE) });
+}
+
+async function build(packages: readonly string[], moduleDir: string): Promise<GoBuildResult> {
+  console.log(`go build ${packages.join(" ")} (caches in ${GO_CACHE_DIR})…`);
+  const result = await goBuild(packages, moduleDir);
+  console.log(`go build took ${result.seconds.toFixed(1)} s (log: ${result.logFile})`);
+  return result;
+}
+
+function binary(result: GoBuildResult, pkg: string): string {
+  const path = result.binaries.get(pkg);
+  if (path === undefined) throw new Error(`go build gave no binary for ${pkg}`);
+  return path;
 }

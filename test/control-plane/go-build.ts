@@ -48,18 +48,21 @@ export interface GoBuildResult {
 }
 
 /**
- * `go build -o <cache>/bin/ <packages...>` in the module directory; resolves when it ends and rejects with the
+ * `go build -o <cache>/bin/ <packages...>` in `moduleDir` (a module of this folder); resolves when it ends and rejects with the
  * tail of its log when it fails. Go skips relinking a binary whose build ID is unchanged, so a warm call is cheap.
  */
-export async function goBuild(packages: readonly string[]): Promise<GoBuildResult> {
+export async function goBuild(
+  packages: readonly string[],
+  moduleDir = GO_MODULE_DIR,
+): Promise<GoBuildResult> {
   requireGo();
   const binDir = join(GO_CACHE_DIR, "bin");
   mkdirSync(binDir, { recursive: true });
-  const logFile = join(GO_CACHE_DIR, "build.log");
+  const logFile = join(GO_CACHE_DIR, `build-${packages.map((pkg) => pkg.split("/").at(-1)).join("-")}.log`);
   const log = createWriteStream(logFile);
   const started = performance.now();
   const child = spawn("go", ["build", "-o", `${binDir}/`, ...packages], {
-    cwd: GO_MODULE_DIR,
+    cwd: moduleDir,
     env: goEnvironment(),
     stdio: ["ignore", "pipe", "pipe"],
   });

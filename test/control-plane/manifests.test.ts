@@ -60,7 +60,13 @@ describe.each(ENVIRONMENT_NAMES)("%s on a real kube-apiserver", (environment) =>
     const committed = folders.flatMap((folder) => readManifests(REPO_ROOT, join(REPO_ROOT, folder)));
     expect(accepted).toHaveLength(committed.length);
     expect(accepted.every((doc) => doc.status === 200 || doc.status === 201)).toBe(true);
-    expect(applied.flatMap((doc) => doc.warnings.map((w) => `${doc.file}: ${w}`))).toEqual([]);
+    // The one warning allowed: kube-apiserver 1.35 prefers finalizer names with a path, and Argo CD's controller
+    // acts on exactly `resources-finalizer.argocd.argoproj.io` (argo-cd pkg/apis/application/v1alpha1 types.go,
+    // ResourcesFinalizerName), so the committed Applications and AppProjects must carry it as it is.
+    const warnings = applied.flatMap((doc) => doc.warnings.map((w) => `${doc.file}: ${w}`));
+    const argoFinalizer =
+      /metadata\.finalizers: \\"resources-finalizer\.argocd\.argoproj\.io\\": prefer a domain-qualified finalizer name/;
+    expect(warnings.filter((w) => !argoFinalizer.test(w))).toEqual([]);
   });
 
   it("refuses a Deployment whose container name is not a DNS label, which the JSON schemas accept", async () => {
