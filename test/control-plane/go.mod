@@ -1,8 +1,7 @@
 // The control-plane components the control-plane tests build and run: kube-apiserver from k8s.io/kubernetes.
 // Kubernetes v1.35 is inside the range KEDA v2.20 is tested against (v1.33 - v1.35), and its patch release is the
 // one whose client libraries KEDA v2.20.2 pins (k8s.io/* v0.35.5).
-// The replace block is generated from k8s.io/kubernetes's own go.mod by `npm run control-plane:go-mod`;
-// keda/ is a module of its own (KEDA pins other versions of shared dependencies).
+// The replace block is generated from k8s.io/kubernetes's own go.mod by `npm run control-plane:go-mod`.
 module keda-event-pipeline/test/control-plane
 
 go 1.25.0
