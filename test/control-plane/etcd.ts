@@ -2,8 +2,8 @@
 // directory, ready when its /health endpoint answers true. Plain HTTP: it listens on loopback only and lives for
 // one test run.
 import { join } from "node:path";
-import { ensureDebianTool } from "../../scripts/lib/debian-tools.js";
-import { freePort } from "../../scripts/lib/nats-server.js";
+import { ensureDebianTool } from "../../testkit/debian-tools.js";
+import { freePort } from "../../testkit/nats-server.js";
 import { ServerProcess, waitUntilReady } from "./server-process.js";
 
 export const ETCD = {

@@ -2,7 +2,7 @@
 // control-plane binaries from this folder's Go module into the shared Go cache, printing how long the build took
 // (minutes on a machine's first run, seconds after).
 import type { TestProject } from "vitest/node";
-import { ensureDebianTool } from "../../scripts/lib/debian-tools.js";
+import { ensureDebianTool } from "../../testkit/debian-tools.js";
 import { ETCD } from "./etcd.js";
 import { goBuild, GO_CACHE_DIR, GO_MODULE_DIR, type GoBuildResult } from "./go-build.js";
 import { KUBE_APISERVER_PACKAGE } from "./kube-apiserver.js";

@@ -3,7 +3,7 @@
 // /readyz answers ok to the admin identity.
 import { join } from "node:path";
 import { KubeApiClient } from "./api-client.js";
-import { freePort } from "../../scripts/lib/nats-server.js";
+import { freePort } from "../../testkit/nats-server.js";
 import type { Etcd } from "./etcd.js";
 import type { ControlPlanePki } from "./pki.js";
 import { ServerProcess, waitUntilReady } from "./server-process.js";
