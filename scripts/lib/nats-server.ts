@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureDebianTool, NATS_SERVER } from "./debian-tools.js";
+import { resolveToolBinary } from "./tool-cache.js";
 
 export interface NatsServerOptions {
   /** Extra configuration text appended to the generated config (e.g. accounts). */
@@ -49,9 +49,12 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Path of `nats-server`, installing Debian's package when missing and allowed. */
+/**
+ * Path of `nats-server`: the cached build of the version `NATS_SERVER_VERSION` names, or the one on
+ * PATH (Debian's package, installed when missing and allowed).
+ */
 export function ensureNatsServerBinary(log: (line: string) => void = () => {}): string {
-  return ensureDebianTool(NATS_SERVER, log);
+  return resolveToolBinary("nats-server", process.env, log);
 }
 
 /** A running nats-server. */

@@ -31,6 +31,8 @@ const SCRIPTS: Record<string, { entry: string; writes: string[]; args?: string[]
   "bump-images": { entry: "scripts/bump-images.ts", writes: ["cdk8s/config.ts"], args: ["--tag", "x"] },
   "node-lines": { entry: "scripts/node-lines.ts", writes: [] },
   "test:shipped-node": { entry: "scripts/test-shipped-node.ts", writes: [] },
+  "tool-versions": { entry: "scripts/tool-versions.ts", writes: [] },
+  "test:broker-versions": { entry: "scripts/test-broker-versions.ts", writes: [] },
 };
 
 function run(entry: string, args: readonly string[]) {
