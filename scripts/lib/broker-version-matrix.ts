@@ -8,9 +8,10 @@
 import semver from "semver";
 import { TOOL_VERSIONS, type ToolVersion } from "./tool-versions.js";
 
-/** The broker suites: contract, pipeline faults, cluster faults and queue depth, scaling. */
+/** The broker suites: contract, the /jsz reader, pipeline faults, cluster faults and queue depth, scaling. */
 export const BROKER_SUITES: readonly string[] = [
   "test/integration/broker/nats.test.ts",
+  "test/integration/broker/jsz-output.test.ts",
   "test/integration/apps/nats.test.ts",
   "test/integration/cluster",
   "test/integration/apps/scaling-nats.test.ts",
