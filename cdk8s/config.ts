@@ -170,7 +170,7 @@ export interface HelmChartSource {
  * CRDs in schemas/charts/<chart>@<version>: the checks read them by this version).
  */
 export const HELM_CHARTS = {
-  keda: { repoURL: "https://kedacore.github.io/charts", chart: "keda", version: "2.16.1" },
+  keda: { repoURL: "https://kedacore.github.io/charts", chart: "keda", version: "2.20.2" },
   sealedSecrets: {
     repoURL: "https://bitnami-labs.github.io/sealed-secrets",
     chart: "sealed-secrets",

@@ -32,6 +32,7 @@ const SCRIPTS: Record<string, { entry: string; writes: string[]; args?: string[]
   "node-lines": { entry: "scripts/node-lines.ts", writes: [] },
   "test:shipped-node": { entry: "scripts/test-shipped-node.ts", writes: [] },
   "tool-versions": { entry: "scripts/tool-versions.ts", writes: [] },
+  "chart-facts": { entry: "scripts/chart-facts.ts", writes: ["schemas"] },
   "test:broker-versions": { entry: "scripts/test-broker-versions.ts", writes: [] },
 };
 
