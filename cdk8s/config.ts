@@ -177,7 +177,7 @@ export const HELM_CHARTS = {
     version: "2.17.0",
   },
   memphis: { repoURL: "https://k8s.memphis.dev/charts/", chart: "memphis", version: "1.4.3" },
-  nats: { repoURL: "https://nats-io.github.io/k8s/helm/charts/", chart: "nats", version: "1.2.8" },
+  nats: { repoURL: "https://nats-io.github.io/k8s/helm/charts/", chart: "nats", version: "2.14.2" },
   kubePrometheusStack: {
     repoURL: "https://prometheus-community.github.io/helm-charts",
     chart: "kube-prometheus-stack",

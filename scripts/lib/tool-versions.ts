@@ -84,7 +84,7 @@ export const TOOL_VERSIONS: readonly ToolVersion[] = [
       debianVersion: "2.10.27-1+b2",
       pathInPackage: "usr/sbin/nats-server",
     },
-    why: "the 2.10 line (Debian trixie): the NATS chart 1.2.8 ships nats-server 2.10.24",
+    why: "the 2.10 line (Debian trixie), the one the NATS chart 1.x shipped, for a run by hand",
   },
   {
     command: "promtool",
