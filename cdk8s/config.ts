@@ -174,7 +174,7 @@ export const HELM_CHARTS = {
   sealedSecrets: {
     repoURL: "https://bitnami-labs.github.io/sealed-secrets",
     chart: "sealed-secrets",
-    version: "2.17.0",
+    version: "2.18.5",
   },
   memphis: { repoURL: "https://k8s.memphis.dev/charts/", chart: "memphis", version: "1.4.3" },
   nats: { repoURL: "https://nats-io.github.io/k8s/helm/charts/", chart: "nats", version: "2.14.2" },
