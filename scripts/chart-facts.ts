@@ -1,7 +1,7 @@
 /**
  * `npm run chart-facts -- <chart directory or .tgz> [--previous <facts.json>] [--repo <owner/name>
  * --commit <sha> --tag <tag>]`: write schemas/charts/<chart>@<version>.json and vendor the chart's
- * CRDs into schemas/charts/crds/<chart>@<version>/ (scripts/lib/chart-facts.ts). The facts that need
+ * CRDs into schemas/charts/crds/<chart>@<version>/ (tooling/chart-facts.ts). The facts that need
  * a rendered chart are carried from the previous version's file (by default the version pinned in
  * HELM_CHARTS) and printed for review. Everything is written into a temporary folder first and
  * moved into place only when all of it succeeded.
@@ -21,8 +21,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chartKey, SCHEMAS_DIR } from "../cdk8s/argocd/chart-facts.js";
 import { HELM_CHARTS } from "../cdk8s/config.js";
-import { deriveChartFacts, mergeWithPrevious } from "./lib/chart-facts.js";
-import { CliExit, parseCli, runCli } from "./lib/cli.js";
+import { deriveChartFacts, mergeWithPrevious } from "../tooling/chart-facts.js";
+import { CliExit, parseCli, runCli } from "../tooling/cli.js";
 
 runCli("chart-facts", () => {
   const { values, positionals } = parseCli(

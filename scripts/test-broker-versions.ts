@@ -1,19 +1,19 @@
 /**
  * `npm run test:broker-versions`: the broker suites on the nats-server line the pinned NATS chart
  * ships and on the newest nats-server, and the alert-rule tests on a promtool of the Prometheus
- * major kube-prometheus-stack deploys (scripts/lib/broker-version-matrix.ts). Each version is
- * installed into the user cache when missing (scripts/lib/tool-cache.ts), each run prints the
+ * major kube-prometheus-stack deploys (testkit/broker-version-matrix.ts). Each version is
+ * installed into the user cache when missing (testkit/tool-cache.ts), each run prints the
  * versions it used, and a summary lists every version with its result. A deployed version with no
  * run stops everything before the first test (exit 1).
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { brokerVersionMatrix } from "./lib/broker-version-matrix.js";
-import { parseCli, runCli } from "./lib/cli.js";
-import { deployedServers } from "./lib/deployed-servers.js";
-import { REPO_ROOT } from "./lib/repo-root.js";
-import { installTool } from "./lib/tool-cache.js";
-import { VERSION_ENV } from "./lib/tool-versions.js";
+import { brokerVersionMatrix } from "../testkit/broker-version-matrix.js";
+import { parseCli, runCli } from "../tooling/cli.js";
+import { deployedServers } from "../testkit/deployed-servers.js";
+import { REPO_ROOT } from "../tooling/repo-root.js";
+import { installTool } from "../testkit/tool-cache.js";
+import { VERSION_ENV } from "../testkit/tool-versions.js";
 
 runCli("test:broker-versions", () => {
   parseCli(

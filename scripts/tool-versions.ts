@@ -1,12 +1,17 @@
 /**
  * `npm run tool-versions -- [install <command>@<version>...]`: list the server versions the tests
- * can select (scripts/lib/tool-versions.ts) with whether each is in the cache, or install the named
+ * can select (testkit/tool-versions.ts) with whether each is in the cache, or install the named
  * ones (all with `install --all`).
  */
 import { existsSync } from "node:fs";
-import { parseCli, runCli, CliExit } from "./lib/cli.js";
-import { cachedBinaryPath, installTool } from "./lib/tool-cache.js";
-import { findToolVersion, TOOL_VERSIONS, VERSION_ENV, type VersionedCommand } from "./lib/tool-versions.js";
+import { parseCli, runCli, CliExit } from "../tooling/cli.js";
+import { cachedBinaryPath, installTool } from "../testkit/tool-cache.js";
+import {
+  findToolVersion,
+  TOOL_VERSIONS,
+  VERSION_ENV,
+  type VersionedCommand,
+} from "../testkit/tool-versions.js";
 
 runCli("tool-versions", () => {
   const { values, positionals } = parseCli(
@@ -37,7 +42,7 @@ runCli("tool-versions", () => {
       : names.map((name) => {
           const [command, version] = name.split("@");
           const tool = findToolVersion(command as VersionedCommand, version ?? "");
-          if (tool === undefined) throw new CliExit(2, `${name}: not in scripts/lib/tool-versions.ts`);
+          if (tool === undefined) throw new CliExit(2, `${name}: not in testkit/tool-versions.ts`);
           return tool;
         });
   if (tools.length === 0) throw new CliExit(2, "install: name <command>@<version> or --all");

@@ -9,14 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import semver from "semver";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  BROKER_SUITES,
-  brokerVersionMatrix,
-  PROMTOOL_SUITES,
-} from "../../scripts/lib/broker-version-matrix.js";
-import { deployedServers } from "../../scripts/lib/deployed-servers.js";
-import { resolveToolBinary, ToolVersionError } from "../../scripts/lib/tool-cache.js";
-import { TOOL_VERSIONS } from "../../scripts/lib/tool-versions.js";
+import { BROKER_SUITES, brokerVersionMatrix, PROMTOOL_SUITES } from "../../testkit/broker-version-matrix.js";
+import { deployedServers } from "../../testkit/deployed-servers.js";
+import { resolveToolBinary, ToolVersionError } from "../../testkit/tool-cache.js";
+import { TOOL_VERSIONS } from "../../testkit/tool-versions.js";
 
 const emptyCache = mkdtempSync(join(tmpdir(), "tool-cache-"));
 afterAll(() => rmSync(emptyCache, { recursive: true, force: true }));

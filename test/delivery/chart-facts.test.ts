@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 
 const TSX = join(REPO_ROOT, "node_modules", ".bin", "tsx");
 const scratch = mkdtempSync(join(tmpdir(), "chart-facts-test-"));

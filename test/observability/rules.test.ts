@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { resolveToolBinary } from "../../scripts/lib/tool-cache.js";
+import { resolveToolBinary } from "../../testkit/tool-cache.js";
 import { renderPrometheusRuleFile } from "../../cdk8s/observability/rule-file.js";
 import { eventPipelineRuleGroups } from "../../cdk8s/observability/rule-groups.js";
 import type { AlertRuleOptions } from "../../cdk8s/observability/rule-options.js";

@@ -4,9 +4,9 @@
  * the nats-server and promtool this run uses (a version named by `NATS_SERVER_VERSION` /
  * `PROMTOOL_VERSION` must be in the cache, or the run stops here) and prints their versions.
  */
-import { ensureDebianTool, CHROMIUM, PROMETHEUS } from "../../scripts/lib/debian-tools.js";
-import { reportedVersion, resolveToolBinary } from "../../scripts/lib/tool-cache.js";
-import type { VersionedCommand } from "../../scripts/lib/tool-versions.js";
+import { ensureDebianTool, CHROMIUM, PROMETHEUS } from "../../testkit/debian-tools.js";
+import { reportedVersion, resolveToolBinary } from "../../testkit/tool-cache.js";
+import type { VersionedCommand } from "../../testkit/tool-versions.js";
 
 export default function setup(): void {
   const log = (line: string): void => console.log(line);

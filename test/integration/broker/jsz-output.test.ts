@@ -9,7 +9,7 @@ import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lagFromJsz } from "../../../scripts/lib/local-run/scaler/jetstream-lag.js";
+import { lagFromJsz } from "../../../local/scaler/jetstream-lag.js";
 import {
   depthFromJsz,
   fetchQueueDepth,
@@ -17,7 +17,7 @@ import {
   jszUrl,
   type JszResponse,
 } from "../../../src/broker/common/jsz.js";
-import { NatsCluster } from "../../support/nats-cluster.js";
+import { NatsCluster } from "../../../testkit/nats-cluster.js";
 import { NatsServer } from "../../support/nats-server.js";
 
 const target = (monitorUrl: string, consumer = "workers") => ({
