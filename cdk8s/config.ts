@@ -181,14 +181,14 @@ export interface HelmChartSource {
  * CRDs in schemas/charts/<chart>@<version>: the checks read them by this version).
  */
 export const HELM_CHARTS = {
-  keda: { repoURL: "https://kedacore.github.io/charts", chart: "keda", version: "2.16.1" },
+  keda: { repoURL: "https://kedacore.github.io/charts", chart: "keda", version: "2.20.2" },
   sealedSecrets: {
     repoURL: "https://bitnami-labs.github.io/sealed-secrets",
     chart: "sealed-secrets",
-    version: "2.17.0",
+    version: "2.18.5",
   },
   memphis: { repoURL: "https://k8s.memphis.dev/charts/", chart: "memphis", version: "1.4.3" },
-  nats: { repoURL: "https://nats-io.github.io/k8s/helm/charts/", chart: "nats", version: "1.2.8" },
+  nats: { repoURL: "https://nats-io.github.io/k8s/helm/charts/", chart: "nats", version: "2.14.2" },
   kubePrometheusStack: {
     repoURL: "https://prometheus-community.github.io/helm-charts",
     chart: "kube-prometheus-stack",

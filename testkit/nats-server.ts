@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommonVariables } from "./app-env.js";
 import { trackChild } from "./child-processes.js";
-import { ensureDebianTool, NATS_SERVER } from "./debian-tools.js";
+import { resolveToolBinary } from "./tool-cache.js";
 
 export interface NatsServerOptions {
   /** Extra configuration text appended to the generated config (e.g. accounts). */
@@ -53,9 +53,12 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Path of `nats-server`, installing Debian's package when missing and allowed. */
+/**
+ * Path of `nats-server`: the cached build of the version `NATS_SERVER_VERSION` names, or the one on
+ * PATH (Debian's package, installed when missing and allowed).
+ */
 export function ensureNatsServerBinary(log: (line: string) => void = () => {}): string {
-  return ensureDebianTool(NATS_SERVER, log);
+  return resolveToolBinary("nats-server", process.env, log);
 }
 
 /** A running nats-server. */

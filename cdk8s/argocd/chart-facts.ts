@@ -35,6 +35,10 @@ export interface GeneratedSecret {
 export interface ChartFacts {
   readonly chart: string;
   readonly version: string;
+  /** Chart.yaml appVersion (nats: the nats-server the chart ships). */
+  readonly appVersion?: string;
+  /** Versions of servers the chart deploys by default, by component (kube-prometheus-stack: prometheus). */
+  readonly deployedVersions?: Readonly<Record<string, { readonly version: string; readonly from: string }>>;
   readonly valuesKeys: readonly string[];
   readonly valuesFreeformMaps: readonly string[];
   readonly templateValuesRefs: readonly string[];

@@ -226,6 +226,11 @@ export function toJson_ScaledObjectSpecAdvanced(obj: ScaledObjectSpecAdvanced | 
  */
 export interface ScaledObjectSpecFallback {
   /**
+   * @schema ScaledObjectSpecFallback#behavior
+   */
+  readonly behavior?: ScaledObjectSpecFallbackBehavior;
+
+  /**
    * @schema ScaledObjectSpecFallback#failureThreshold
    */
   readonly failureThreshold: number;
@@ -243,6 +248,7 @@ export interface ScaledObjectSpecFallback {
 export function toJson_ScaledObjectSpecFallback(obj: ScaledObjectSpecFallback | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'behavior': obj.behavior,
     'failureThreshold': obj.failureThreshold,
     'replicas': obj.replicas,
   };
@@ -414,7 +420,7 @@ export interface ScaledObjectSpecAdvancedScalingModifiers {
    *
    * @schema ScaledObjectSpecAdvancedScalingModifiers#metricType
    */
-  readonly metricType?: string;
+  readonly metricType?: ScaledObjectSpecAdvancedScalingModifiersMetricType;
 
   /**
    * @schema ScaledObjectSpecAdvancedScalingModifiers#target
@@ -440,6 +446,22 @@ export function toJson_ScaledObjectSpecAdvancedScalingModifiers(obj: ScaledObjec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema ScaledObjectSpecFallbackBehavior
+ */
+export enum ScaledObjectSpecFallbackBehavior {
+  /** static */
+  STATIC = "static",
+  /** currentReplicas */
+  CURRENT_REPLICAS = "currentReplicas",
+  /** currentReplicasIfHigher */
+  CURRENT_REPLICAS_IF_HIGHER = "currentReplicasIfHigher",
+  /** currentReplicasIfLower */
+  CURRENT_REPLICAS_IF_LOWER = "currentReplicasIfLower",
+  /** scalingModifiers */
+  SCALING_MODIFIERS = "scalingModifiers",
+}
+
+/**
  * AuthenticationRef points to the TriggerAuthentication or ClusterTriggerAuthentication object that
  * is used to authenticate the scaler with the environment
  *
@@ -452,7 +474,7 @@ export interface ScaledObjectSpecTriggersAuthenticationRef {
    * @default TriggerAuthentication.
    * @schema ScaledObjectSpecTriggersAuthenticationRef#kind
    */
-  readonly kind?: string;
+  readonly kind?: ScaledObjectSpecTriggersAuthenticationRefKind;
 
   /**
    * @schema ScaledObjectSpecTriggersAuthenticationRef#name
@@ -520,6 +542,32 @@ export function toJson_ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBeha
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * MetricTargetType specifies the type of metric being targeted, and should be either
+ * "Value", "AverageValue", or "Utilization"
+ *
+ * @schema ScaledObjectSpecAdvancedScalingModifiersMetricType
+ */
+export enum ScaledObjectSpecAdvancedScalingModifiersMetricType {
+  /** AverageValue */
+  AVERAGE_VALUE = "AverageValue",
+  /** Value */
+  VALUE = "Value",
+}
+
+/**
+ * Kind of the resource being referred to. Defaults to TriggerAuthentication.
+ *
+ * @default TriggerAuthentication.
+ * @schema ScaledObjectSpecTriggersAuthenticationRefKind
+ */
+export enum ScaledObjectSpecTriggersAuthenticationRefKind {
+  /** TriggerAuthentication */
+  TRIGGER_AUTHENTICATION = "TriggerAuthentication",
+  /** ClusterTriggerAuthentication */
+  CLUSTER_TRIGGER_AUTHENTICATION = "ClusterTriggerAuthentication",
+}
+
+/**
  * scaleDown is scaling policy for scaling Down.
  * If not set, the default value is to allow to scale down to minReplicas pods, with a
  * 300 second stabilization window (i.e., the highest recommendation for
@@ -530,7 +578,9 @@ export function toJson_ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBeha
 export interface ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDown {
   /**
    * policies is a list of potential scaling polices which can be used during scaling.
-   * At least one policy must be specified, otherwise the HPAScalingRules will be discarded as invalid
+   * If not set, use the default values:
+   * - For scale up: allow doubling the number of pods, or an absolute change of 4 pods in a 15s window.
+   * - For scale down: allow all pods to be removed in a 15s window.
    *
    * @schema ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDown#policies
    */
@@ -555,6 +605,23 @@ export interface ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorSc
    * @schema ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDown#stabilizationWindowSeconds
    */
   readonly stabilizationWindowSeconds?: number;
+
+  /**
+   * tolerance is the tolerance on the ratio between the current and desired
+   * metric value under which no updates are made to the desired number of
+   * replicas (e.g. 0.01 for 1%). Must be greater than or equal to zero. If not
+   * set, the default cluster-wide tolerance is applied (by default 10%).
+   *
+   * For example, if autoscaling is configured with a memory consumption target of 100Mi,
+   * and scale-down and scale-up tolerances of 5% and 1% respectively, scaling will be
+   * triggered when the actual consumption falls below 95Mi or exceeds 101Mi.
+   *
+   * This is an beta field and requires the HPAConfigurableTolerance feature
+   * gate to be enabled.
+   *
+   * @schema ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDown#tolerance
+   */
+  readonly tolerance?: ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDownTolerance;
 }
 
 /**
@@ -567,6 +634,7 @@ export function toJson_ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBeha
     'policies': obj.policies?.map(y => toJson_ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDownPolicies(y)),
     'selectPolicy': obj.selectPolicy,
     'stabilizationWindowSeconds': obj.stabilizationWindowSeconds,
+    'tolerance': obj.tolerance?.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -585,7 +653,9 @@ export function toJson_ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBeha
 export interface ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUp {
   /**
    * policies is a list of potential scaling polices which can be used during scaling.
-   * At least one policy must be specified, otherwise the HPAScalingRules will be discarded as invalid
+   * If not set, use the default values:
+   * - For scale up: allow doubling the number of pods, or an absolute change of 4 pods in a 15s window.
+   * - For scale down: allow all pods to be removed in a 15s window.
    *
    * @schema ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUp#policies
    */
@@ -610,6 +680,23 @@ export interface ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorSc
    * @schema ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUp#stabilizationWindowSeconds
    */
   readonly stabilizationWindowSeconds?: number;
+
+  /**
+   * tolerance is the tolerance on the ratio between the current and desired
+   * metric value under which no updates are made to the desired number of
+   * replicas (e.g. 0.01 for 1%). Must be greater than or equal to zero. If not
+   * set, the default cluster-wide tolerance is applied (by default 10%).
+   *
+   * For example, if autoscaling is configured with a memory consumption target of 100Mi,
+   * and scale-down and scale-up tolerances of 5% and 1% respectively, scaling will be
+   * triggered when the actual consumption falls below 95Mi or exceeds 101Mi.
+   *
+   * This is an beta field and requires the HPAConfigurableTolerance feature
+   * gate to be enabled.
+   *
+   * @schema ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUp#tolerance
+   */
+  readonly tolerance?: ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUpTolerance;
 }
 
 /**
@@ -622,6 +709,7 @@ export function toJson_ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBeha
     'policies': obj.policies?.map(y => toJson_ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUpPolicies(y)),
     'selectPolicy': obj.selectPolicy,
     'stabilizationWindowSeconds': obj.stabilizationWindowSeconds,
+    'tolerance': obj.tolerance?.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -675,6 +763,32 @@ export function toJson_ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBeha
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * tolerance is the tolerance on the ratio between the current and desired
+ * metric value under which no updates are made to the desired number of
+ * replicas (e.g. 0.01 for 1%). Must be greater than or equal to zero. If not
+ * set, the default cluster-wide tolerance is applied (by default 10%).
+ *
+ * For example, if autoscaling is configured with a memory consumption target of 100Mi,
+ * and scale-down and scale-up tolerances of 5% and 1% respectively, scaling will be
+ * triggered when the actual consumption falls below 95Mi or exceeds 101Mi.
+ *
+ * This is an beta field and requires the HPAConfigurableTolerance feature
+ * gate to be enabled.
+ *
+ * @schema ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDownTolerance
+ */
+export class ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDownTolerance {
+  public static fromNumber(value: number): ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDownTolerance {
+    return new ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDownTolerance(value);
+  }
+  public static fromString(value: string): ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDownTolerance {
+    return new ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleDownTolerance(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
  * HPAScalingPolicy is a single policy which must hold true for a specified past interval.
  *
  * @schema ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUpPolicies
@@ -719,6 +833,32 @@ export function toJson_ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBeha
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * tolerance is the tolerance on the ratio between the current and desired
+ * metric value under which no updates are made to the desired number of
+ * replicas (e.g. 0.01 for 1%). Must be greater than or equal to zero. If not
+ * set, the default cluster-wide tolerance is applied (by default 10%).
+ *
+ * For example, if autoscaling is configured with a memory consumption target of 100Mi,
+ * and scale-down and scale-up tolerances of 5% and 1% respectively, scaling will be
+ * triggered when the actual consumption falls below 95Mi or exceeds 101Mi.
+ *
+ * This is an beta field and requires the HPAConfigurableTolerance feature
+ * gate to be enabled.
+ *
+ * @schema ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUpTolerance
+ */
+export class ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUpTolerance {
+  public static fromNumber(value: number): ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUpTolerance {
+    return new ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUpTolerance(value);
+  }
+  public static fromString(value: string): ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUpTolerance {
+    return new ScaledObjectSpecAdvancedHorizontalPodAutoscalerConfigBehaviorScaleUpTolerance(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
 
 
 /**
@@ -830,6 +970,11 @@ export interface TriggerAuthenticationSpec {
   readonly azureKeyVault?: TriggerAuthenticationSpecAzureKeyVault;
 
   /**
+   * @schema TriggerAuthenticationSpec#boundServiceAccountToken
+   */
+  readonly boundServiceAccountToken?: TriggerAuthenticationSpecBoundServiceAccountToken[];
+
+  /**
    * @schema TriggerAuthenticationSpec#configMapTargetRef
    */
   readonly configMapTargetRef?: TriggerAuthenticationSpecConfigMapTargetRef[];
@@ -838,6 +983,14 @@ export interface TriggerAuthenticationSpec {
    * @schema TriggerAuthenticationSpec#env
    */
   readonly env?: TriggerAuthenticationSpecEnv[];
+
+  /**
+   * FilePath specifies a file containing auth parameters as JSON map[string]string.
+   * When set, auth params are read directly from this file instead.
+   *
+   * @schema TriggerAuthenticationSpec#filePath
+   */
+  readonly filePath?: string;
 
   /**
    * @schema TriggerAuthenticationSpec#gcpSecretManager
@@ -850,6 +1003,11 @@ export interface TriggerAuthenticationSpec {
    * @schema TriggerAuthenticationSpec#hashiCorpVault
    */
   readonly hashiCorpVault?: TriggerAuthenticationSpecHashiCorpVault;
+
+  /**
+   * @schema TriggerAuthenticationSpec#oauth2
+   */
+  readonly oauth2?: TriggerAuthenticationSpecOauth2;
 
   /**
    * AuthPodIdentity allows users to select the platform native identity
@@ -874,10 +1032,13 @@ export function toJson_TriggerAuthenticationSpec(obj: TriggerAuthenticationSpec 
   const result = {
     'awsSecretManager': toJson_TriggerAuthenticationSpecAwsSecretManager(obj.awsSecretManager),
     'azureKeyVault': toJson_TriggerAuthenticationSpecAzureKeyVault(obj.azureKeyVault),
+    'boundServiceAccountToken': obj.boundServiceAccountToken?.map(y => toJson_TriggerAuthenticationSpecBoundServiceAccountToken(y)),
     'configMapTargetRef': obj.configMapTargetRef?.map(y => toJson_TriggerAuthenticationSpecConfigMapTargetRef(y)),
     'env': obj.env?.map(y => toJson_TriggerAuthenticationSpecEnv(y)),
+    'filePath': obj.filePath,
     'gcpSecretManager': toJson_TriggerAuthenticationSpecGcpSecretManager(obj.gcpSecretManager),
     'hashiCorpVault': toJson_TriggerAuthenticationSpecHashiCorpVault(obj.hashiCorpVault),
+    'oauth2': toJson_TriggerAuthenticationSpecOauth2(obj.oauth2),
     'podIdentity': toJson_TriggerAuthenticationSpecPodIdentity(obj.podIdentity),
     'secretTargetRef': obj.secretTargetRef?.map(y => toJson_TriggerAuthenticationSpecSecretTargetRef(y)),
   };
@@ -980,6 +1141,36 @@ export function toJson_TriggerAuthenticationSpecAzureKeyVault(obj: TriggerAuthen
     'podIdentity': toJson_TriggerAuthenticationSpecAzureKeyVaultPodIdentity(obj.podIdentity),
     'secrets': obj.secrets?.map(y => toJson_TriggerAuthenticationSpecAzureKeyVaultSecrets(y)),
     'vaultUri': obj.vaultUri,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema TriggerAuthenticationSpecBoundServiceAccountToken
+ */
+export interface TriggerAuthenticationSpecBoundServiceAccountToken {
+  /**
+   * @schema TriggerAuthenticationSpecBoundServiceAccountToken#parameter
+   */
+  readonly parameter: string;
+
+  /**
+   * @schema TriggerAuthenticationSpecBoundServiceAccountToken#serviceAccountName
+   */
+  readonly serviceAccountName: string;
+}
+
+/**
+ * Converts an object of type 'TriggerAuthenticationSpecBoundServiceAccountToken' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TriggerAuthenticationSpecBoundServiceAccountToken(obj: TriggerAuthenticationSpecBoundServiceAccountToken | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'parameter': obj.parameter,
+    'serviceAccountName': obj.serviceAccountName,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1118,7 +1309,7 @@ export interface TriggerAuthenticationSpecHashiCorpVault {
    *
    * @schema TriggerAuthenticationSpecHashiCorpVault#authentication
    */
-  readonly authentication: string;
+  readonly authentication: TriggerAuthenticationSpecHashiCorpVaultAuthentication;
 
   /**
    * Credential defines the Hashicorp Vault credentials depending on the authentication method
@@ -1169,12 +1360,73 @@ export function toJson_TriggerAuthenticationSpecHashiCorpVault(obj: TriggerAuthe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema TriggerAuthenticationSpecOauth2
+ */
+export interface TriggerAuthenticationSpecOauth2 {
+  /**
+   * @schema TriggerAuthenticationSpecOauth2#clientId
+   */
+  readonly clientId: string;
+
+  /**
+   * @schema TriggerAuthenticationSpecOauth2#clientSecret
+   */
+  readonly clientSecret?: TriggerAuthenticationSpecOauth2ClientSecret;
+
+  /**
+   * @schema TriggerAuthenticationSpecOauth2#scopes
+   */
+  readonly scopes?: string[];
+
+  /**
+   * @schema TriggerAuthenticationSpecOauth2#tokenUrl
+   */
+  readonly tokenUrl: string;
+
+  /**
+   * @schema TriggerAuthenticationSpecOauth2#tokenUrlParams
+   */
+  readonly tokenUrlParams?: { [key: string]: string };
+
+  /**
+   * @schema TriggerAuthenticationSpecOauth2#type
+   */
+  readonly type: TriggerAuthenticationSpecOauth2Type;
+}
+
+/**
+ * Converts an object of type 'TriggerAuthenticationSpecOauth2' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TriggerAuthenticationSpecOauth2(obj: TriggerAuthenticationSpecOauth2 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clientId': obj.clientId,
+    'clientSecret': toJson_TriggerAuthenticationSpecOauth2ClientSecret(obj.clientSecret),
+    'scopes': obj.scopes?.map(y => y),
+    'tokenUrl': obj.tokenUrl,
+    'tokenUrlParams': ((obj.tokenUrlParams) === undefined) ? undefined : (Object.entries(obj.tokenUrlParams).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * AuthPodIdentity allows users to select the platform native identity
  * mechanism
  *
  * @schema TriggerAuthenticationSpecPodIdentity
  */
 export interface TriggerAuthenticationSpecPodIdentity {
+  /**
+   * ExternalID sets the External ID to be used when assuming an identity. This is only applicable when using AWS pod identity with a RoleArn.
+   *
+   * @schema TriggerAuthenticationSpecPodIdentity#externalID
+   */
+  readonly externalId?: string;
+
   /**
    * Set identityAuthorityHost to override the default Azure authority host. If this is set, then the IdentityTenantID must also be set
    *
@@ -1223,6 +1475,7 @@ export interface TriggerAuthenticationSpecPodIdentity {
 export function toJson_TriggerAuthenticationSpecPodIdentity(obj: TriggerAuthenticationSpecPodIdentity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'externalID': obj.externalId,
     'identityAuthorityHost': obj.identityAuthorityHost,
     'identityId': obj.identityId,
     'identityOwner': obj.identityOwner,
@@ -1317,6 +1570,13 @@ export function toJson_TriggerAuthenticationSpecAwsSecretManagerCredentials(obj:
  */
 export interface TriggerAuthenticationSpecAwsSecretManagerPodIdentity {
   /**
+   * ExternalID sets the External ID to be used when assuming an identity. This is only applicable when using AWS pod identity with a RoleArn.
+   *
+   * @schema TriggerAuthenticationSpecAwsSecretManagerPodIdentity#externalID
+   */
+  readonly externalId?: string;
+
+  /**
    * Set identityAuthorityHost to override the default Azure authority host. If this is set, then the IdentityTenantID must also be set
    *
    * @schema TriggerAuthenticationSpecAwsSecretManagerPodIdentity#identityAuthorityHost
@@ -1364,6 +1624,7 @@ export interface TriggerAuthenticationSpecAwsSecretManagerPodIdentity {
 export function toJson_TriggerAuthenticationSpecAwsSecretManagerPodIdentity(obj: TriggerAuthenticationSpecAwsSecretManagerPodIdentity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'externalID': obj.externalId,
     'identityAuthorityHost': obj.identityAuthorityHost,
     'identityId': obj.identityId,
     'identityOwner': obj.identityOwner,
@@ -1391,6 +1652,11 @@ export interface TriggerAuthenticationSpecAwsSecretManagerSecrets {
   readonly parameter: string;
 
   /**
+   * @schema TriggerAuthenticationSpecAwsSecretManagerSecrets#secretKey
+   */
+  readonly secretKey?: string;
+
+  /**
    * @schema TriggerAuthenticationSpecAwsSecretManagerSecrets#versionId
    */
   readonly versionId?: string;
@@ -1410,6 +1676,7 @@ export function toJson_TriggerAuthenticationSpecAwsSecretManagerSecrets(obj: Tri
   const result = {
     'name': obj.name,
     'parameter': obj.parameter,
+    'secretKey': obj.secretKey,
     'versionId': obj.versionId,
     'versionStage': obj.versionStage,
   };
@@ -1498,6 +1765,13 @@ export function toJson_TriggerAuthenticationSpecAzureKeyVaultCredentials(obj: Tr
  */
 export interface TriggerAuthenticationSpecAzureKeyVaultPodIdentity {
   /**
+   * ExternalID sets the External ID to be used when assuming an identity. This is only applicable when using AWS pod identity with a RoleArn.
+   *
+   * @schema TriggerAuthenticationSpecAzureKeyVaultPodIdentity#externalID
+   */
+  readonly externalId?: string;
+
+  /**
    * Set identityAuthorityHost to override the default Azure authority host. If this is set, then the IdentityTenantID must also be set
    *
    * @schema TriggerAuthenticationSpecAzureKeyVaultPodIdentity#identityAuthorityHost
@@ -1545,6 +1819,7 @@ export interface TriggerAuthenticationSpecAzureKeyVaultPodIdentity {
 export function toJson_TriggerAuthenticationSpecAzureKeyVaultPodIdentity(obj: TriggerAuthenticationSpecAzureKeyVaultPodIdentity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'externalID': obj.externalId,
     'identityAuthorityHost': obj.identityAuthorityHost,
     'identityId': obj.identityId,
     'identityOwner': obj.identityOwner,
@@ -1625,6 +1900,13 @@ export function toJson_TriggerAuthenticationSpecGcpSecretManagerCredentials(obj:
  */
 export interface TriggerAuthenticationSpecGcpSecretManagerPodIdentity {
   /**
+   * ExternalID sets the External ID to be used when assuming an identity. This is only applicable when using AWS pod identity with a RoleArn.
+   *
+   * @schema TriggerAuthenticationSpecGcpSecretManagerPodIdentity#externalID
+   */
+  readonly externalId?: string;
+
+  /**
    * Set identityAuthorityHost to override the default Azure authority host. If this is set, then the IdentityTenantID must also be set
    *
    * @schema TriggerAuthenticationSpecGcpSecretManagerPodIdentity#identityAuthorityHost
@@ -1672,6 +1954,7 @@ export interface TriggerAuthenticationSpecGcpSecretManagerPodIdentity {
 export function toJson_TriggerAuthenticationSpecGcpSecretManagerPodIdentity(obj: TriggerAuthenticationSpecGcpSecretManagerPodIdentity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'externalID': obj.externalId,
     'identityAuthorityHost': obj.identityAuthorityHost,
     'identityId': obj.identityId,
     'identityOwner': obj.identityOwner,
@@ -1721,6 +2004,18 @@ export function toJson_TriggerAuthenticationSpecGcpSecretManagerSecrets(obj: Tri
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * VaultAuthentication contains the list of Hashicorp Vault authentication methods
+ *
+ * @schema TriggerAuthenticationSpecHashiCorpVaultAuthentication
+ */
+export enum TriggerAuthenticationSpecHashiCorpVaultAuthentication {
+  /** token */
+  TOKEN = "token",
+  /** kubernetes */
+  KUBERNETES = "kubernetes",
+}
+
+/**
  * Credential defines the Hashicorp Vault credentials depending on the authentication method
  *
  * @schema TriggerAuthenticationSpecHashiCorpVaultCredential
@@ -1730,6 +2025,11 @@ export interface TriggerAuthenticationSpecHashiCorpVaultCredential {
    * @schema TriggerAuthenticationSpecHashiCorpVaultCredential#serviceAccount
    */
   readonly serviceAccount?: string;
+
+  /**
+   * @schema TriggerAuthenticationSpecHashiCorpVaultCredential#serviceAccountName
+   */
+  readonly serviceAccountName?: string;
 
   /**
    * @schema TriggerAuthenticationSpecHashiCorpVaultCredential#token
@@ -1745,6 +2045,7 @@ export function toJson_TriggerAuthenticationSpecHashiCorpVaultCredential(obj: Tr
   if (obj === undefined) { return undefined; }
   const result = {
     'serviceAccount': obj.serviceAccount,
+    'serviceAccountName': obj.serviceAccountName,
     'token': obj.token,
   };
   // filter undefined values
@@ -1783,7 +2084,7 @@ export interface TriggerAuthenticationSpecHashiCorpVaultSecrets {
    *
    * @schema TriggerAuthenticationSpecHashiCorpVaultSecrets#type
    */
-  readonly type?: string;
+  readonly type?: TriggerAuthenticationSpecHashiCorpVaultSecretsType;
 }
 
 /**
@@ -1803,6 +2104,38 @@ export function toJson_TriggerAuthenticationSpecHashiCorpVaultSecrets(obj: Trigg
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema TriggerAuthenticationSpecOauth2ClientSecret
+ */
+export interface TriggerAuthenticationSpecOauth2ClientSecret {
+  /**
+   * @schema TriggerAuthenticationSpecOauth2ClientSecret#valueFrom
+   */
+  readonly valueFrom: TriggerAuthenticationSpecOauth2ClientSecretValueFrom;
+}
+
+/**
+ * Converts an object of type 'TriggerAuthenticationSpecOauth2ClientSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TriggerAuthenticationSpecOauth2ClientSecret(obj: TriggerAuthenticationSpecOauth2ClientSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'valueFrom': toJson_TriggerAuthenticationSpecOauth2ClientSecretValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema TriggerAuthenticationSpecOauth2Type
+ */
+export enum TriggerAuthenticationSpecOauth2Type {
+  /** clientCredentials */
+  CLIENT_CREDENTIALS = "clientCredentials",
+}
 
 /**
  * IdentityOwner configures which identity has to be used during auto discovery, keda or the scaled workload. Mutually exclusive with roleArn
@@ -2105,6 +2438,44 @@ export function toJson_TriggerAuthenticationSpecHashiCorpVaultSecretsPkiData(obj
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * VaultSecretType defines the type of vault secret
+ *
+ * @schema TriggerAuthenticationSpecHashiCorpVaultSecretsType
+ */
+export enum TriggerAuthenticationSpecHashiCorpVaultSecretsType {
+  /** secretV2 */
+  SECRET_V2 = "secretV2",
+  /** secret */
+  SECRET = "secret",
+  /** pki */
+  PKI = "pki",
+}
+
+/**
+ * @schema TriggerAuthenticationSpecOauth2ClientSecretValueFrom
+ */
+export interface TriggerAuthenticationSpecOauth2ClientSecretValueFrom {
+  /**
+   * @schema TriggerAuthenticationSpecOauth2ClientSecretValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef: TriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'TriggerAuthenticationSpecOauth2ClientSecretValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TriggerAuthenticationSpecOauth2ClientSecretValueFrom(obj: TriggerAuthenticationSpecOauth2ClientSecretValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_TriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema TriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom
  */
 export interface TriggerAuthenticationSpecAwsSecretManagerCredentialsAccessKeyValueFrom {
@@ -2218,6 +2589,36 @@ export function toJson_TriggerAuthenticationSpecGcpSecretManagerCredentialsClien
   if (obj === undefined) { return undefined; }
   const result = {
     'secretKeyRef': toJson_TriggerAuthenticationSpecGcpSecretManagerCredentialsClientSecretValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema TriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef
+ */
+export interface TriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef {
+  /**
+   * @schema TriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema TriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'TriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef(obj: TriggerAuthenticationSpecOauth2ClientSecretValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

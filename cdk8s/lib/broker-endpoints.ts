@@ -65,8 +65,8 @@ const MEMPHIS: BrokerEndpoints = {
 };
 
 /**
- * NATS chart 1.2.8, release "nats" in namespace "nats": clients use the Service "nats"; monitoring
- * (8222) is on the headless Service "nats-headless" of the StatefulSet (nats@1.2.8.json services and
+ * NATS chart 2.14.2, release "nats" in namespace "nats": clients use the Service "nats"; monitoring
+ * (8222) is on the headless Service "nats-headless" of the StatefulSet (nats@2.14.2.json services and
  * notes: the chart always sets no_advertise, so only these per-pod DNS names reach each node).
  * KEDA's nats-jetstream scaler and the apps' queue depth read the group's leader at
  * `<server_name>.<endpoint host>` (kedacore/keda@v2.16.0:pkg/scalers/nats_jetstream_scaler.go

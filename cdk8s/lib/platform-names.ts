@@ -10,7 +10,7 @@ export const KEDA_NAMESPACE = "keda";
 /** The Sealed Secrets controller: namespace and Service/Deployment name (`fullnameOverride`). */
 export const SEALED_SECRETS_CONTROLLER = {
   namespace: "kube-system",
-  // kubeseal's default --controller-name (sealed-secrets@2.17.0.json notes: cmd/kubeseal/main.go).
+  // kubeseal's default --controller-name (sealed-secrets@2.18.5.json notes: cmd/kubeseal/main.go).
   name: "sealed-secrets-controller",
 } as const;
 /** Loki chart 6.24.0 gateway Service for release "loki" (loki@6.24.0.json services). */

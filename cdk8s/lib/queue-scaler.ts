@@ -4,7 +4,7 @@
  */
 import { Construct } from "constructs";
 import type { ScaledObjectSpecTriggers } from "../imports/keda-keda.sh.js";
-import { ScaledObject } from "../imports/keda-keda.sh.js";
+import { ScaledObject, ScaledObjectSpecFallbackBehavior } from "../imports/keda-keda.sh.js";
 import type { AppWorkload } from "./app-workload.js";
 import { SYNC_WAVE, syncWave } from "./argo-annotations.js";
 import type { BrokerEndpoints } from "./broker-endpoints.js";
@@ -40,7 +40,11 @@ export interface QueueScalerProps {
   readonly pollingIntervalSeconds?: number;
   /** Seconds of an empty queue before scaling to zero. @default 300 */
   readonly cooldownPeriodSeconds?: number;
-  /** Replicas while the metric fails `fallbackFailureThreshold` times in a row. @default 1 */
+  /**
+   * Floor of replicas once the metric has failed more than `fallbackFailureThreshold` times in a
+   * row: the fallback keeps the current count when it is higher (behavior currentReplicasIfHigher).
+   * @default 1
+   */
   readonly fallbackReplicas?: number;
   /** @default 3 */
   readonly fallbackFailureThreshold?: number;
@@ -148,7 +152,16 @@ export class QueueScaler extends Construct {
         maxReplicaCount: props.maxReplicas,
         pollingInterval: polling,
         cooldownPeriod: cooldown,
-        fallback: { failureThreshold: fallbackFailures, replicas: fallbackReplicas },
+        // KEDA 2.20 (kedacore/keda@v2.20.2 pkg/fallback/fallback.go doFallback): past
+        // failureThreshold the HPA is served (fallback replicas) × target. With the default `static`
+        // behavior that is fallback.replicas, so a broker leader election long enough to fail a few
+        // /jsz reads would drop N consumers to fallback.replicas; currentReplicasIfHigher serves
+        // max(current spec.replicas, fallback.replicas): a failing metric never removes a consumer.
+        fallback: {
+          failureThreshold: fallbackFailures,
+          replicas: fallbackReplicas,
+          behavior: ScaledObjectSpecFallbackBehavior.CURRENT_REPLICAS_IF_HIGHER,
+        },
         advanced: {
           restoreToOriginalReplicaCount: false,
           horizontalPodAutoscalerConfig: {

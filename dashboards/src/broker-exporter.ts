@@ -4,7 +4,7 @@
  * - Memphis: the exporter sidecar of the Memphis chart, `memphis_consumer_num_pending`,
  *   `memphis_consumer_num_ack_pending`, `memphis_consumer_num_redelivered` {consumer_name}
  *   (scraped by the PodMonitor in dist-manifests/<env>/podmonitor-memphis-exporter.yaml).
- * - NATS: the NATS chart's `promExporter` (nats-io/k8s@nats-1.2.8:helm/charts/nats/files/
+ * - NATS: the NATS chart's `promExporter` (nats-io/k8s@nats-2.14.2:helm/charts/nats/files/
  *   stateful-set/prom-exporter-container.yaml) runs prometheus-nats-exporter with `-prefix=nats`
  *   and `-jsz=all`. The JetStream collector takes the prefix as its metric namespace
  *   (nats-io/prometheus-nats-exporter:collector/collector.go getSystem, collector/jsz.go), so its

@@ -42,7 +42,7 @@ const at = (value: unknown, ...path: string[]): unknown =>
 
 /**
  * KEDA's util.NormalizeString: "/", ".", ":", "%", "(" and ")" become "-"
- * (kedacore/keda@v2.16.1:pkg/util/normalize_string.go).
+ * (kedacore/keda@v2.20.2:pkg/util/normalize_string.go).
  */
 function normalize(s: string): string {
   return s.replace(/[/.:%()]/g, "-");

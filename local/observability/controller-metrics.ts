@@ -1,7 +1,7 @@
 /**
  * The series the cluster's controllers export about the consumer, served by the local scaler that
  * plays them, under the same names and labels (nothing invented):
- * - `/keda/metrics`, as the KEDA operator (kedacore/keda@v2.16.1:pkg/metricscollector/prommetrics.go):
+ * - `/keda/metrics`, as the KEDA operator (kedacore/keda@v2.20.2:pkg/metricscollector/prommetrics.go):
  *   `keda_scaler_metrics_value` and `keda_scaler_active`, labels namespace, metric, scaledObject,
  *   scaler, triggerIndex, type. Set at every poll; absent before the first one, as in KEDA.
  * - `/kube-state-metrics/metrics`, as kube-state-metrics (kubernetes/kube-state-metrics:

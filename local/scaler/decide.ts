@@ -1,22 +1,25 @@
 /**
- * The scaling decision as a pure function of (spec, state, observation, time): what KEDA 2.16's
- * scale loop does on a poll, and what the Kubernetes 1.29 HPA controller does on a sync, for one
+ * The scaling decision as a pure function of (spec, state, observation, time): what KEDA 2.20's
+ * scale loop does on a poll, and what the Kubernetes 1.35 HPA controller does on a sync, for one
  * ScaledObject with one nats-jetstream trigger. No clock, no I/O: the local scaler feeds it real
  * observations, the unit tests feed it made-up ones, and a run's scaler.jsonl replays through it.
+ * KEDA 2.20 supports Kubernetes 1.33–1.35 (keda-docs content/docs/2.20/operate/cluster.md).
  *
  * Sources (read for this, cited per rule below):
- * - KEDA: kedacore/keda@v2.16.0 pkg/scaling/executor/scale_scaledobjects.go (RequestScale,
+ * - KEDA: kedacore/keda@v2.20.2 pkg/scaling/executor/scale_scaledobjects.go (RequestScale,
  *   scaleToZeroOrIdle, scaleFromZeroOrIdle), pkg/fallback/fallback.go (GetMetricsWithFallback,
- *   doFallback), pkg/scalers/nats_jetstream_scaler.go (GetMetricsAndActivity);
- *   https://keda.sh/docs/2.16/concepts/scaling-deployments/
- * - HPA: kubernetes/kubernetes@v1.29.0 pkg/controller/podautoscaler/horizontal.go
- *   (reconcileAutoscaler, normalizeDesiredReplicasWithBehaviors, stabilizeRecommendationWithBehaviors,
- *   convertDesiredReplicasWithBehaviorRate, calculateScaleUpLimitWithScalingRules,
- *   calculateScaleDownLimitWithBehaviors, getReplicasChangePerPeriod, storeScaleEvent) and
- *   replica_calculator.go (GetExternalPerPodMetricReplicas);
+ *   doFallback), pkg/scaling/resolver/scale_resolvers.go (GetCurrentReplicas),
+ *   pkg/scalers/nats_jetstream_scaler.go (GetMetricsAndActivity);
+ *   https://keda.sh/docs/2.20/concepts/scaling-deployments/
+ * - HPA: kubernetes@v1.35.6 pkg/controller/podautoscaler/horizontal.go
+ *   (reconcileAutoscaler, recordInitialRecommendation, normalizeDesiredReplicasWithBehaviors,
+ *   stabilizeRecommendationWithBehaviors, convertDesiredReplicasWithBehaviorRate,
+ *   calculateScaleUpLimitWithScalingRules, calculateScaleDownLimitWithBehaviors,
+ *   getReplicasChangePerPeriod, storeScaleEvent) and replica_calculator.go
+ *   (GetExternalPerPodMetricReplicas, Tolerances.isWithin);
  *   https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
  */
-import type { ScalingRules, ScalingSpec } from "./scaling-spec.js";
+import type { ScalingFallback, ScalingRules, ScalingSpec } from "./scaling-spec.js";
 
 /** What the controllers remember between calls. Times are cluster milliseconds. */
 export interface ScalerState {
@@ -26,6 +29,12 @@ export interface ScalerState {
   readonly lastActiveMs: number | undefined;
   /** KEDA fallback `NumberOfFailures` of the trigger's metric (consecutive failed reads). */
   readonly failures: number;
+  /**
+   * HPA: whether the controller has reconciled this HPA since it started. Its first reconcile
+   * records the current spec.replicas as a recommendation (recordInitialRecommendation), so a
+   * scale-down right after a controller start is held by the scale-down stabilization window.
+   */
+  readonly hpaStarted: boolean;
   /** HPA: unstabilized recommendations of past syncs. */
   readonly recommendations: readonly { readonly atMs: number; readonly replicas: number }[];
   /** HPA: replicas added (up) and removed (down) by its own past rescales. */
@@ -86,6 +95,7 @@ export function initialState(replicas: number): ScalerState {
     replicas,
     lastActiveMs: undefined,
     failures: 0,
+    hpaStarted: false,
     recommendations: [],
     scaleUpEvents: [],
     scaleDownEvents: [],
@@ -124,9 +134,13 @@ function kedaPoll(spec: ScalingSpec, state: ScalerState, observation: Observatio
       return result(Math.max(spec.minReplicaCount, 1), "activation", { lastActiveMs: nowMs });
     return result(current, "active", { lastActiveMs: nowMs });
   }
-  // RequestScale, not active and an error with a fallback: KEDA does nothing itself; the HPA reads
-  // the fallback metric (fallback.go). Without a fallback it only marks the ScaledObject not ready.
-  if (isError) return result(current, "metric error");
+  // RequestScale, not active and an error: with a fallback of replicas ≠ 0 KEDA only logs that
+  // the HPA will read the fallback metric once failureThreshold is passed (fallback.go); without a
+  // fallback it marks the ScaledObject not ready. Either way it does not scale. (KEDA 2.16 instead
+  // scaled to fallback.replicas here at once, before failureThreshold, doFallbackScaling.) With a
+  // fallback of replicas 0 neither case matches and the poll goes on like an idle one below.
+  if (isError && (spec.fallback === undefined || spec.fallback.replicas !== 0))
+    return result(current, "metric error");
   // Not active, no error, minReplicaCount 0 and replicas above it: scaleToZeroOrIdle, which scales
   // straight to 0 from any N once lastActiveTime + cooldownPeriod has passed (or lastActiveTime was
   // never set), otherwise "ScaleTarget cooling down".
@@ -141,11 +155,16 @@ function kedaPoll(spec: ScalingSpec, state: ScalerState, observation: Observatio
 }
 
 /** The HPA's reconcileAutoscaler for the one external metric KEDA serves. */
-function hpaSync(spec: ScalingSpec, state: ScalerState, observation: Observation, nowMs: number): Step {
+function hpaSync(spec: ScalingSpec, startState: ScalerState, observation: Observation, nowMs: number): Step {
+  let state = startState;
   const { hpa } = spec;
   const { lag, statusReplicas } = observation;
   const active = lag !== undefined && lag > spec.activationLagThreshold;
   const current = state.replicas;
+  // reconcileAutoscaler reads the scale, then recordInitialRecommendation: at the first reconcile
+  // after the controller starts, {current spec.replicas, now} becomes the first recommendation.
+  if (!state.hpaStarted)
+    state = { ...state, hpaStarted: true, recommendations: [{ atMs: nowMs, replicas: current }] };
   const unchanged = (reason: ScalingReason, next: Partial<ScalerState> = {}, desired = current): Step => ({
     state: { ...state, ...next },
     decision: { kind: "sync", lag, active, current, desired, replicas: current, reason },
@@ -160,20 +179,16 @@ function hpaSync(spec: ScalingSpec, state: ScalerState, observation: Observation
 
   // The metric, through KEDA's fallback (fallback.go GetMetricsWithFallback): a good read resets
   // NumberOfFailures; a failed one increments it, and once it is above failureThreshold the metric
-  // becomes fallback.replicas × the AverageValue target, so the HPA computes fallback.replicas.
+  // becomes (fallback replicas) × the AverageValue target, so the HPA computes those replicas.
   let metric: number;
   let failures = 0;
   let viaFallback = false;
   if (lag === undefined) {
     failures = state.failures + 1;
-    if (
-      spec.fallback === undefined ||
-      spec.fallback.replicas === 0 ||
-      failures <= spec.fallback.failureThreshold
-    )
+    if (spec.fallback === undefined || failures <= spec.fallback.failureThreshold)
       // computeReplicasForMetrics failed: the HPA records the error and keeps the current scale.
       return unchanged("metric error", { failures });
-    metric = spec.fallback.replicas * spec.lagThreshold;
+    metric = fallbackReplicas(spec.fallback, current) * spec.lagThreshold;
     viaFallback = true;
   } else {
     metric = lag;
@@ -205,6 +220,23 @@ function hpaSync(spec: ScalingSpec, state: ScalerState, observation: Observation
     raw,
     reason,
   );
+}
+
+/**
+ * doFallback: the replicas the fallback metric stands for, by `behavior`. `current` is the scale
+ * target's spec.replicas (GetCurrentReplicas reads a Deployment's spec.replicas).
+ */
+export function fallbackReplicas(fallback: ScalingFallback, current: number): number {
+  switch (fallback.behavior) {
+    case "static":
+      return fallback.replicas;
+    case "currentReplicas":
+      return current;
+    case "currentReplicasIfHigher":
+      return Math.max(current, fallback.replicas);
+    case "currentReplicasIfLower":
+      return Math.min(current, fallback.replicas);
+  }
 }
 
 /** Set spec.replicas and, when it changed, record the HPA scale event (storeScaleEvent). */

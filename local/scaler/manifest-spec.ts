@@ -7,7 +7,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
-import { SCALING_DEFAULTS, type ScalingPolicy, type ScalingRules, type ScalingSpec } from "./scaling-spec.js";
+import {
+  SCALING_DEFAULTS,
+  type FallbackBehavior,
+  type ScalingPolicy,
+  type ScalingRules,
+  type ScalingSpec,
+} from "./scaling-spec.js";
 
 /** What a replica is, from the Deployment's pod template. */
 export interface PodTemplate {
@@ -36,6 +42,24 @@ export const DEPLOYMENT_FILE = "deployment-consumer.yaml";
 type Yaml = Record<string, unknown>;
 const object = (value: unknown): Yaml => (value !== null && typeof value === "object" ? (value as Yaml) : {});
 const at = (value: unknown, ...path: string[]): unknown => path.reduce((v, key) => object(v)[key], value);
+
+const FALLBACK_BEHAVIORS: readonly FallbackBehavior[] = [
+  "static",
+  "currentReplicas",
+  "currentReplicasIfHigher",
+  "currentReplicasIfLower",
+];
+
+/** `fallback.behavior`, defaulted; one the local scaler does not model is an error. */
+function fallbackBehavior(value: unknown): FallbackBehavior {
+  if (value === undefined || value === null) return SCALING_DEFAULTS.fallbackBehavior;
+  const found = FALLBACK_BEHAVIORS.find((b) => b === value);
+  if (found === undefined)
+    throw new Error(
+      `fallback.behavior ${String(value)}: the local scaler models ${FALLBACK_BEHAVIORS.join(", ")}`,
+    );
+  return found;
+}
 
 function num(value: unknown, fallback: number, what: string): number {
   if (value === undefined || value === null) return fallback;
@@ -92,7 +116,8 @@ export function scalingSpecOf(scaledObject: unknown): ScalingSpec {
   const behavior = at(spec, "advanced", "horizontalPodAutoscalerConfig", "behavior");
   const hpa = SCALING_DEFAULTS.hpa;
   // KEDA's HPA: minReplicas = max(minReplicaCount, 1), maxReplicas = max(maxReplicaCount, min)
-  // (kedacore/keda@v2.16.0:controllers/keda/hpa.go getHPAMinReplicas / newHPAForScaledObject).
+  // (kedacore/keda@v2.20.2 controllers/keda/hpa.go newHPAForScaledObject, and
+  // apis/keda/v1alpha1/scaledobject_types.go GetHPAMinReplicas / GetHPAMaxReplicas).
   const hpaMin = Math.max(minReplicaCount, 1);
   return {
     pollingIntervalSeconds: num(at(spec, "pollingInterval"), keda.pollingIntervalSeconds, "pollingInterval"),
@@ -105,6 +130,7 @@ export function scalingSpecOf(scaledObject: unknown): ScalingSpec {
         : {
             failureThreshold: num(at(fallback, "failureThreshold"), NaN, "fallback.failureThreshold"),
             replicas: num(at(fallback, "replicas"), NaN, "fallback.replicas"),
+            behavior: fallbackBehavior(at(fallback, "behavior")),
           },
     lagThreshold: num(at(trigger, "metadata", "lagThreshold"), keda.lagThreshold, "lagThreshold"),
     activationLagThreshold: num(

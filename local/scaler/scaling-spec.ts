@@ -1,5 +1,5 @@
 /**
- * What the local scaler decides from: the consumer's ScaledObject (KEDA 2.16) with the HPA settings
+ * What the local scaler decides from: the consumer's ScaledObject (KEDA 2.20) with the HPA settings
  * KEDA derives from it, every default that the manifest leaves out filled in here, in one place.
  * `readScalingSpec` (manifest-spec.ts) builds it from the committed dist-manifests/<env>/ YAML.
  */
@@ -18,6 +18,21 @@ export interface ScalingRules {
   readonly policies: readonly ScalingPolicy[];
 }
 
+/**
+ * KEDA `fallback.behavior` (kedacore/keda@v2.20.2 apis/keda/v1alpha1/scaledobject_types.go, default
+ * `static`); `scalingModifiers` is left out: it needs `advanced.scalingModifiers`, which the
+ * ScaledObject does not use.
+ */
+export type FallbackBehavior =
+  "static" | "currentReplicas" | "currentReplicasIfHigher" | "currentReplicasIfLower";
+
+/** KEDA `fallback`, every field resolved. */
+export interface ScalingFallback {
+  readonly failureThreshold: number;
+  readonly replicas: number;
+  readonly behavior: FallbackBehavior;
+}
+
 export interface ScalingSpec {
   /** KEDA `pollingInterval`: seconds between the scale loop's polls of the trigger. */
   readonly pollingIntervalSeconds: number;
@@ -26,7 +41,7 @@ export interface ScalingSpec {
   readonly minReplicaCount: number;
   readonly maxReplicaCount: number;
   /** KEDA `fallback`; undefined when the ScaledObject has none. */
-  readonly fallback: { readonly failureThreshold: number; readonly replicas: number } | undefined;
+  readonly fallback: ScalingFallback | undefined;
   /** nats-jetstream trigger `lagThreshold`: the HPA's AverageValue target per replica. */
   readonly lagThreshold: number;
   /** nats-jetstream trigger `activationLagThreshold`: active when lag is above it. */
@@ -48,11 +63,12 @@ export interface ScalingSpec {
 /**
  * Defaults, each from its upstream source:
  * - KEDA: pollingInterval 30, cooldownPeriod 300, minReplicaCount 0, maxReplicaCount 100
- *   (https://keda.sh/docs/2.16/reference/scaledobject-spec/), activationLagThreshold 0 and
- *   lagThreshold 10 (https://keda.sh/docs/2.16/scalers/nats-jetstream/).
- * - kube-controller-manager 1.29: sync period 15 s, tolerance 0.1, downscale stabilization 300 s
- *   (https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/).
- * - HPA behavior defaults, kubernetes@v1.29.0:pkg/apis/autoscaling/v2/defaults.go: scale-up
+ *   (https://keda.sh/docs/2.20/reference/scaledobject-spec/), activationLagThreshold 0 and
+ *   lagThreshold 10 (kedacore/keda@v2.20.2 pkg/scalers/nats_jetstream_scaler.go, the `default=`
+ *   tags of the metadata struct), fallback behavior `static`.
+ * - kube-controller-manager 1.35: sync period 15 s, tolerance 0.1, downscale stabilization 300 s
+ *   (kubernetes@v1.35.6 pkg/controller/podautoscaler/config/v1alpha1/defaults.go).
+ * - HPA behavior defaults, kubernetes@v1.35.6:pkg/apis/autoscaling/v2/defaults.go: scale-up
  *   window 0, Max of 4 Pods / 100 % per 15 s; scale-down Max of 100 % per 15 s, window from the
  *   controller flag (maybeInitScaleDownStabilizationWindow in horizontal.go).
  */
@@ -65,6 +81,7 @@ export const SCALING_DEFAULTS = {
     lagThreshold: 10,
     activationLagThreshold: 0,
   },
+  fallbackBehavior: "static",
   hpa: {
     syncPeriodSeconds: 15,
     tolerance: 0.1,
@@ -89,6 +106,7 @@ export const SCALING_DEFAULTS = {
   pod: { replicas: 1, terminationGracePeriodSeconds: 30, readinessPeriodSeconds: 10 },
 } as const satisfies {
   keda: Record<string, number>;
+  fallbackBehavior: FallbackBehavior;
   hpa: {
     syncPeriodSeconds: number;
     tolerance: number;

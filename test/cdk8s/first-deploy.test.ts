@@ -97,7 +97,7 @@ describe.each(ENVIRONMENT_NAMES)("Applications of %s", (env) => {
     keda.spec.syncPolicy.syncOptions = keda.spec.syncPolicy.syncOptions.filter(
       (o: string) => o !== "ServerSideApply=true",
     );
-    expect(needsServerSideApply(keda)).toEqual(["keda: scaledjobs.keda.sh (280006 bytes)"]);
+    expect(needsServerSideApply(keda)).toEqual(["keda: scaledjobs.keda.sh (324030 bytes)"]);
   });
 
   it("2/4. no Application leaves a generated Secret to the chart (randAlphaNum without lookup under Argo CD)", () => {
@@ -283,18 +283,24 @@ describe("10. custom resources validate against the CRDs of the pinned chart ver
     for (const f of customDocs) expect(validateDocument(f.doc), f.path).toEqual([]);
   });
 
-  it("rejects a field that only newer CRDs have (KEDA 2.17+ fallback.behavior) — the old schemas accepted it", () => {
+  it("rejects a fallback field or behavior the pinned KEDA CRD does not have — the old schemas accepted anything", () => {
     const so = clone(customDocs.find((f) => f.doc.kind === "ScaledObject")!.doc);
-    so.spec.fallback.behavior = "static";
+    expect(so.spec.fallback.behavior).toBe("currentReplicasIfHigher");
+    expect(validateDocument(so)).toEqual([]);
+    so.spec.fallback.replicasIfHigher = 1;
     expect(validateDocument(so).join("\n")).toMatch(/additional/);
+    const unknown = clone(customDocs.find((f) => f.doc.kind === "ScaledObject")!.doc);
+    unknown.spec.fallback.behavior = "dynamic";
+    expect(validateDocument(unknown).join("\n")).toMatch(/allowed values/);
   });
 
   it("the README states the Kubernetes range the pinned KEDA supports", () => {
     const deploy = readFileSync(join(REPO_ROOT, "docs", "deploy.md"), "utf8");
-    // KEDA 2.16 supports Kubernetes 1.29–1.31 (keda.sh/docs/2.16/operate/cluster/#kubernetes-compatibility).
-    expect(HELM_CHARTS.keda.version).toMatch(/^2\.16\./);
-    expect(deploy).toMatch(/Kubernetes 1\.29–1\.31/);
-    expect(readFileSync(join(REPO_ROOT, "README.md"), "utf8")).toMatch(/Kubernetes 1\.29–1\.31/);
+    // KEDA 2.20 supports Kubernetes 1.33–1.35 (kedacore/keda-docs content/docs/2.20/operate/cluster.md,
+    // "Kubernetes Compatibility": | v2.20 | v1.33 - v1.35 |).
+    expect(HELM_CHARTS.keda.version).toMatch(/^2\.20\./);
+    expect(deploy).toMatch(/Kubernetes 1\.33–1\.35/);
+    expect(readFileSync(join(REPO_ROOT, "README.md"), "utf8")).toMatch(/Kubernetes 1\.33–1\.35/);
   });
 });
 

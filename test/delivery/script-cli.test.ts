@@ -31,6 +31,9 @@ const SCRIPTS: Record<string, { entry: string; writes: string[]; args?: string[]
   "bump-images": { entry: "scripts/bump-images.ts", writes: ["cdk8s/data"], args: ["--tag", "x"] },
   "node-lines": { entry: "scripts/node-lines.ts", writes: [] },
   "test:shipped-node": { entry: "scripts/test-shipped-node.ts", writes: [] },
+  "tool-versions": { entry: "scripts/tool-versions.ts", writes: [] },
+  "chart-facts": { entry: "scripts/chart-facts.ts", writes: ["schemas"] },
+  "test:broker-versions": { entry: "scripts/test-broker-versions.ts", writes: [] },
   // The two applications build the apps after reading their flags: --help must not.
   local: { entry: "local/main.ts", writes: ["dist"] },
   bench: { entry: "bench/src/main.ts", writes: ["dist", "bench/results.json"] },

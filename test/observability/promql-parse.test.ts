@@ -1,7 +1,7 @@
 /**
  * Every PromQL expression the repository ships — dashboard panels and variables, alert rules, and
  * the KEDA Prometheus trigger's query — parsed by real PromQL parsers, with Grafana's variables
- * substituted: `promtool check rules` (Prometheus's own Go parser, Debian's `prometheus` 2.42) on a
+ * substituted: `promtool check rules` (Prometheus's own Go parser; the machine's or `PROMTOOL_VERSION`'s) on a
  * generated file of recording rules, and @prometheus-io/lezer-promql (the grammar of Prometheus's
  * web UI) for the syntax tree. From the tree, every label an expression names on an app metric must
  * be one that app exports (read from the apps' own metric definitions) or one Prometheus adds when
@@ -16,7 +16,7 @@ import type { Registry } from "prom-client";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { queueDepthQuery } from "../../cdk8s/lib/queue-scaler.js";
-import { ensureDebianTool, PROMTOOL } from "../../testkit/debian-tools.js";
+import { resolveToolBinary } from "../../testkit/tool-cache.js";
 import { stationStreamName } from "../../src/broker/memphis/names.js";
 import { COMMON_SETTINGS } from "../../src/runtime/config/common-contract.js";
 import { createConsumerMetrics } from "../../src/runtime/metrics/consumer-metrics.js";
@@ -65,7 +65,7 @@ const expressions = [...dashboardQueries(), ...ruleQueries(), kedaQuery]
     return expr === undefined ? [] : [{ where: q.where, expr }];
   });
 
-const promtool = ensureDebianTool(PROMTOOL);
+const promtool = resolveToolBinary("promtool");
 const workDirs: string[] = [];
 afterAll(() => {
   for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 /**
- * The alert rules through promtool (Debian's `prometheus` package, 2.42): `promtool check rules`
+ * The alert rules through promtool (the machine's, Debian bookworm's 2.42, or the cached version
+ * `PROMTOOL_VERSION` names: `npm run test:broker-versions` runs this file on Prometheus 3): `promtool check rules`
  * on the rendered rule file, and `promtool test rules` with the unit tests in ./promtool/, which
  * give input series and the expected alerts of every rule, firing and not firing.
  */
@@ -10,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ensureDebianTool, PROMTOOL } from "../../testkit/debian-tools.js";
+import { resolveToolBinary } from "../../testkit/tool-cache.js";
 import { renderPrometheusRuleFile } from "../../cdk8s/observability/rule-file.js";
 import { eventPipelineRuleGroups } from "../../cdk8s/observability/rule-groups.js";
 import type { AlertRuleOptions } from "../../cdk8s/observability/rule-options.js";
@@ -22,7 +23,7 @@ const UNIT_TESTS = readdirSync(UNIT_TESTS_DIR)
 /** The namespace the unit tests' input series use. */
 const NAMESPACE = "event-pipeline";
 
-const promtool = ensureDebianTool(PROMTOOL);
+const promtool = resolveToolBinary("promtool");
 const workDirs: string[] = [];
 afterAll(() => {
   for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,13 @@
 /**
  * Queue depth of the consumer group read from the server's monitoring endpoint, exactly as KEDA's
- * `nats-jetstream` scaler reads it (kedacore/keda@v2.16.0:pkg/scalers/nats_jetstream_scaler.go): GET
+ * `nats-jetstream` scaler reads it (kedacore/keda@v2.20.2 pkg/scalers/nats_jetstream_scaler.go): GET
  * `/jsz?acc=<account>&consumers=true&config=true`, then `account_details[name=account]
- * .stream_detail[name=stream].consumer_detail[name=consumer]`, lag = `num_pending + num_ack_pending`.
+ * .stream_detail[name=stream].consumer_detail[name=consumer]`, lag = `num_pending + num_ack_pending`
+ * (getMaxMsgLag). A group that is missing is an error, as in KEDA: on a single server the stream
+ * missing is "stream not found" (GetMetricsAndActivity) and the consumer missing "consumer not found
+ * in stream" (getMaxMsgLag; KEDA 2.16 read the stream's last sequence instead); in a cluster, where
+ * KEDA looks for the node that leads the consumer, no node leading it is "leader node not found for
+ * consumer" (getNATSJetstreamMonitoringData).
  *
  * In a cluster (`meta_cluster.cluster_size > 1`) only the nodes that hold a replica list the stream,
  * and only the consumer's leader has its authoritative counts (a follower's lag behind it). So, as
@@ -43,6 +48,8 @@ interface JszAccount {
   readonly stream_detail?: readonly JszStream[];
 }
 export interface JszResponse {
+  /** The answering node's name (what a group's `cluster.leader` names). */
+  readonly server_name?: string;
   readonly meta_cluster?: { readonly cluster_size?: number };
   readonly account_details?: readonly JszAccount[];
 }
@@ -90,14 +97,36 @@ export function streamFromJsz(body: JszResponse, target: QueueDepthTarget): JszS
   return stream;
 }
 
-/** Pick the consumer out of a `/jsz` response; throws naming what is missing. */
+/** KEDA's error when no node of a cluster leads the consumer (getNATSJetstreamMonitoringData). */
+export function leaderNotFound(target: QueueDepthTarget, where: string): Error {
+  return new Error(
+    `queue depth: leader node not found for consumer "${target.consumer}" of stream "${target.stream}" (${where})`,
+  );
+}
+
+/** Whether the answering server is part of a JetStream cluster (`meta_cluster.cluster_size > 1`). */
+export function isClustered(body: JszResponse): boolean {
+  return (body.meta_cluster?.cluster_size ?? 1) > 1;
+}
+
+/**
+ * Pick the consumer out of a `/jsz` response; throws naming what is missing: on a clustered server
+ * a group this node does not list is KEDA's "leader node not found", on a single server the
+ * account, stream or consumer that is missing.
+ */
 export function depthFromJsz(body: JszResponse, target: QueueDepthTarget): QueueDepth {
-  const stream = streamFromJsz(body, target);
-  const consumer = stream.consumer_detail?.find((c) => c.name === target.consumer);
-  if (!consumer)
+  const clustered = isClustered(body);
+  const consumer = body.account_details
+    ?.find((a) => a.name === target.account)
+    ?.stream_detail?.find((s) => s.name === target.stream)
+    ?.consumer_detail?.find((c) => c.name === target.consumer);
+  if (!consumer) {
+    if (clustered) throw leaderNotFound(target, `not listed by ${body.server_name ?? "the node asked"}`);
+    streamFromJsz(body, target);
     throw new Error(
-      `queue depth: consumer "${target.consumer}" not found on stream "${target.stream}" (not provisioned?)`,
+      `queue depth: consumer "${target.consumer}" not found in stream "${target.stream}" (not provisioned?)`,
     );
+  }
   const pending = consumer.num_pending ?? 0;
   const ackPending = consumer.num_ack_pending ?? 0;
   return { pending, ackPending, total: pending + ackPending };
@@ -119,29 +148,34 @@ export function readQueueDepth(
   });
 }
 
-/** Fetch and parse; in a cluster read at the consumer's leader. Rejects naming every URL tried and why. */
-export async function fetchQueueDepth(target: QueueDepthTarget): Promise<QueueDepth> {
+/**
+ * Fetch and parse; in a cluster read at the consumer's leader. Rejects naming every URL tried and
+ * why; a group no node leads rejects with KEDA's "leader node not found".
+ */
+export async function fetchQueueDepth(
+  target: QueueDepthTarget,
+  timeoutMs: number = BROKER_DEFAULTS.monitorTimeoutMs,
+): Promise<QueueDepth> {
   const bases = monitorUrls(target.monitorUrl);
   const failures: string[] = [];
   for (const base of bases) {
     let body: JszResponse;
     try {
-      body = await getJson<JszResponse>(jszUrl(target, base));
+      body = await getJson<JszResponse>(jszUrl(target, base), timeoutMs);
     } catch (error) {
       failures.push((error as Error).message);
       continue; // a node down: ask the next
     }
-    if ((body.meta_cluster?.cluster_size ?? 1) <= 1) return depthFromJsz(body, target);
+    if (!isClustered(body)) return depthFromJsz(body, target);
     const leader = consumerLeader(body, target);
     if (leader === undefined) {
-      failures.push(
-        `queue depth: ${base} lists no leader of consumer "${target.consumer}" on "${target.stream}"`,
-      );
+      failures.push(leaderNotFound(target, `${base} lists no leader`).message);
       continue; // not a replica of the stream, or an election is under way
     }
     try {
-      const leaderBase = await leaderMonitorUrl(bases, leader);
-      const leaderBody = leaderBase === base ? body : await getJson<JszResponse>(jszUrl(target, leaderBase));
+      const leaderBase = await leaderMonitorUrl(bases, leader, timeoutMs);
+      const leaderBody =
+        leaderBase === base ? body : await getJson<JszResponse>(jszUrl(target, leaderBase), timeoutMs);
       if (consumerLeader(leaderBody, target) !== leader)
         throw new Error(`queue depth: ${leader} at ${leaderBase} no longer leads "${target.consumer}"`);
       return depthFromJsz(leaderBody, target);
@@ -153,10 +187,14 @@ export async function fetchQueueDepth(target: QueueDepthTarget): Promise<QueueDe
 }
 
 /** Monitoring URL of the node named `leader`: KEDA's `<leader>.<host>` for one URL, else the one whose `/varz` names it. */
-async function leaderMonitorUrl(bases: readonly string[], leader: string): Promise<string> {
+async function leaderMonitorUrl(
+  bases: readonly string[],
+  leader: string,
+  timeoutMs: number,
+): Promise<string> {
   if (bases.length === 1) return nodeMonitorUrl(bases[0]!, leader);
   for (const base of bases) {
-    const varz = await getJson<{ server_name?: string }>(`${base}/varz`).catch(() => undefined);
+    const varz = await getJson<{ server_name?: string }>(`${base}/varz`, timeoutMs).catch(() => undefined);
     if (varz?.server_name === leader) return base;
   }
   throw new Error(

@@ -241,7 +241,7 @@ describe("NATS adapter", () => {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: options.stream, subjects: [`${options.stream}.>`] });
     await expect(fetchQueueDepth(target)).rejects.toThrow(
-      `queue depth: consumer "${options.consumerGroup}" not found on stream "${options.stream}"`,
+      `queue depth: consumer "${options.consumerGroup}" not found in stream "${options.stream}"`,
     );
     const broker = await open(options);
     await broker.provision();

@@ -75,7 +75,7 @@ describe("3-node cluster: leader-aware queue depth", () => {
     }
   });
 
-  it("negative control: a node without a replica has no stream for the single-URL read; the lookup finds it", async () => {
+  it("negative control: a node without a replica does not list the group (KEDA: leader node not found); the lookup finds it", async () => {
     const options = testBrokerOptions(
       { kind: "nats", url: cluster.url, monitorUrl: cluster.monitorUrl, account: "$G" },
       { stream: "single", deadLetterStream: "single-dlq", consumerGroup: "single-group", streamReplicas: 1 },
@@ -85,7 +85,9 @@ describe("3-node cluster: leader-aware queue depth", () => {
     const holder = await cluster.waitForLeader(options.stream, options.consumerGroup);
     const other = cluster.nodes.find((n) => n !== holder)!;
     const body = await (await fetch(jszUrl(target(options), other.server.monitorUrl))).json();
-    expect(() => depthFromJsz(body as never, target(options))).toThrow(/stream "single" not found/);
+    expect(() => depthFromJsz(body as never, target(options))).toThrow(
+      /leader node not found for consumer "single-group"/,
+    );
     const depth = await fetchQueueDepth({
       ...target(options),
       monitorUrl: [other, holder].map((n) => n.server.monitorUrl).join(","),

@@ -1,11 +1,21 @@
 /**
- * The local scaler's decision function, rule by rule (KEDA 2.16 scale loop, Kubernetes 1.29 HPA):
+ * The local scaler's decision function, rule by rule (KEDA 2.20 scale loop, Kubernetes 1.35 HPA):
  * activation versus scaling threshold, tolerance, each stabilization window, each policy type and
- * selectPolicy, policy periods, cooldown to zero from any N, fallback, bounds.
+ * selectPolicy, policy periods, cooldown to zero from any N, fallback and its behaviors, the HPA's
+ * first recommendation after a controller start, bounds.
  */
 import { describe, expect, it } from "vitest";
-import { decide, initialState, type Observation, type ScalerState } from "../../../local/scaler/decide.js";
-import type { ScalingRules, ScalingSpec } from "../../../local/scaler/scaling-spec.js";
+import {
+  decide,
+  fallbackReplicas,
+  initialState,
+  type Observation,
+  type ScalerState,
+} from "../../../local/scaler/decide.js";
+import { readConsumerManifests } from "../../../local/scaler/manifest-spec.js";
+import type { FallbackBehavior, ScalingRules, ScalingSpec } from "../../../local/scaler/scaling-spec.js";
+
+const readScalingSpec = (env: string): ScalingSpec => readConsumerManifests(env).scaling;
 
 const S = 1000;
 
@@ -261,9 +271,9 @@ describe("bounds", () => {
 });
 
 describe("fallback", () => {
-  const s = spec({ fallback: { failureThreshold: 3, replicas: 2 } });
+  const s = spec({ fallback: { failureThreshold: 3, replicas: 2, behavior: "static" } });
 
-  it("holds the count through failureThreshold failed reads, then the HPA computes fallback.replicas", () => {
+  it("static: holds the count through failureThreshold failed reads, then the HPA computes fallback.replicas", () => {
     let state = at(5);
     for (let i = 1; i <= 3; i++) {
       const step = decide(s, state, sync(undefined, 5), i * 15 * S);
@@ -289,8 +299,88 @@ describe("fallback", () => {
     expect(state.replicas).toBe(4);
   });
 
-  it("KEDA does not scale to zero on failed reads, even long after the cooldown", () => {
+  it("KEDA 2.20 does not scale on a failed poll, neither to zero long after the cooldown nor to fallback.replicas", () => {
+    // KEDA 2.16 scaled to fallback.replicas here at once (doFallbackScaling): 3 → 2.
     const step = decide(s, at(3, { lastActiveMs: 0 }), poll(undefined, 3), 10_000 * S);
     expect(step.decision).toMatchObject({ active: false, replicas: 3, reason: "metric error" });
+  });
+
+  it("fallback.replicas 0: a failed poll is an idle one, so KEDA cools down to zero", () => {
+    const zero = spec({ fallback: { failureThreshold: 3, replicas: 0, behavior: "static" } });
+    const step = decide(zero, at(3, { lastActiveMs: 0 }), poll(undefined, 3), 10_000 * S);
+    expect(step.decision).toMatchObject({ replicas: 0, reason: "cooldown" });
+  });
+
+  it("each behavior: static, currentReplicas, currentReplicasIfHigher, currentReplicasIfLower", () => {
+    const after = (behavior: FallbackBehavior, current: number): number => {
+      const b = spec({ fallback: { failureThreshold: 0, replicas: 3, behavior } });
+      return decide(b, at(current), sync(undefined, current), 0).decision.replicas;
+    };
+    expect([after("static", 6), after("static", 1)]).toEqual([3, 3]);
+    expect([after("currentReplicas", 6), after("currentReplicas", 1)]).toEqual([6, 1]);
+    expect([after("currentReplicasIfHigher", 6), after("currentReplicasIfHigher", 1)]).toEqual([6, 3]);
+    expect([after("currentReplicasIfLower", 6), after("currentReplicasIfLower", 1)]).toEqual([3, 1]);
+    expect(
+      fallbackReplicas({ failureThreshold: 0, replicas: 3, behavior: "currentReplicasIfHigher" }, 9),
+    ).toBe(9);
+  });
+});
+
+describe("the committed ScaledObjects' fallback", () => {
+  for (const env of ["dev", "prod"] as const) {
+    it(`${env}: no run of failed reads lowers the consumer count, from any count`, () => {
+      const committed = readScalingSpec(env);
+      expect(committed.fallback?.behavior).toBe("currentReplicasIfHigher");
+      for (let current = 1; current <= committed.maxReplicaCount; current++) {
+        let state = at(current, { hpaStarted: true });
+        for (let i = 1; i <= committed.fallback!.failureThreshold + 5; i++) {
+          const now = i * committed.hpa.syncPeriodSeconds * S;
+          state = decide(committed, state, sync(undefined, state.replicas), now).state;
+          state = decide(committed, state, poll(undefined, state.replicas), now).state;
+          expect(state.replicas).toBeGreaterThanOrEqual(current);
+        }
+      }
+    });
+  }
+
+  it("negative control: the same reads with behavior static drop a large count to fallback.replicas", () => {
+    const committed = readScalingSpec("prod");
+    const statics = { ...committed, fallback: { ...committed.fallback!, behavior: "static" as const } };
+    let state = at(committed.maxReplicaCount, { hpaStarted: true });
+    for (let i = 1; i <= committed.fallback!.failureThreshold + 5; i++)
+      state = decide(statics, state, sync(undefined, state.replicas), i * 15 * S * 100).state;
+    expect(state.replicas).toBeLessThan(committed.maxReplicaCount);
+  });
+});
+
+describe("HPA: the first reconcile after a controller start", () => {
+  const s = spec(
+    {},
+    {
+      scaleDown: {
+        stabilizationWindowSeconds: 300,
+        selectPolicy: "Max",
+        policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
+      },
+    },
+  );
+
+  it("records the current replicas, so the first scale-down waits out the scale-down window", () => {
+    const first = decide(s, at(5), sync(50, 5), 0);
+    expect(first.decision).toMatchObject({ desired: 1, replicas: 5, reason: "stabilization" });
+    expect(first.state.recommendations[0]).toEqual({ atMs: 0, replicas: 5 });
+    expect(decide(s, first.state, sync(50, 5), 299 * S).decision.replicas).toBe(5);
+    // The window holds records strictly after now − 300 s (timestamp.After(downCutoff)).
+    expect(decide(s, first.state, sync(50, 5), 300 * S).decision).toMatchObject({ replicas: 1 });
+  });
+
+  it("records it at 0 replicas too (ScalingDisabled comes after), and only once", () => {
+    const disabled = decide(s, at(0), sync(0, 0), 0);
+    expect(disabled.state.recommendations).toEqual([{ atMs: 0, replicas: 0 }]);
+    expect(decide(s, { ...disabled.state, replicas: 5 }, sync(50, 5), 15 * S).decision.replicas).toBe(1);
+  });
+
+  it("negative control: a controller that has run since before has no such record and scales down at once", () => {
+    expect(decide(s, at(5, { hpaStarted: true }), sync(50, 5), 0).decision).toMatchObject({ replicas: 1 });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The local scaler's controller series: exactly the KEDA operator's and kube-state-metrics' names
- * and label sets (kedacore/keda@v2.16.1:pkg/metricscollector/prommetrics.go; kube-state-metrics
+ * and label sets (kedacore/keda@v2.20.2:pkg/metricscollector/prommetrics.go; kube-state-metrics
  * docs/metrics/workload/{deployment,horizontalpodautoscaler}-metrics.md), with the live values.
  */
 import { afterEach, describe, expect, it } from "vitest";
