@@ -1,5 +1,5 @@
 /**
- * The NATS chart's values (chart 1.2.8, values.yaml and files/ at tag nats-1.2.8 of nats-io/k8s):
+ * The NATS chart's values (chart 2.14.2, values.yaml and files/ at tag nats-2.14.2 of nats-io/k8s):
  * cluster and JetStream sizing, the users and authenticated routes of ../lib/nats-authorization.ts, the
  * passwords from the sealed `nats-users` Secret, resources on every container, and no nats-box.
  */

@@ -91,7 +91,7 @@ const NATS: BrokerEndpoints = {
 };
 
 /**
- * host:port of NATS node `index`'s route port, as the chart 1.2.8 lists its routes
+ * host:port of NATS node `index`'s route port, as the chart 2.14.2 lists its routes
  * (files/config/cluster.yaml: `<statefulSet name>-<i>.<headless Service>:<cluster port>`, here with
  * the namespace's FQDN).
  */

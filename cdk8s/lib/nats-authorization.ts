@@ -132,7 +132,7 @@ export function natsPermissions(role: NatsClientRole, names: NatsMessagingNames)
 }
 
 /**
- * A value the chart writes unquoted (`<< … >>`, nats chart 1.2.8 values.yaml `config.merge` and
+ * A value the chart writes unquoted (`<< … >>`, nats chart 2.14.2 values.yaml `config.merge` and
  * templates/_helpers.tpl `nats.formatConfig`): here, a reference to an environment variable.
  */
 export function natsUnquoted(text: string): string {
