@@ -1,6 +1,19 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
-export type ConsumerOutcome = "processed" | "duplicate" | "retried" | "dead_lettered";
+/**
+ * `consumer_messages_total` outcomes. `dead_letter_failed`: the dead-letter record was not stored and
+ * the message was handed back (alerted on); `unsettled`: an ack or nak was not confirmed (the broker
+ * redelivers it after ack wait).
+ */
+export const CONSUMER_OUTCOMES = [
+  "processed",
+  "duplicate",
+  "retried",
+  "dead_lettered",
+  "dead_letter_failed",
+  "unsettled",
+] as const;
+export type ConsumerOutcome = (typeof CONSUMER_OUTCOMES)[number];
 export type DeadLetterReason = "poison" | "malformed" | "max_deliveries";
 
 /** The consumer's metrics (names are part of the contract: dashboards and alerts read them). */
@@ -14,6 +27,8 @@ export interface ConsumerMetrics {
    */
   readonly inWork: { count: number };
   readonly deadLettered: Counter<"reason">;
+  /** Deliveries whose id had been applied from another body (acked as duplicates). */
+  readonly conflicts: Counter;
 }
 
 const LATENCY_BUCKETS = [
@@ -28,7 +43,7 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
     labelNames: ["outcome"],
     registers,
   });
-  for (const outcome of ["processed", "duplicate", "retried", "dead_lettered"]) messages.inc({ outcome }, 0);
+  for (const outcome of CONSUMER_OUTCOMES) messages.inc({ outcome }, 0);
   const deadLettered = new Counter({
     name: "consumer_dead_lettered_total",
     help: "Messages moved to the dead-letter stream, by reason",
@@ -45,8 +60,14 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
       this.set(inWork.count);
     },
   });
+  const conflicts = new Counter({
+    name: "consumer_conflicting_messages_total",
+    help: "Deliveries whose id had been applied from another body (acked as duplicates, not applied)",
+    registers,
+  });
   return {
     inWork,
+    conflicts,
     messages,
     deadLettered,
     processingDuration: new Histogram({
