@@ -54,6 +54,7 @@ describe("alert rules (promtool)", () => {
     expect(alertNames).toEqual([
       "EventPipelineBacklogGrowing",
       "EventPipelineConsumersAtMaxReplicas",
+      "EventPipelineDeadLetteringFailed",
       "EventPipelineDeadLetters",
       "EventPipelinePublishFailures",
       "EventPipelineQueueDepthMissing",
