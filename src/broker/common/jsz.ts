@@ -14,6 +14,7 @@
 import type { BrokerNaming } from "../naming.js";
 import type { BrokerOptions } from "../options.js";
 import type { QueueDepth } from "../port.js";
+import { withoutUserinfo } from "../../util/url-userinfo.js";
 import { BROKER_DEFAULTS } from "./defaults.js";
 
 /** Where to look. */
@@ -83,7 +84,10 @@ export function nodeMonitorUrl(base: string, node: string): string {
 /** Pick the target's stream out of a `/jsz` response; throws naming the account or stream missing. */
 export function streamFromJsz(body: JszResponse, target: QueueDepthTarget): JszStream {
   const account = body.account_details?.find((a) => a.name === target.account);
-  if (!account) throw new Error(`queue depth: account "${target.account}" not found at ${jszUrl(target)}`);
+  if (!account)
+    throw new Error(
+      `queue depth: account "${target.account}" not found at ${withoutUserinfo(jszUrl(target))}`,
+    );
   const stream = account.stream_detail?.find((s) => s.name === target.stream);
   if (!stream)
     throw new Error(`queue depth: stream "${target.stream}" not found in account "${target.account}"`);
@@ -135,7 +139,7 @@ export async function fetchQueueDepth(target: QueueDepthTarget): Promise<QueueDe
     const leader = consumerLeader(body, target);
     if (leader === undefined) {
       failures.push(
-        `queue depth: ${base} lists no leader of consumer "${target.consumer}" on "${target.stream}"`,
+        `queue depth: ${withoutUserinfo(base)} lists no leader of consumer "${target.consumer}" on "${target.stream}"`,
       );
       continue; // not a replica of the stream, or an election is under way
     }
@@ -143,7 +147,9 @@ export async function fetchQueueDepth(target: QueueDepthTarget): Promise<QueueDe
       const leaderBase = await leaderMonitorUrl(bases, leader);
       const leaderBody = leaderBase === base ? body : await getJson<JszResponse>(jszUrl(target, leaderBase));
       if (consumerLeader(leaderBody, target) !== leader)
-        throw new Error(`queue depth: ${leader} at ${leaderBase} no longer leads "${target.consumer}"`);
+        throw new Error(
+          `queue depth: ${leader} at ${withoutUserinfo(leaderBase)} no longer leads "${target.consumer}"`,
+        );
       return depthFromJsz(leaderBody, target);
     } catch (error) {
       failures.push((error as Error).message);
@@ -160,12 +166,13 @@ async function leaderMonitorUrl(bases: readonly string[], leader: string): Promi
     if (varz?.server_name === leader) return base;
   }
   throw new Error(
-    `queue depth: no monitoring URL of ${bases.join(",")} is node "${leader}", the consumer's leader`,
+    `queue depth: no monitoring URL of ${withoutUserinfo(bases.join(","))} is node "${leader}", the consumer's leader`,
   );
 }
 
 /**
- * GET a monitoring endpoint's JSON; rejects naming the URL on any failure. Through node:http, not
+ * GET a monitoring endpoint's JSON; rejects naming the URL (without its userinfo, which node:http
+ * sends as basic auth) on any failure. Through node:http, not
  * the global `fetch`: its first call loads undici and its WebAssembly HTTP parser, which measured
  * ~25 ms of CPU and ~12 MiB of peak RSS in each app process (docs/benchmarks.md, "cold start").
  */
@@ -186,9 +193,17 @@ export async function getJson<T>(
       }).on("error", reject);
     });
   } catch (error) {
-    throw new Error(`queue depth: cannot reach ${url}: ${(error as Error).message}`, { cause: error });
+    // The cause is left out: node:http's errors can hold the request's options, auth included.
+    throw new Error(
+      `queue depth: cannot reach ${withoutUserinfo(url)}: ${withoutUserinfoIn((error as Error).message, url)}`,
+    );
   }
   if (response.status < 200 || response.status > 299)
-    throw new Error(`queue depth: ${url} answered HTTP ${response.status}`);
+    throw new Error(`queue depth: ${withoutUserinfo(url)} answered HTTP ${response.status}`);
   return JSON.parse(response.body) as T;
+}
+
+/** `message` with `url`'s userinfo removed wherever the URL appears in it. */
+function withoutUserinfoIn(message: string, url: string): string {
+  return message.split(url).join(withoutUserinfo(url));
 }
