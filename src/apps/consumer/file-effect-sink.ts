@@ -37,6 +37,34 @@ export function effectFileName(id: string): string {
 
 const SAFE_NAME = /^[A-Za-z0-9_-]{1,100}$/;
 
+/**
+ * Errno codes that say SINK_DIR names a place no sink can be: a file in the way, a name too long or
+ * looping, a read-only or pseudo file system (/sys answers EPERM). Any other failure (permissions,
+ * space, descriptors) is the environment's.
+ */
+const WRONG_VALUE_CODES = new Set(["ENOTDIR", "EEXIST", "ENAMETOOLONG", "ELOOP", "EPERM", "EROFS"]);
+
+/** SINK_DIR cannot hold the sink: a one-line message and the exit code (2: the value, 1: the environment). */
+export class SinkDirError extends Error {
+  override readonly name = "SinkDirError";
+
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+  ) {
+    super(message);
+  }
+
+  static from(dir: string, error: unknown): SinkDirError {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    const reason = ((error as Error).message ?? String(error)).split("\n")[0]!.replace(/,.*$/, "");
+    return new SinkDirError(
+      `SINK_DIR ${JSON.stringify(dir)}: cannot hold the effect sink (${reason})`,
+      WRONG_VALUE_CODES.has(code) ? 2 : 1,
+    );
+  }
+}
+
 export class FileEffectSink implements EffectSink {
   private constructor(
     private readonly dir: string,
@@ -54,12 +82,16 @@ export class FileEffectSink implements EffectSink {
     instance: string,
     effect: FileSinkEffect = "idempotent",
   ): Promise<FileEffectSink> {
-    await mkdir(join(dir, "effects"), { recursive: true });
-    await mkdir(join(dir, "tmp"), { recursive: true });
-    const name = effectFileName(instance);
-    const attempts = await open(join(dir, `attempts-${name}.log`), "a");
-    const log = await open(join(dir, `applied-${name}.log`), "a");
-    return new FileEffectSink(dir, effect, attempts, log);
+    try {
+      await mkdir(join(dir, "effects"), { recursive: true });
+      await mkdir(join(dir, "tmp"), { recursive: true });
+      const name = effectFileName(instance);
+      const attempts = await open(join(dir, `attempts-${name}.log`), "a");
+      const log = await open(join(dir, `applied-${name}.log`), "a");
+      return new FileEffectSink(dir, effect, attempts, log);
+    } catch (error) {
+      throw SinkDirError.from(dir, error);
+    }
   }
 
   async recordAttempt(attempt: Attempt): Promise<void> {
