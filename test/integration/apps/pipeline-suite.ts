@@ -26,9 +26,9 @@ import type { ProducerSummary } from "../../../src/apps/producer/producer.js";
 import { createEnvelope, encodeEnvelope } from "../../../src/runtime/envelope.js";
 import { AppProcess } from "../../support/app-process.js";
 import type { GroupDepth } from "../../support/jetstream-readback.js";
-import { TcpProxy } from "../../support/tcp-proxy.js";
+import { TcpProxy } from "../../../testkit/tcp-proxy.js";
 import { streamMessages } from "../../support/jsz.js";
-import { waitFor } from "../../support/poll.js";
+import { waitFor } from "../../../testkit/poll.js";
 import { auditSink, countEffects, type SinkAudit } from "../../support/sink-audit.js";
 
 /** A fresh broker for one test. */
@@ -42,7 +42,7 @@ export interface BrokerUnderTest {
     readonly ackConfirmationTimeout: boolean;
     /**
      * The client PINGs often enough to find a silent connection stale within a test (NATS:
-     * NATS_DEFAULTS, ~15 s); memphis-dev keeps nats.js's 2 min interval and offers no option for it.
+     * BROKER_DEFAULTS.nats, ~15 s); memphis-dev keeps nats.js's 2 min interval and offers no option for it.
      */
     readonly detectsSilentPeer: boolean;
   };

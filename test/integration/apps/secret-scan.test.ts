@@ -12,10 +12,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { startMemphisStandIn, type MemphisStandIn } from "../../../scripts/lib/memphis-stand-in.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../../testkit/memphis-stand-in.js";
 import { AppProcess, type AppName } from "../../support/app-process.js";
 import { freePort, NatsServer } from "../../support/nats-server.js";
-import { waitFor } from "../../support/poll.js";
+import { waitFor } from "../../../testkit/poll.js";
 
 /** A credential string no log would hold by chance. */
 const credential = (what: string) => `${what}-${randomBytes(6).toString("hex")}`;

@@ -8,17 +8,11 @@
  * unique suffix, see `isolate`), so tests never see each other's messages.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { JETSTREAM_DEFAULTS } from "../../../src/broker/common/jetstream/defaults.js";
+import { BROKER_DEFAULTS } from "../../../src/broker/defaults.js";
 import { connectBroker } from "../../../src/broker/index.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
-import type {
-  Broker,
-  BrokerKind,
-  DeliveredMessage,
-  MessageHeaders,
-  Subscription,
-} from "../../../src/broker/port.js";
-import { bodyId, pollUntil, publishAll, Puller, testMessage } from "./helpers.js";
+import type { Broker, BrokerKind, DeliveredMessage, Subscription } from "../../../src/broker/port.js";
+import { bodyId, pollUntil, publishAll, Puller, testMessage, type DeadLetter } from "./helpers.js";
 
 /** What an adapter can do; tests of a missing capability are skipped, not weakened. */
 export interface BrokerCapabilities {
@@ -26,14 +20,6 @@ export interface BrokerCapabilities {
   readonly dedup: boolean;
   /** `inProgress()` extends the ack deadline. */
   readonly inProgress: boolean;
-}
-
-/** A message read back from the dead-letter stream. */
-export interface DeadLetter {
-  readonly data: Uint8Array;
-  readonly headers: MessageHeaders;
-  /** The reason given to `deadLetter`, as the adapter stores it. */
-  readonly reason: string | undefined;
 }
 
 /** What a contract run needs from the adapter's test file. */
@@ -321,10 +307,10 @@ export function describeBrokerContract(
       await pollUntil("the open pull request", async () =>
         (await env.waitingPulls(options)) > 0 ? true : undefined,
       );
-      // Without ending the pull at once, stop() would wait for it to expire (JETSTREAM_DEFAULTS.pullExpiresMs
+      // Without ending the pull at once, stop() would wait for it to expire (BROKER_DEFAULTS.jetstream.pullExpiresMs
       // after it was sent); half of that is far more than the one round trip stop() needs.
       const expired = new Promise<"expired">((resolve) =>
-        setTimeout(() => resolve("expired"), JETSTREAM_DEFAULTS.pullExpiresMs / 2),
+        setTimeout(() => resolve("expired"), BROKER_DEFAULTS.jetstream.pullExpiresMs / 2),
       );
       await expect(Promise.race([idle.subscription.stop(), expired])).resolves.toBeUndefined();
       expect(await idle.next(100)).toBeUndefined();
