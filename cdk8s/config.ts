@@ -14,7 +14,7 @@ import type { BrokerKind } from "../src/broker/port.js";
 import images from "./data/images.json" with { type: "json" };
 import producerRates from "./data/producer-rates.json" with { type: "json" };
 import type { AppSettings } from "./lib/app-settings.js";
-import { memoryLimitMebibytes } from "./lib/memory-limits.js";
+import { consumerMemoryLimitMebibytes, memoryLimitMebibytes } from "./lib/memory-limits.js";
 
 export type EnvironmentName = "dev" | "prod";
 export const ENVIRONMENT_NAMES: readonly EnvironmentName[] = ["dev", "prod"];
@@ -114,6 +114,10 @@ export interface EnvironmentSettings {
   };
 }
 
+/** The consumer's own variables per environment (named first: its memory limit derives from them). */
+const DEV_CONSUMER_SETTINGS: AppSettings<typeof CONSUMER_SETTINGS> = { CONCURRENCY: 4, WORK_TIME_MS: 200 };
+const PROD_CONSUMER_SETTINGS: AppSettings<typeof CONSUMER_SETTINGS> = { CONCURRENCY: 8, WORK_TIME_MS: 100 };
+
 export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
   dev: {
     namespace: "event-pipeline",
@@ -132,12 +136,12 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     },
     consumer: {
       scaling: { maxReplicas: 3, lagThreshold: 50, activationLagThreshold: 0, fallbackReplicas: 1 },
-      settings: { CONCURRENCY: 4, WORK_TIME_MS: 200 },
+      settings: DEV_CONSUMER_SETTINGS,
       resources: {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
         memoryRequestMebibytes: 64,
-        memoryLimitMebibytes: memoryLimitMebibytes(BROKER_BY_ENVIRONMENT.dev, "consumer"),
+        memoryLimitMebibytes: consumerMemoryLimitMebibytes(BROKER_BY_ENVIRONMENT.dev, DEV_CONSUMER_SETTINGS),
       },
     },
   },
@@ -158,12 +162,15 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     },
     consumer: {
       scaling: { maxReplicas: 20, lagThreshold: 100, activationLagThreshold: 0, fallbackReplicas: 2 },
-      settings: { CONCURRENCY: 8, WORK_TIME_MS: 100 },
+      settings: PROD_CONSUMER_SETTINGS,
       resources: {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,
         memoryRequestMebibytes: 96,
-        memoryLimitMebibytes: memoryLimitMebibytes(BROKER_BY_ENVIRONMENT.prod, "consumer"),
+        memoryLimitMebibytes: consumerMemoryLimitMebibytes(
+          BROKER_BY_ENVIRONMENT.prod,
+          PROD_CONSUMER_SETTINGS,
+        ),
       },
     },
   },
