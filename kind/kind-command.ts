@@ -15,13 +15,13 @@ import { burstJob, type DeploymentObject } from "./burst-job.js";
 import { applicationNames, bootstrapDir, deploymentNamespace, pipelineImages } from "./environment-files.js";
 import { imageBuild } from "./image-builds.js";
 import { instantValue, judgeLoss, LOSS_QUERIES, producerSummary } from "./loss.js";
-import { ARGO_CD_INSTALL_URL, KIND_NODE_IMAGE } from "./pins.js";
+import { ARGO_CD_INSTALL_URL, KIND_NODE_IMAGE, KIND_VERSION } from "./pins.js";
 import { checkPrerequisites, type Prerequisites } from "./prerequisites.js";
 import { evaluateProgress, progressLines, type Progress } from "./progress.js";
 import { judgeTimeline, type ReplicaSample } from "./replica-timeline.js";
 import { runChecked, type Command, type Shell } from "./shell.js";
 
-export const SUBCOMMANDS = ["up", "down", "status", "e2e-prepare", "e2e"] as const;
+export const SUBCOMMANDS = ["up", "down", "status", "install-kind", "e2e-prepare", "e2e"] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export const KIND_CLI = {
@@ -29,7 +29,8 @@ export const KIND_CLI = {
   description: [
     "up: create a kind cluster, install Argo CD, apply the bootstrap, seal the credentials for the new",
     "cluster's key and report sync and health until every Application is Healthy. down: delete the",
-    "cluster and its volumes. status: the Applications' progress. e2e-prepare / e2e: what the e2e",
+    "cluster and its volumes. status: the Applications' progress. install-kind: the pinned kind with",
+    "`go install` (checked against the Go checksum database). e2e-prepare / e2e: what the e2e",
     "workflow runs (point the manifests at a branch; then a burst, 0 -> >=2 -> 0 replicas, nothing lost).",
   ].join("\n"),
   options: {
@@ -642,6 +643,12 @@ export async function runKind(argv: readonly string[], io: KindIo): Promise<numb
       return 0;
     case "status":
       await status(ctx);
+      return 0;
+    case "install-kind":
+      await runChecked(io.shell, {
+        argv: ["go", "install", `sigs.k8s.io/kind@${KIND_VERSION}`],
+        why: "install the pinned kind (kind/pins.ts) into $(go env GOPATH)/bin",
+      });
       return 0;
     case "e2e-prepare":
       await e2ePrepare(ctx, values.repository, values.revision);

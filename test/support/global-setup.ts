@@ -8,9 +8,10 @@ import {
   NATS_SERVER,
   PROMETHEUS,
   PROMTOOL,
+  SHELLCHECK,
 } from "../../scripts/lib/debian-tools.js";
 
 export default function setup(): void {
-  for (const tool of [NATS_SERVER, PROMTOOL, PROMETHEUS, CHROMIUM])
+  for (const tool of [NATS_SERVER, PROMTOOL, PROMETHEUS, CHROMIUM, SHELLCHECK])
     ensureDebianTool(tool, (line) => console.log(line));
 }
