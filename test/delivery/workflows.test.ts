@@ -260,9 +260,27 @@ describe("GitHub workflows", () => {
     const images = load("images.yml");
     const build = steps(images).find((s) => s.uses?.startsWith("docker/build-push-action@"));
     expect(build?.with).toMatchObject({ provenance: "mode=max", sbom: true, push: true });
-    expect(images.jobs.build?.permissions).toEqual({ contents: "read", packages: "write" });
+    expect(images.jobs.build?.permissions).toEqual({
+      contents: "read",
+      packages: "write",
+      "id-token": "write",
+    });
     expect(steps(images).some((s) => s.run?.includes("npm run bump-images -- --tag"))).toBe(true);
     expect(steps(load("set-rate.yml")).some((s) => s.run?.includes("npm run set-rate -- --env"))).toBe(true);
+  });
+
+  it("images are built for linux/amd64 and linux/arm64 and signed keylessly by digest", () => {
+    const buildSteps = load("images.yml").jobs.build?.steps ?? [];
+    const push = buildSteps.find((s) => s.uses?.startsWith("docker/build-push-action@"));
+    expect(push?.with?.platforms).toBe("linux/amd64,linux/arm64");
+    const index = (prefix: string): number => buildSteps.findIndex((s) => s.uses?.startsWith(prefix));
+    expect(index("docker/setup-qemu-action@")).toBeGreaterThanOrEqual(0);
+    expect(index("docker/setup-qemu-action@")).toBeLessThan(index("docker/setup-buildx-action@"));
+    expect(index("sigstore/cosign-installer@")).toBeGreaterThan(index("docker/build-push-action@"));
+    const sign = buildSteps.at(-1);
+    expect(sign?.run).toBe('cosign sign --yes "${IMAGE}@${DIGEST}"');
+    expect(sign?.env?.DIGEST).toBe("${{ steps.push.outputs.digest }}");
+    expect((push as { id?: string } | undefined)?.id).toBe("push");
   });
 
   it("images.yml runs exactly when a file of the image's build context changes", () => {
