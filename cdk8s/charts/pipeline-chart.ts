@@ -112,6 +112,9 @@ export class PipelineChart extends Chart {
         lagThreshold: c.lagThreshold,
         activationLagThreshold: c.activationLagThreshold,
         fallbackReplicas: c.fallbackReplicas,
+        pollingIntervalSeconds: c.pollingIntervalSeconds,
+        cooldownPeriodSeconds: c.cooldownPeriodSeconds,
+        scaleDownStabilizationSeconds: c.scaleDownStabilizationSeconds,
         ...(props.metricSource === undefined ? {} : { metricSource: props.metricSource }),
       },
     });

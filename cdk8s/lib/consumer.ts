@@ -31,6 +31,8 @@ export interface ConsumerScaling {
   readonly pollingIntervalSeconds?: number;
   /** @default 300 */
   readonly cooldownPeriodSeconds?: number;
+  /** @default 300 */
+  readonly scaleDownStabilizationSeconds?: number;
   /** @default { type: "nats-jetstream" } */
   readonly metricSource?: QueueMetricSource;
 }
