@@ -119,6 +119,14 @@ const kubectl = (
   ...extra,
 });
 
+/** Run a kubectl command against the cluster's context; fail on a non-zero exit. */
+const runKubectl = (
+  ctx: KindContext,
+  args: readonly string[],
+  why: string,
+  extra: Partial<Command> = {},
+): Promise<string> => runChecked(ctx.io.shell, kubectl(ctx, args, why, extra));
+
 /** Fail fast, naming every missing tool (a dry run only reports them). */
 function requireTools(ctx: KindContext, also: readonly string[] = []): void {
   const missing = [...ctx.prerequisites.missing, ...also];
@@ -248,30 +256,24 @@ async function sealForCluster(ctx: KindContext, push: string | undefined): Promi
     POLL_MS,
     "deployment/sealed-secrets-controller exists",
   );
-  await runChecked(
-    shell,
-    kubectl(
-      ctx,
-      ["-n", "kube-system", "rollout", "status", "deployment/sealed-secrets-controller", "--timeout=600s"],
-      "wait until the controller runs (it makes the cluster's key)",
-    ),
+  await runKubectl(
+    ctx,
+    ["-n", "kube-system", "rollout", "status", "deployment/sealed-secrets-controller", "--timeout=600s"],
+    "wait until the controller runs (it makes the cluster's key)",
   );
   // The path kubeseal --fetch-cert reads through the API server's service proxy
   // (sealed-secrets pkg/kubeseal: ProxyGet("http", name, "", "/v1/cert.pem")).
-  const cert = await runChecked(
-    shell,
-    kubectl(
-      ctx,
-      [
-        "get",
-        "--raw",
-        "/api/v1/namespaces/kube-system/services/http:sealed-secrets-controller:/proxy/v1/cert.pem",
-      ],
-      "fetch the controller's public certificate",
-      {
-        capture: true,
-      },
-    ),
+  const cert = await runKubectl(
+    ctx,
+    [
+      "get",
+      "--raw",
+      "/api/v1/namespaces/kube-system/services/http:sealed-secrets-controller:/proxy/v1/cert.pem",
+    ],
+    "fetch the controller's public certificate",
+    {
+      capture: true,
+    },
   );
   const certFile = join(STATE_DIR, ctx.cluster, "cert.pem");
   if (!shell.dryRun) {
@@ -305,21 +307,18 @@ async function sealForCluster(ctx: KindContext, push: string | undefined): Promi
   if (push !== undefined) {
     for (const command of pushCommands(push, `Seal the credentials for kind cluster ${ctx.cluster}`))
       await runChecked(shell, command);
-    await runChecked(
-      shell,
-      kubectl(
-        ctx,
-        [
-          "-n",
-          "argocd",
-          "annotate",
-          "applications",
-          "--all",
-          "argocd.argoproj.io/refresh=normal",
-          "--overwrite",
-        ],
-        "ask Argo CD to read the branch now instead of within 3 minutes",
-      ),
+    await runKubectl(
+      ctx,
+      [
+        "-n",
+        "argocd",
+        "annotate",
+        "applications",
+        "--all",
+        "argocd.argoproj.io/refresh=normal",
+        "--overwrite",
+      ],
+      "ask Argo CD to read the branch now instead of within 3 minutes",
     );
   } else log(sealingInstructions());
 }
@@ -386,38 +385,26 @@ async function up(
         why: "load it into the cluster's nodes (the tag is not :latest, so pods use it without pulling)",
       });
     }
-  await runChecked(
-    shell,
-    kubectl(ctx, ["apply", "-f", "-"], "the argocd namespace", {
-      stdin: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "argocd" } }),
-    }),
+  await runKubectl(ctx, ["apply", "-f", "-"], "the argocd namespace", {
+    stdin: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "argocd" } }),
+  });
+  await runKubectl(
+    ctx,
+    ["apply", "-n", "argocd", "--server-side", "--force-conflicts", "-f", ARGO_CD_INSTALL_URL],
+    "install Argo CD (pinned in kind/pins.ts)",
   );
-  await runChecked(
-    shell,
-    kubectl(
-      ctx,
-      ["apply", "-n", "argocd", "--server-side", "--force-conflicts", "-f", ARGO_CD_INSTALL_URL],
-      "install Argo CD (pinned in kind/pins.ts)",
-    ),
-  );
-  await runChecked(
-    shell,
-    kubectl(
-      ctx,
-      ["-n", "argocd", "wait", "--for=condition=Available", "deployment", "--all", "--timeout=600s"],
-      "wait for Argo CD",
-    ),
+  await runKubectl(
+    ctx,
+    ["-n", "argocd", "wait", "--for=condition=Available", "deployment", "--all", "--timeout=600s"],
+    "wait for Argo CD",
   );
   if (values.push !== undefined)
     for (const command of pushCommands(values.push, `Manifests for kind cluster ${ctx.cluster}`))
       await runChecked(shell, command);
-  await runChecked(
-    shell,
-    kubectl(
-      ctx,
-      ["apply", "-f", `${bootstrapDir(ctx.env)}/`],
-      `apply the ${ctx.env} bootstrap: AppProjects and the root Application`,
-    ),
+  await runKubectl(
+    ctx,
+    ["apply", "-f", `${bootstrapDir(ctx.env)}/`],
+    `apply the ${ctx.env} bootstrap: AppProjects and the root Application`,
   );
   if (values.seal) await sealForCluster(ctx, values.push);
   else log("--no-seal: the committed sealed files must be for this cluster's key");
@@ -523,14 +510,11 @@ async function e2e(ctx: KindContext, burstMessages: number, burstRate: number): 
     REPLICA_POLL_MS,
     "the consumer is at 0 replicas",
   );
-  const producer = await runChecked(
-    shell,
-    kubectl(
-      ctx,
-      ["-n", namespace, "get", "deployment", PRODUCER, "-o", "json"],
-      "read the producer's pod template",
-      { capture: true },
-    ),
+  const producer = await runKubectl(
+    ctx,
+    ["-n", namespace, "get", "deployment", PRODUCER, "-o", "json"],
+    "read the producer's pod template",
+    { capture: true },
   );
   const job = shell.dryRun
     ? {
@@ -541,11 +525,13 @@ async function e2e(ctx: KindContext, burstMessages: number, burstRate: number): 
         ratePerSecond: burstRate,
         messages: burstMessages,
       });
-  await runChecked(
-    shell,
-    kubectl(ctx, ["apply", "-f", "-"], `start the burst: ${burstMessages} messages at ${burstRate}/s`, {
+  await runKubectl(
+    ctx,
+    ["apply", "-f", "-"],
+    `start the burst: ${burstMessages} messages at ${burstRate}/s`,
+    {
       stdin: JSON.stringify(job, null, 2),
-    }),
+    },
   );
   const started = now(ctx);
   const samples: ReplicaSample[] = [{ atMs: 0, replicas: 0 }];
@@ -568,19 +554,18 @@ async function e2e(ctx: KindContext, burstMessages: number, burstRate: number): 
     }
   }
   const timeline = judgeTimeline(samples, minPeak);
-  await runChecked(
-    shell,
-    kubectl(
-      ctx,
-      ["-n", namespace, "wait", "--for=condition=Complete", `job/${BURST_JOB}`, "--timeout=120s"],
-      "the burst producer stored every message and exited",
-    ),
+  await runKubectl(
+    ctx,
+    ["-n", namespace, "wait", "--for=condition=Complete", `job/${BURST_JOB}`, "--timeout=120s"],
+    "the burst producer stored every message and exited",
   );
-  const logs = await runChecked(
-    shell,
-    kubectl(ctx, ["-n", namespace, "logs", `job/${BURST_JOB}`], "the burst producer's summary", {
+  const logs = await runKubectl(
+    ctx,
+    ["-n", namespace, "logs", `job/${BURST_JOB}`],
+    "the burst producer's summary",
+    {
       capture: true,
-    }),
+    },
   );
   const prometheus = (query: string): Command =>
     kubectl(
