@@ -579,7 +579,7 @@ async function e2e(ctx: KindContext, burstMessages: number, burstRate: number): 
       { capture: true },
     );
   const handledText = await runChecked(shell, prometheus(LOSS_QUERIES.handled(namespace, "1h")));
-  const queuedText = await runChecked(shell, prometheus(LOSS_QUERIES.queued(namespace)));
+  const queuedText = await runChecked(shell, prometheus(LOSS_QUERIES.queued(namespace, BURST_JOB)));
   if (shell.dryRun) {
     log("dry run: nothing was run");
     return true;

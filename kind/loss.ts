@@ -15,8 +15,13 @@ export const LOSS_QUERIES = {
    */
   handled: (namespace: string, window: string) =>
     `sum(max_over_time(consumer_messages_total{namespace="${namespace}",outcome=~"processed|dead_lettered"}[${window}]))`,
-  queued: (namespace: string) =>
-    `max(last_over_time(broker_queue_depth_messages{namespace="${namespace}"}[2m]))`,
+  /**
+   * Pending + ack pending (the gauge's two `state`s) as the running pods see it now: the last 30 s
+   * (two scrapes at 15 s) hold only pods still running, and the burst's own pod is left out, so
+   * its last reading from before the drain cannot count as still queued.
+   */
+  queued: (namespace: string, burstJob: string) =>
+    `sum(max by (state) (last_over_time(broker_queue_depth_messages{namespace="${namespace}",pod!~"${burstJob}-.*"}[30s])))`,
 } as const;
 
 /** The producer's summary fields (src/apps/producer/producer.ts ProducerSummary). */

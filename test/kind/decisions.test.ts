@@ -6,10 +6,22 @@ import { describe, expect, it } from "vitest";
 import { HELM_CHARTS } from "../../cdk8s/config.js";
 import { burstJob, type DeploymentObject } from "../../kind/burst-job.js";
 import { imageBuild } from "../../kind/image-builds.js";
-import { instantValue, judgeLoss, producerSummary } from "../../kind/loss.js";
+import { parser } from "@prometheus-io/lezer-promql";
+import { instantValue, judgeLoss, LOSS_QUERIES, producerSummary } from "../../kind/loss.js";
 import { KEDA_KUBERNETES_RANGE, KIND_NODE_IMAGE, nodeImageMinor } from "../../kind/pins.js";
 import { checkPrerequisites, findOnPath } from "../../kind/prerequisites.js";
 import { judgeTimeline } from "../../kind/replica-timeline.js";
+import { CONTRACT_APP_METRICS } from "../observability/known-metrics.js";
+import { metricNamesInPromql } from "../observability/promql-metric-names.js";
+
+/** Error nodes lezer-promql (Prometheus's grammar) finds in an expression. */
+function promqlErrors(expr: string): number {
+  let errors = 0;
+  const cursor = parser.parse(expr).cursor();
+  do if (cursor.type.isError) errors++;
+  while (cursor.next());
+  return errors;
+}
 
 const onPath =
   (...tools: string[]) =>
@@ -144,6 +156,19 @@ describe("loss verdict", () => {
   it("no data is a failure, never a pass", () => {
     expect(judgeLoss({ producer: undefined, handled: 3000, queued: 0 }).ok).toBe(false);
     expect(judgeLoss({ producer: summary, handled: undefined, queued: 0 }).ok).toBe(false);
+  });
+
+  it("its queries parse as PromQL and read only metrics the apps export", () => {
+    const queries = [
+      LOSS_QUERIES.handled("event-pipeline", "1h"),
+      LOSS_QUERIES.queued("event-pipeline", "e2e-burst"),
+    ];
+    const exported = new Set(Object.values(CONTRACT_APP_METRICS).flatMap((m) => Object.keys(m)));
+    for (const query of queries) {
+      expect(promqlErrors(query), query).toBe(0);
+      for (const name of metricNamesInPromql(query)) expect(exported, query).toContain(name);
+    }
+    expect(promqlErrors("sum(max_over_time(x[1h])")).toBeGreaterThan(0);
   });
 
   it("reads a Prometheus instant-query answer", () => {
