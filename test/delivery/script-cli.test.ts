@@ -31,6 +31,8 @@ const SCRIPTS: Record<string, { entry: string; writes: string[]; args?: string[]
   "bump-images": { entry: "scripts/bump-images.ts", writes: ["cdk8s/config.ts"], args: ["--tag", "x"] },
   "node-lines": { entry: "scripts/node-lines.ts", writes: [] },
   "test:shipped-node": { entry: "scripts/test-shipped-node.ts", writes: [] },
+  kind: { entry: "scripts/kind.ts", writes: [".kind", "cdk8s/config.ts"], args: ["up"] },
+  "release-notes": { entry: "scripts/release-notes.ts", writes: [] },
 };
 
 function run(entry: string, args: readonly string[]) {
