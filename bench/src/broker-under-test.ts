@@ -11,7 +11,7 @@ import { connectBroker } from "../../src/broker/index.js";
 import type { BrokerOptions } from "../../src/broker/options.js";
 import { durableName, stationStreamName } from "../../src/broker/memphis/names.js";
 import { brokerNaming } from "../../src/broker/naming.js";
-import { eventSubject } from "../../src/broker/nats/defaults.js";
+import { eventSubject } from "../../src/broker/nats/names.js";
 import { BROKER_OPTION_DEFAULTS } from "../../src/runtime/config/common-contract.js";
 import { NatsServer } from "../../scripts/lib/nats-server.js";
 import { startMemphisStandIn, type MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";

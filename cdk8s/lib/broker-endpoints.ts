@@ -1,4 +1,4 @@
-import { MEMPHIS_DEFAULTS } from "../../src/broker/memphis/defaults.js";
+import { BROKER_DEFAULTS } from "../../src/broker/defaults.js";
 import { brokerNaming, type BrokerNaming } from "../../src/broker/naming.js";
 import type { BrokerKind } from "../../src/broker/port.js";
 
@@ -51,11 +51,11 @@ const MEMPHIS: BrokerEndpoints = {
   podLabels: { "app.kubernetes.io/name": "memphis" },
   host: memphisHost,
   managementPort: 9000,
-  clientPort: MEMPHIS_DEFAULTS.port,
+  clientPort: BROKER_DEFAULTS.memphis.port,
   monitorPort: 8222,
   exporterPort: 7777,
   exporterPortName: "metrics",
-  url: `${memphisHost}:${MEMPHIS_DEFAULTS.port}`,
+  url: `${memphisHost}:${BROKER_DEFAULTS.memphis.port}`,
   monitorHostPort: `${memphisHost}:8222`,
   monitorUrl: `http://${memphisHost}:8222`,
   naming: brokerNaming("memphis"),

@@ -18,11 +18,10 @@ export const DEFAULTS = {
   consumer: {
     /** Capacity of the in-memory seen-set used when SINK_DIR is not set. */
     memorySinkCapacity: 100_000,
-    /** Back-off while a failed subscription is re-established. */
-    resubscribeMinBackoffMs: 200,
-    resubscribeMaxBackoffMs: 5_000,
   },
 
   /** How often both apps read Broker.queueDepth() into broker_queue_depth_messages. */
   queueDepthIntervalMs: 5_000,
+  /** How often both apps log their summary so far (`<app> progress`). */
+  progressLogIntervalMs: 30_000,
 } as const;

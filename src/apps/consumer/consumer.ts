@@ -1,9 +1,11 @@
 /**
  * The pull loop: one subscription of the consumer group, read by CONCURRENCY workers (1: strictly in
  * order). A worker asks the subscription for its next message only once it is free, so nothing is
- * taken that cannot start; concurrent asks of the shared iterator are served in order. A failed
- * subscription is re-established with back-off once its workers have finished what they hold. On
- * shutdown: stop pulling (buffered messages are handed back by the subscription), let in-flight
+ * taken that cannot start; concurrent asks of the shared iterator are served in order. The loop
+ * opens the subscription once: re-establishing it after failures (consumer group deleted, server
+ * restarted, missed heartbeats) is the subscription's own (broker/common/jetstream/pull-subscription.ts).
+ * A subscription that cannot be opened, or that ends while not stopped (its connection closed for
+ * good), fails the run, and the process exits to be started again. On shutdown: stop pulling (buffered messages are handed back by the subscription), let in-flight
  * messages finish until the hand-back deadline, then hand the rest back, and wait for every ack
  * confirmation still outstanding (acks are pipelined: see `SettleWindow`) before returning, so the
  * caller closes the connection only after the last settle.
@@ -12,10 +14,9 @@
  * window synchronously while it has room: each promise less is CPU and garbage at work 0
  * (docs/benchmarks.md, "Where the time goes").
  */
-import type { Broker, DeliveredMessage, Subscription } from "../../broker/port.js";
+import type { Broker, DeliveredMessage } from "../../broker/port.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { Readiness } from "../../runtime/readiness.js";
-import { sleep } from "../../util/sleep.js";
 import type { Handled, ProcessOutcome, Processor } from "./processor.js";
 import { SettleWindow } from "./settle-window.js";
 
@@ -28,8 +29,6 @@ export interface ConsumerProps {
   readonly batchSize: number;
   /** After shutdown starts, in-flight messages may run this long before they are handed back (ms). */
   readonly handBackAfterMs: number;
-  readonly resubscribeMinBackoffMs: number;
-  readonly resubscribeMaxBackoffMs: number;
   /**
    * Acks sent but not yet confirmed by the broker, at most (pipelined settles): a worker whose ack
    * would exceed it waits for confirmations to catch up before taking the next message.
@@ -70,60 +69,48 @@ export class Consumer {
     return { ...this.counts };
   }
 
-  /** Consume until `signal` aborts, then drain. */
+  /**
+   * Consume until `signal` aborts, then drain. Rejects (after draining) when the subscription cannot
+   * be opened or ends while not stopped.
+   */
   async run(signal: AbortSignal): Promise<ConsumerSummary> {
-    const { logger, readiness } = this.props;
     const deadline = this.handBackDeadline(signal);
-    let backoff = this.props.resubscribeMinBackoffMs;
     try {
-      while (!signal.aborted) {
-        let subscription: Subscription;
-        try {
-          subscription = await this.props.broker.consume({ batchSize: this.props.batchSize });
-        } catch (error) {
-          readiness.set(SUBSCRIBED, false);
-          logger.warn({ err: error, retryInMs: backoff }, "subscribe failed");
-          await sleep(backoff, signal);
-          backoff = Math.min(backoff * 2, this.props.resubscribeMaxBackoffMs);
-          continue;
-        }
-        readiness.set(SUBSCRIBED, true);
-        logger.info({ batchSize: this.props.batchSize, concurrency: this.props.concurrency }, "consuming");
-        const stop = (): void => void subscription.stop();
-        signal.addEventListener("abort", stop, { once: true });
-        const messages = subscription[Symbol.asyncIterator]();
-        const workers = Array.from({ length: this.props.concurrency }, () => this.work(messages, signal));
-        const ended = await Promise.allSettled(workers);
-        signal.removeEventListener("abort", stop);
-        for (const worker of ended) {
-          if (worker.status === "rejected") logger.warn({ err: worker.reason }, "subscription failed");
-          else if (worker.value) backoff = this.props.resubscribeMinBackoffMs;
-        }
-        if (!signal.aborted) {
-          readiness.set(SUBSCRIBED, false);
-          logger.warn({ retryInMs: backoff }, "subscription ended; subscribing again");
-          await sleep(backoff, signal);
-          backoff = Math.min(backoff * 2, this.props.resubscribeMaxBackoffMs);
-        }
-      }
-      readiness.set(SUBSCRIBED, false);
-      await this.settles.drain();
+      if (!signal.aborted) await this.consume(signal);
     } finally {
       deadline.cancel();
     }
     return this.summary();
   }
 
+  /** Open the subscription, work through it with CONCURRENCY workers until it ends, then drain the settles. */
+  private async consume(signal: AbortSignal): Promise<void> {
+    const { logger, readiness } = this.props;
+    const subscription = await this.props.broker.consume({ batchSize: this.props.batchSize });
+    readiness.set(SUBSCRIBED, true);
+    logger.info({ batchSize: this.props.batchSize, concurrency: this.props.concurrency }, "consuming");
+    const stop = (): void => void subscription.stop();
+    signal.addEventListener("abort", stop, { once: true });
+    if (signal.aborted) stop(); // aborted while the subscription was being opened
+    const messages = subscription[Symbol.asyncIterator]();
+    const workers = Array.from({ length: this.props.concurrency }, () => this.work(messages, signal));
+    const ended = await Promise.allSettled(workers);
+    signal.removeEventListener("abort", stop);
+    readiness.set(SUBSCRIBED, false);
+    await this.settles.drain();
+    const failed = ended.find((worker) => worker.status === "rejected");
+    if (failed) throw new Error("the subscription failed", { cause: failed.reason });
+    if (!signal.aborted) throw new Error("the subscription ended without being stopped (connection closed)");
+  }
+
   /**
    * One worker: take a message, handle it, admit its settle, until the subscription ends or `signal`
-   * aborts. Resolves whether it took any message; rejects when the subscription failed.
+   * aborts. Rejects when the subscription failed.
    */
-  private async work(messages: AsyncIterator<DeliveredMessage>, signal: AbortSignal): Promise<boolean> {
-    let took = false;
+  private async work(messages: AsyncIterator<DeliveredMessage>, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const next = await messages.next();
       if (next.done) break;
-      took = true;
       // A message yielded after the stop is still ours to settle: an aborted signal hands it back.
       const handBack = signal.aborted ? AbortSignal.abort() : this.handBack.signal;
       this.busy++;
@@ -141,7 +128,6 @@ export class Consumer {
       const full = this.settles.add(handled.outcome, this.countOutcome);
       if (full) await full;
     }
-    return took;
   }
 
   /**

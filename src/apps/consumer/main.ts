@@ -7,12 +7,8 @@
  */
 // First import: its signal handlers must be in place before the other modules are evaluated.
 import { startupFinished } from "../../runtime/starting-signals.js";
-import {
-  exitAfterFlush,
-  loadConfigOrExit,
-  provisionAndExit,
-  startAppRuntime,
-} from "../../runtime/app-runtime.js";
+import { runAppAndExit, startAppRuntimeOrExit } from "../../runtime/app-main.js";
+import { exitAfterFlush, loadConfigOrExit, provisionAndExit } from "../../runtime/app-runtime.js";
 import { DEFAULTS } from "../../runtime/defaults.js";
 import { createConsumerMetrics } from "../../runtime/metrics/consumer-metrics.js";
 import { loadConsumerConfig } from "./config.js";
@@ -33,13 +29,10 @@ if (process.argv.includes("--provision-only")) {
 const sink: EffectSink = config.sinkDir
   ? await FileEffectSink.open(config.sinkDir, config.common.instanceId, config.sinkEffect)
   : new MemoryEffectSink(DEFAULTS.consumer.memorySinkCapacity);
-const runtime = await startAppRuntime({
+const runtime = await startAppRuntimeOrExit({
   app: "consumer",
   common: config.common,
   readinessConditions: [SUBSCRIBED],
-}).catch((error: unknown) => {
-  process.stderr.write(`consumer: start failed: ${(error as Error).message}\n`);
-  process.exit(1);
 });
 const { logger } = runtime;
 const metrics = createConsumerMetrics(runtime.registry);
@@ -61,8 +54,6 @@ const consumer = new Consumer({
   concurrency: config.concurrency,
   batchSize: config.batchSize,
   handBackAfterMs: config.drainTimeoutMs - reserveMs,
-  resubscribeMinBackoffMs: DEFAULTS.consumer.resubscribeMinBackoffMs,
-  resubscribeMaxBackoffMs: DEFAULTS.consumer.resubscribeMaxBackoffMs,
 });
 let signalledAt: number | undefined;
 runtime.shutdown.signal.addEventListener(
@@ -77,24 +68,13 @@ runtime.shutdown.signal.addEventListener(
   },
   { once: true },
 );
-const summaryTimer = setInterval(() => logger.info({ ...consumer.summary() }, "consumer progress"), 30_000);
-summaryTimer.unref();
-startupFinished();
-try {
-  const summary = await consumer.run(runtime.shutdown.signal);
-  clearInterval(summaryTimer);
-  await runtime.close();
-  await sink.close();
-  logger.info(
-    {
-      ...summary,
-      drainMs: signalledAt === undefined ? undefined : Math.round(performance.now() - signalledAt),
-    },
-    "consumer stopped",
-  );
-  exitAfterFlush(logger, 0);
-} catch (error) {
-  logger.error({ err: error }, "consumer failed");
-  await runtime.close().catch(() => {});
-  exitAfterFlush(logger, 1);
-}
+await runAppAndExit({
+  runtime,
+  app: "consumer",
+  run: (signal) => consumer.run(signal),
+  progress: () => consumer.summary(),
+  closeApp: () => sink.close(),
+  stoppedFields: () => ({
+    drainMs: signalledAt === undefined ? undefined : Math.round(performance.now() - signalledAt),
+  }),
+});

@@ -4,8 +4,9 @@
  * A signal while still starting exits 0 at once (runtime/starting-signals.ts, imported first on purpose).
  */
 // First import: its signal handlers must be in place before the other modules are evaluated.
-import { startupFinished } from "../../runtime/starting-signals.js";
-import { exitAfterFlush, loadConfigOrExit, startAppRuntime } from "../../runtime/app-runtime.js";
+import "../../runtime/starting-signals.js";
+import { runAppAndExit, startAppRuntimeOrExit } from "../../runtime/app-main.js";
+import { loadConfigOrExit } from "../../runtime/app-runtime.js";
 import { DEFAULTS } from "../../runtime/defaults.js";
 import { createProducerMetrics } from "../../runtime/metrics/producer-metrics.js";
 import { loadProducerConfig } from "./config.js";
@@ -14,10 +15,7 @@ import { Publisher } from "./publisher.js";
 import { Scheduler } from "./scheduler.js";
 
 const config = loadConfigOrExit("producer", () => loadProducerConfig(process.env));
-const runtime = await startAppRuntime({ app: "producer", common: config.common }).catch((error: unknown) => {
-  process.stderr.write(`producer: start failed: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+const runtime = await startAppRuntimeOrExit({ app: "producer", common: config.common });
 const { logger } = runtime;
 const metrics = createProducerMetrics(runtime.registry);
 const producer = new Producer({
@@ -40,17 +38,9 @@ const producer = new Producer({
   maxInFlight: config.maxInFlight,
   messageLimit: config.messageLimit,
 });
-const summaryTimer = setInterval(() => logger.info({ ...producer.summary() }, "producer progress"), 30_000);
-summaryTimer.unref();
-startupFinished();
-try {
-  const summary = await producer.run(runtime.shutdown.signal);
-  clearInterval(summaryTimer);
-  logger.info({ ...summary }, "producer stopped");
-  await runtime.close();
-  exitAfterFlush(logger, 0);
-} catch (error) {
-  logger.error({ err: error }, "producer failed");
-  await runtime.close().catch(() => {});
-  exitAfterFlush(logger, 1);
-}
+await runAppAndExit({
+  runtime,
+  app: "producer",
+  run: (signal) => producer.run(signal),
+  progress: () => producer.summary(),
+});

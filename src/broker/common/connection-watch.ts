@@ -5,13 +5,9 @@
  * the client reconnects (./stale-socket-guard.ts).
  */
 import type { BrokerEvent } from "../port.js";
-import { BROKER_DEFAULTS } from "./defaults.js";
-import { guardStaleSocket, type GuardedConnection } from "./stale-socket-guard.js";
-
-/** The part of a status both NATS client generations (nats-core 3, nats 2 in memphis-dev) share. */
-export interface ConnectionStatus {
-  readonly type: string;
-}
+import { BROKER_DEFAULTS } from "../defaults.js";
+import type { ConnectionStatus, StatusSource } from "./connection-status.js";
+import { guardStaleSocket } from "./stale-socket-guard.js";
 
 /** How a watched connection reports. */
 export interface ConnectionWatchProps<S extends ConnectionStatus> {
@@ -24,7 +20,7 @@ export interface ConnectionWatchProps<S extends ConnectionStatus> {
 
 /** Emit a port event for every disconnect, reconnect and error, and guard against a stale socket, until the connection closes. */
 export function watchConnection<S extends ConnectionStatus>(
-  connection: GuardedConnection<S>,
+  connection: StatusSource<S>,
   props: ConnectionWatchProps<S>,
 ): void {
   const { emit } = props;

@@ -11,10 +11,10 @@
  * `no_advertise`) that node is `<leader>.<host>` (`getNATSJetStreamMonitoringNodeURLByNode`); with a
  * list of URLs (one per node) it is the one whose `/varz` `server_name` is the leader's name.
  */
-import type { BrokerNaming } from "../naming.js";
+import type { BrokerNaming } from "./broker-naming.js";
 import type { BrokerOptions } from "../options.js";
 import type { QueueDepth } from "../port.js";
-import { BROKER_DEFAULTS } from "./defaults.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
 
 /** Where to look. */
 export interface QueueDepthTarget {

@@ -9,8 +9,9 @@
  * 2.29 lib/src/node_transport.js). That write completes once the socket's send buffer has room.
  * Across a network partition no byte is acknowledged, so a client that kept writing (a producer
  * publishing, a consumer acking) has a full buffer, and it stays on the dead connection for as long
- * as the kernel keeps retransmitting (minutes): the partition test of issue 13 saw a busy producer
- * never reconnect. An idle client's buffer is empty and it reconnects at once.
+ * as the kernel keeps retransmitting (minutes; the negative control of
+ * test/integration/broker/stale-connection.test.ts, a busy client without this guard, never
+ * reconnects). An idle client's buffer is empty and it reconnects at once.
  *
  * The guard watches the statuses: after a `staleConnection` with no `disconnect` within `graceMs`,
  * it destroys the transport's socket. The pending write then fails, `_closed()` carries on and the
@@ -23,12 +24,7 @@
  * exposes in its types: when that path is missing (a client upgrade changed it) the guard reports an
  * error instead of silently doing nothing, and the stale-socket test fails.
  */
-import type { ConnectionStatus } from "./connection-watch.js";
-
-/** A nats.js connection (3.x, or 2.x inside memphis-dev), with the private path to its socket. */
-export interface GuardedConnection<S extends ConnectionStatus> {
-  status(): AsyncIterable<S>;
-}
+import type { ConnectionStatus, StatusSource } from "./connection-status.js";
 
 interface DestroyableSocket {
   readonly destroyed?: boolean;
@@ -54,7 +50,7 @@ export interface StaleSocketGuardProps {
 
 /** Guard `connection` until its status stream ends (the connection closed). */
 export async function guardStaleSocket<S extends ConnectionStatus>(
-  connection: GuardedConnection<S>,
+  connection: StatusSource<S>,
   props: StaleSocketGuardProps,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

@@ -4,9 +4,9 @@
  * forever on loss (the SDK's own reconnect). Credentials go to the SDK and nowhere else.
  */
 import { createMemphisInstance, type Memphis } from "memphis-dev";
-import { connectWithRetry } from "../common/connect-with-retry.js";
+import { retryConnect } from "../common/connect-retry.js";
 import type { BrokerOptions } from "../options.js";
-import { MEMPHIS_DEFAULTS } from "./defaults.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
 
 /** Host and port of the broker's client endpoint. */
 export interface MemphisEndpoint {
@@ -27,7 +27,7 @@ export function parseEndpoint(url: string): MemphisEndpoint {
   const match = /^([^:/\s]+|\[[0-9a-fA-F:]+\])(?::(\d+))?\/?$/.exec(trimmed);
   if (match === null)
     throw new Error(`a Memphis broker URL must be host:port, e.g. 127.0.0.1:6666, got "${url}"`);
-  const port = match[2] === undefined ? MEMPHIS_DEFAULTS.port : Number(match[2]);
+  const port = match[2] === undefined ? BROKER_DEFAULTS.memphis.port : Number(match[2]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`a Memphis broker URL has an invalid port ${match[2]}, got "${url}"`);
   }
@@ -53,8 +53,8 @@ export function connectOptions(options: BrokerOptions): MemphisConnectOptions {
     ...(hasToken ? { connectionToken: options.token } : { password: options.password }),
     reconnect: true,
     maxReconnect: -1,
-    reconnectIntervalMs: MEMPHIS_DEFAULTS.reconnectIntervalMs,
-    timeoutMs: MEMPHIS_DEFAULTS.connectTimeoutMs,
+    reconnectIntervalMs: BROKER_DEFAULTS.reconnectWaitMs,
+    timeoutMs: BROKER_DEFAULTS.connectTimeoutMs,
     suppressLogs: true,
   };
 }
@@ -67,19 +67,13 @@ export function isTransientConnectError(error: unknown): boolean {
   return !/authorization|authentication|connect with one of the following methods|TLS/i.test(message);
 }
 
-/** Connect with p-retry: `options.connectRetries` retries of transient failures, exponential back-off. */
-export async function connectMemphis(
-  options: BrokerOptions,
-  onRetry: (error: Error, attempt: number) => void = () => {},
-): Promise<Memphis> {
+/** Connect through the SDK: `options.connectRetries` retries of transient failures (common/connect-retry.ts). */
+export async function connectMemphis(options: BrokerOptions): Promise<Memphis> {
   const sdkOptions = connectOptions(options);
-  return connectWithRetry({
+  return retryConnect({
     attempt: () => createMemphisInstance().connect(sdkOptions),
     retries: options.connectRetries,
-    minBackoffMs: MEMPHIS_DEFAULTS.connectMinBackoffMs,
-    maxBackoffMs: MEMPHIS_DEFAULTS.connectMaxBackoffMs,
     isTransient: isTransientConnectError,
-    onRetry,
     failureMessage: (reason) =>
       `cannot connect to Memphis at ${sdkOptions.host}:${sdkOptions.port} as "${options.username}" (account ${options.accountId}): ${reason}`,
   });

@@ -18,44 +18,32 @@
  * consumer from zero replicas.
  */
 import type { Consumer, Memphis, Producer } from "memphis-dev";
-import { BrokerEvents } from "../common/broker-events.js";
-import { CloseOnce } from "../common/close-once.js";
+import { BrokerAdapter, type DrainableConnection, type SubscriptionHooks } from "../common/broker-adapter.js";
 import { watchConnection } from "../common/connection-watch.js";
-import { readQueueDepth } from "../common/jsz.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
 import type { BrokerOptions } from "../options.js";
-import type {
-  Broker,
-  BrokerEvent,
-  ConsumeOptions,
-  OutgoingMessage,
-  PublishAck,
-  QueueDepth,
-  Subscription,
-} from "../port.js";
+import type { ConsumeOptions, OutgoingMessage, PublishAck, Subscription } from "../port.js";
 import { connectMemphis } from "./connection.js";
-import { MEMPHIS_DEFAULTS } from "./defaults.js";
 import { controlPlane } from "./errors.js";
 import { MSG_ID_HEADER } from "./memphis-message.js";
-import { openMemphisSubscription, type MemphisSubscription } from "./memphis-subscription.js";
+import { openMemphisSubscription } from "./memphis-subscription.js";
 import { clientNameFor, MEMPHIS_NAMING } from "./names.js";
 
 type PublishFn = Memphis["_publish"];
 
-export class MemphisBroker implements Broker {
+export class MemphisBroker extends BrokerAdapter {
   readonly kind = "memphis" as const;
-  private readonly events = new BrokerEvents();
-  private readonly subscriptions = new Set<MemphisSubscription>();
   /** Publish acks seen at the `_publish` seam, by message id, until `publish()` picks them up. */
   private readonly publishAcks = new Map<string, PublishAck>();
   private readonly clientName: string;
   private producerPromise: Promise<Producer> | undefined;
   private consumerPromise: Promise<Consumer> | undefined;
-  private readonly closer = new CloseOnce(() => this.closeOnce());
 
   private constructor(
     private readonly memphis: Memphis,
-    private readonly options: BrokerOptions,
+    options: BrokerOptions,
   ) {
+    super(options, MEMPHIS_NAMING);
     this.clientName = clientNameFor(options.clientName);
     this.observePublishAcks();
     this.watchConnection();
@@ -76,7 +64,7 @@ export class MemphisBroker implements Broker {
       replicas: options.streamReplicas,
       idempotencyWindowMs: options.dedupWindowMs,
       partitionsNumber: 1,
-      timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
+      timeoutRetry: BROKER_DEFAULTS.memphis.controlPlaneTimeoutRetries,
     };
     await controlPlane("$memphis_station_creations", () =>
       memphis.station({ name: options.deadLetterStream, ...common }),
@@ -99,7 +87,7 @@ export class MemphisBroker implements Broker {
       headers,
       msgId: message.id,
       asyncProduce: false,
-      ackWaitSec: MEMPHIS_DEFAULTS.publishAckWaitSec,
+      ackWaitSec: BROKER_DEFAULTS.memphis.publishAckWaitSec,
     });
     const ack = this.publishAcks.get(message.id);
     this.publishAcks.delete(message.id);
@@ -109,50 +97,28 @@ export class MemphisBroker implements Broker {
     return ack;
   }
 
-  async consume(options: ConsumeOptions): Promise<Subscription> {
-    if (this.closer.started) throw new Error("broker is closed");
+  protected async openSubscription(options: ConsumeOptions, hooks: SubscriptionHooks): Promise<Subscription> {
     await this.consumer();
-    const subscription = await openMemphisSubscription({
+    return openMemphisSubscription({
       memphis: this.memphis,
       station: this.options.stream,
       consumerGroup: this.options.consumerGroup,
       batchSize: options.batchSize,
       messageContext: { maxDeliveries: this.options.maxDeliveries, flush: () => this.flush() },
-      emit: (event) => this.events.emit(event),
-      onStopped: (stopped) => this.subscriptions.delete(stopped),
+      ...hooks,
     });
-    this.subscriptions.add(subscription);
-    return subscription;
-  }
-
-  queueDepth(): Promise<QueueDepth> {
-    return readQueueDepth(this.options, MEMPHIS_NAMING);
-  }
-
-  onEvent(listener: (event: BrokerEvent) => void): () => void {
-    return this.events.on(listener);
-  }
-
-  close(): Promise<void> {
-    return this.closer.run();
   }
 
   /**
-   * Stop the subscriptions, then drain the SDK's connection. Connection only: never
-   * `consumer.destroy()` (it would delete the durable with its last member). Not `memphis.close()`:
-   * it sleeps 500 ms before closing the connection (memphis-dev 1.3.2 memphis.js `close()`), time
-   * for the SDK's unawaited `asyncProduce` publishes, which this adapter never makes (every publish
-   * awaits its ack); the drain flushes what was written (acks, naks) before it closes.
+   * What `close()` drains once the subscriptions stopped: the SDK's connection. Connection only:
+   * never `consumer.destroy()` (it would delete the durable with its last member). Not
+   * `memphis.close()`: it sleeps 500 ms before closing the connection (memphis-dev 1.3.2 memphis.js
+   * `close()`), time for the SDK's unawaited `asyncProduce` publishes, which this adapter never
+   * makes (every publish awaits its ack); the drain flushes what was written (acks, naks) before it
+   * closes.
    */
-  private async closeOnce(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    const connection = this.memphis.brokerManager;
-    if (connection.isClosed()) return;
-    try {
-      await connection.drain();
-    } catch {
-      await connection.close();
-    }
+  protected connection(): DrainableConnection {
+    return this.memphis.brokerManager;
   }
 
   /** Wait until everything written (acks, naks) has reached the broker. */
@@ -162,14 +128,18 @@ export class MemphisBroker implements Broker {
     await connection.flush();
   }
 
+  /** What registering a producer or a consumer of the station takes in common. */
+  private stationMember(): { stationName: string; timeoutRetry: number } {
+    return {
+      stationName: this.options.stream,
+      timeoutRetry: BROKER_DEFAULTS.memphis.controlPlaneTimeoutRetries,
+    };
+  }
+
   /** The station's producer, registered with the broker once per connection. */
   private producer(): Promise<Producer> {
     this.producerPromise ??= controlPlane("$memphis_producer_creations", () =>
-      this.memphis.producer({
-        stationName: this.options.stream,
-        producerName: this.clientName,
-        timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
-      }),
+      this.memphis.producer({ ...this.stationMember(), producerName: this.clientName }),
     ).catch((error: unknown) => {
       this.producerPromise = undefined;
       throw error;
@@ -187,12 +157,11 @@ export class MemphisBroker implements Broker {
   private consumer(): Promise<Consumer> {
     this.consumerPromise ??= controlPlane("$memphis_consumer_creations", () =>
       this.memphis.consumer({
-        stationName: this.options.stream,
+        ...this.stationMember(),
         consumerName: this.clientName,
         consumerGroup: this.options.consumerGroup,
         maxAckTimeMs: this.options.ackWaitMs,
         maxMsgDeliveries: this.options.maxDeliveries,
-        timeoutRetry: MEMPHIS_DEFAULTS.controlPlaneTimeoutRetries,
       }),
     ).then(
       (consumer) => {
@@ -230,7 +199,7 @@ export class MemphisBroker implements Broker {
   private watchConnection(): void {
     const connection = this.memphis.brokerManager;
     void connection.closed().then((error) => {
-      if (!this.closer.started) {
+      if (!this.closing) {
         this.events.emit({
           type: "error",
           error: new Error(`connection to Memphis closed unexpectedly${error ? `: ${error.message}` : ""}`),

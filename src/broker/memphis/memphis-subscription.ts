@@ -16,7 +16,7 @@ import type { BrokerEvent } from "../port.js";
 import { DeadLetterResends } from "./dead-letter-resends.js";
 import type { MemphisMessageContext } from "./memphis-message.js";
 import { durableName, internalName, noticeGroupName, STATION_PARTITION, stationStreamName } from "./names.js";
-import { MemphisStreamMessage, type StreamDeliveryContext } from "./stream-message.js";
+import { MEMPHIS_FORMAT, MemphisStreamMessage, type StreamDeliveryContext } from "./stream-message.js";
 
 /** What a subscription needs; wired by the broker. */
 export interface MemphisSubscriptionProps {
@@ -49,6 +49,7 @@ export function openMemphisSubscription(props: MemphisSubscriptionProps): Promis
     internalStation: internalName(props.station),
     partition: STATION_PARTITION,
     consumerGroup: noticeGroupName(props.consumerGroup),
+    format: MEMPHIS_FORMAT,
   };
   return PullSubscription.open<JetStreamMsg>({
     nc,

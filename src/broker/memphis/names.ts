@@ -4,7 +4,7 @@
  * `events$1` (`$1`: partition 1, not the account id), dots become `#`, everything lower-case; a
  * consumer group is a durable of that name. All of it lives in the NATS account `$memphis`.
  */
-import type { BrokerNaming } from "../naming.js";
+import type { BrokerNaming } from "../common/broker-naming.js";
 
 /** Station or consumer-group name as the broker stores it: lower-case, dots replaced by `#`. */
 export function internalName(name: string): string {

@@ -20,7 +20,11 @@
  */
 import { TERM } from "../common/jetstream/ack-protocol.js";
 import type { JetStreamMsg } from "../common/jetstream/connection.js";
-import { JetStreamDelivery, type JetStreamDeliveryContext } from "../common/jetstream/delivery.js";
+import {
+  JetStreamDelivery,
+  type DeliveryFormat,
+  type JetStreamDeliveryContext,
+} from "../common/jetstream/delivery.js";
 import { MSG_ID_HEADER } from "./memphis-message.js";
 import { CONSUMER_NOTICE_SUBJECTS, INTERNAL_HEADER_PREFIX } from "./names.js";
 
@@ -35,19 +39,15 @@ export interface StreamDeliveryContext extends JetStreamDeliveryContext {
 }
 
 /** Memphis's message format: dedup id in `msg-id`; `$memphis…` headers are the SDK's own (left out, as `Message.getHeaders()` does). */
-const MEMPHIS_FORMAT = { idHeader: MSG_ID_HEADER, internalHeaderPrefix: INTERNAL_HEADER_PREFIX } as const;
+export const MEMPHIS_FORMAT: DeliveryFormat = {
+  idHeader: MSG_ID_HEADER,
+  internalHeaderPrefix: INTERNAL_HEADER_PREFIX,
+};
 
 const encoder = new TextEncoder();
 
-export class MemphisStreamMessage extends JetStreamDelivery<JetStreamMsg> {
-  /** Throws when `msg` is not a JetStream delivery (no ack subject). */
-  constructor(
-    msg: JetStreamMsg,
-    private readonly context: StreamDeliveryContext,
-  ) {
-    super(msg, context, MEMPHIS_FORMAT);
-  }
-
+/** Throws on construction when `msg` is not a JetStream delivery (no ack subject). */
+export class MemphisStreamMessage extends JetStreamDelivery<JetStreamMsg, StreamDeliveryContext> {
   /** Terminate, then tell the broker (which copies the stored message to the dead-letter station), as `Message.deadLetter()`. */
   async deadLetter(reason: string): Promise<void> {
     const { nc, internalStation, partition, consumerGroup } = this.context;

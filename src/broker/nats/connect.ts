@@ -4,9 +4,9 @@
  */
 import { errors, type ConnectionOptions, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import { connectWithRetry as retryConnect } from "../common/connect-with-retry.js";
+import { retryConnect } from "../common/connect-retry.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
 import type { BrokerOptions } from "../options.js";
-import { NATS_DEFAULTS } from "./defaults.js";
 
 /** Server URLs from a comma-separated list; throws naming the option when it is empty. */
 export function parseServers(url: string): string[] {
@@ -36,10 +36,10 @@ export function connectionOptions(options: BrokerOptions): ConnectionOptions {
     servers: parseServers(options.url),
     name: options.clientName,
     maxReconnectAttempts: -1,
-    reconnectTimeWait: NATS_DEFAULTS.reconnectTimeWaitMs,
-    timeout: NATS_DEFAULTS.connectTimeoutMs,
-    pingInterval: NATS_DEFAULTS.pingIntervalMs,
-    maxPingOut: NATS_DEFAULTS.maxPingOut,
+    reconnectTimeWait: BROKER_DEFAULTS.reconnectWaitMs,
+    timeout: BROKER_DEFAULTS.connectTimeoutMs,
+    pingInterval: BROKER_DEFAULTS.nats.pingIntervalMs,
+    maxPingOut: BROKER_DEFAULTS.nats.maxPingOut,
     ...auth,
   };
 }
@@ -70,19 +70,13 @@ export function isTransientConnectError(error: unknown): boolean {
   );
 }
 
-/** Connect with p-retry: `options.connectRetries` retries of transient failures, exponential back-off. */
-export async function connectWithRetry(
-  options: BrokerOptions,
-  onRetry: (error: Error, attempt: number) => void = () => {},
-): Promise<NatsConnection> {
+/** Connect to NATS: `options.connectRetries` retries of transient failures (common/connect-retry.ts). */
+export async function connectNats(options: BrokerOptions): Promise<NatsConnection> {
   const connectOptions = connectionOptions(options);
   return retryConnect({
     attempt: () => connect(connectOptions),
     retries: options.connectRetries,
-    minBackoffMs: NATS_DEFAULTS.connectMinBackoffMs,
-    maxBackoffMs: NATS_DEFAULTS.connectMaxBackoffMs,
     isTransient: isTransientConnectError,
-    onRetry,
     failureMessage: (reason, attempts) =>
       `cannot connect to NATS at ${parseServers(options.url).map(redactUrl).join(",")} as "${options.clientName}" after ${attempts} attempt(s): ${reason}`,
   });

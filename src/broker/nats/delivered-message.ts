@@ -4,11 +4,15 @@
  * dead-lettered by publishing a copy to the dead-letter stream before terminating it.
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { headers as createHeaders, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
+import { headers as createHeaders, type Msg, type NatsConnection } from "@nats-io/nats-core";
 import { TERM } from "../common/jetstream/ack-protocol.js";
-import { JetStreamDelivery, type JetStreamDeliveryContext } from "../common/jetstream/delivery.js";
-import type { MessageHeaders } from "../port.js";
-import { deadLetterSubject, NATS_DEFAULTS } from "./defaults.js";
+import {
+  JetStreamDelivery,
+  type DeliveryFormat,
+  type JetStreamDeliveryContext,
+} from "../common/jetstream/delivery.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
+import { deadLetterSubject } from "./names.js";
 
 /** Header carrying the dedup id. */
 export const MSG_ID_HEADER = "Nats-Msg-Id";
@@ -30,26 +34,11 @@ export interface DeliveryContext extends JetStreamDeliveryContext {
   readonly deadLetterStream: string;
 }
 
-/** Build NATS headers from a single-valued record. */
-export function toMsgHdrs(values: MessageHeaders | undefined): MsgHdrs | undefined {
-  if (!values || Object.keys(values).length === 0) return undefined;
-  const h = createHeaders();
-  for (const [key, value] of Object.entries(values)) h.set(key, value);
-  return h;
-}
-
 /** The NATS message format: dedup id in `Nats-Msg-Id`, every header the producer's. */
-const NATS_FORMAT = { idHeader: MSG_ID_HEADER } as const;
+export const NATS_FORMAT: DeliveryFormat = { idHeader: MSG_ID_HEADER };
 
-export class NatsDeliveredMessage extends JetStreamDelivery<Msg> {
-  /** Throws when `msg` is not a JetStream delivery (no ack subject). */
-  constructor(
-    msg: Msg,
-    private readonly context: DeliveryContext,
-  ) {
-    super(msg, context, NATS_FORMAT);
-  }
-
+/** Throws on construction when `msg` is not a JetStream delivery (no ack subject). */
+export class NatsDeliveredMessage extends JetStreamDelivery<Msg, DeliveryContext> {
   /** Publish a copy to `${deadLetterStream}.${stream}` (deduplicated on `dlq-<id>`), then terminate it. */
   async deadLetter(reason: string): Promise<void> {
     const h = createHeaders();
@@ -65,7 +54,7 @@ export class NatsDeliveredMessage extends JetStreamDelivery<Msg> {
       await this.context.js.publish(subject, this.msg.data, {
         msgID: `dlq-${this.id ?? this.sequence}`,
         headers: h,
-        timeout: NATS_DEFAULTS.requestTimeoutMs,
+        timeout: BROKER_DEFAULTS.nats.requestTimeoutMs,
       });
     } catch (error) {
       throw new Error(

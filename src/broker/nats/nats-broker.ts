@@ -1,42 +1,32 @@
 /**
- * The NATS JetStream adapter of the broker port.
+ * The NATS JetStream adapter of the broker port: connection, provisioning, publishing and the pull
+ * subscription of its own files, events, subscriptions and closing as both adapters do them
+ * (../common/broker-adapter.ts).
  */
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { BrokerEvents } from "../common/broker-events.js";
-import { CloseOnce } from "../common/close-once.js";
+import { BrokerAdapter, type DrainableConnection, type SubscriptionHooks } from "../common/broker-adapter.js";
 import { watchConnection } from "../common/connection-watch.js";
-import { readQueueDepth } from "../common/jsz.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
 import type { BrokerOptions } from "../options.js";
-import type {
-  Broker,
-  BrokerEvent,
-  ConsumeOptions,
-  OutgoingMessage,
-  PublishAck,
-  QueueDepth,
-  Subscription,
-} from "../port.js";
-import { connectWithRetry } from "./connect.js";
-import { eventSubject, NATS_DEFAULTS } from "./defaults.js";
-import { toMsgHdrs } from "./delivered-message.js";
+import type { ConsumeOptions, OutgoingMessage, PublishAck, Subscription } from "../port.js";
+import { connectNats } from "./connect.js";
+import { eventSubject, NATS_NAMING } from "./names.js";
 import { provisionAll } from "./provision.js";
-import { NATS_NAMING } from "./names.js";
-import { openNatsSubscription, type NatsSubscription } from "./subscription.js";
+import { publishToStream } from "./publish.js";
+import { openNatsSubscription } from "./subscription.js";
 
-export class NatsBroker implements Broker {
+export class NatsBroker extends BrokerAdapter {
   readonly kind = "nats" as const;
-  private readonly events = new BrokerEvents();
-  private readonly subscriptions = new Set<NatsSubscription>();
   private readonly js: JetStreamClient;
-  private readonly closer = new CloseOnce(() => this.closeOnce());
 
   private constructor(
-    private readonly options: BrokerOptions,
+    options: BrokerOptions,
     private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
   ) {
-    this.js = jetstream(nc, { timeout: NATS_DEFAULTS.requestTimeoutMs });
+    super(options, NATS_NAMING);
+    this.js = jetstream(nc, { timeout: BROKER_DEFAULTS.nats.requestTimeoutMs });
     watchConnection(nc, {
       name: "NATS",
       emit: (event) => this.events.emit(event),
@@ -47,9 +37,9 @@ export class NatsBroker implements Broker {
   /** Connect (retrying transient failures `options.connectRetries` times), then reconnect forever on loss. */
   static async connect(options: BrokerOptions): Promise<NatsBroker> {
     if (options.kind !== "nats") throw new Error(`NatsBroker needs BROKER=nats, got "${options.kind}"`);
-    const nc = await connectWithRetry(options);
+    const nc = await connectNats(options);
     try {
-      const jsm = await jetstreamManager(nc, { timeout: NATS_DEFAULTS.requestTimeoutMs });
+      const jsm = await jetstreamManager(nc, { timeout: BROKER_DEFAULTS.nats.requestTimeoutMs });
       return new NatsBroker(options, nc, jsm);
     } catch (error) {
       await nc.close();
@@ -66,34 +56,12 @@ export class NatsBroker implements Broker {
     });
   }
 
-  async publish(message: OutgoingMessage): Promise<PublishAck> {
-    const subject = eventSubject(this.options.stream);
-    const maxPayload = this.nc.info?.max_payload;
-    if (maxPayload !== undefined && message.data.byteLength > maxPayload)
-      throw new Error(
-        `message ${message.id} is ${message.data.byteLength} bytes, over the server's max_payload of ${maxPayload} bytes`,
-      );
-    try {
-      const ack = await this.js.publish(subject, message.data, {
-        msgID: message.id,
-        headers: toMsgHdrs(message.headers),
-        timeout: NATS_DEFAULTS.requestTimeoutMs,
-      });
-      return { sequence: ack.seq, duplicate: ack.duplicate };
-    } catch (error) {
-      const reason = (error as Error).message;
-      const detail = reason.includes("max_payload")
-        ? ` (${message.data.byteLength} bytes plus headers, max_payload ${maxPayload ?? "unknown"} bytes)`
-        : "";
-      throw new Error(`publish of message ${message.id} to "${subject}" failed: ${reason}${detail}`, {
-        cause: error,
-      });
-    }
+  publish(message: OutgoingMessage): Promise<PublishAck> {
+    return publishToStream(this.nc, this.js, eventSubject(this.options.stream), message);
   }
 
-  async consume(options: ConsumeOptions): Promise<Subscription> {
-    if (this.closer.started) throw new Error("broker is closed");
-    const subscription = await openNatsSubscription({
+  protected openSubscription(options: ConsumeOptions, hooks: SubscriptionHooks): Promise<Subscription> {
+    return openNatsSubscription({
       nc: this.nc,
       js: this.js,
       stream: this.options.stream,
@@ -101,33 +69,11 @@ export class NatsBroker implements Broker {
       deadLetterStream: this.options.deadLetterStream,
       maxDeliveries: this.options.maxDeliveries,
       batchSize: options.batchSize,
-      emit: (event) => this.events.emit(event),
-      onStopped: (stopped) => this.subscriptions.delete(stopped),
+      ...hooks,
     });
-    this.subscriptions.add(subscription);
-    return subscription;
   }
 
-  queueDepth(): Promise<QueueDepth> {
-    return readQueueDepth(this.options, NATS_NAMING);
-  }
-
-  onEvent(listener: (event: BrokerEvent) => void): () => void {
-    return this.events.on(listener);
-  }
-
-  /** Stop open subscriptions (handing back buffered messages), then drain. The consumer group stays. */
-  close(): Promise<void> {
-    return this.closer.run();
-  }
-
-  private async closeOnce(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    if (this.nc.isClosed()) return;
-    try {
-      await this.nc.drain();
-    } catch {
-      await this.nc.close();
-    }
+  protected connection(): DrainableConnection {
+    return this.nc;
   }
 }

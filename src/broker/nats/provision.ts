@@ -16,7 +16,7 @@ import {
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/nats-core";
 import type { BrokerOptions } from "../options.js";
-import { NATS_DEFAULTS } from "./defaults.js";
+import { BROKER_DEFAULTS } from "../defaults.js";
 
 type ProvisionOptions = Pick<
   BrokerOptions,
@@ -61,7 +61,7 @@ export function consumerConfig(
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(options.ackWaitMs),
     max_deliver: options.maxDeliveries + 1,
-    max_ack_pending: NATS_DEFAULTS.maxAckPending,
+    max_ack_pending: BROKER_DEFAULTS.nats.maxAckPending,
     deliver_policy: DeliverPolicy.All,
     replay_policy: ReplayPolicy.Instant,
     num_replicas: options.streamReplicas,

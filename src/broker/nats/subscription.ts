@@ -8,7 +8,7 @@ import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { AckConfirmer } from "../common/jetstream/ack-confirmer.js";
 import { PullSubscription } from "../common/jetstream/pull-subscription.js";
 import type { BrokerEvent } from "../port.js";
-import { NatsDeliveredMessage, type DeliveryContext } from "./delivered-message.js";
+import { NATS_FORMAT, NatsDeliveredMessage, type DeliveryContext } from "./delivered-message.js";
 
 /** What a subscription needs; wired by the broker. */
 export interface NatsSubscriptionProps {
@@ -21,7 +21,7 @@ export interface NatsSubscriptionProps {
   readonly maxDeliveries: number;
   /** Messages requested or buffered, at most. */
   readonly batchSize: number;
-  /** Pull request expiry. @default JETSTREAM_DEFAULTS.pullExpiresMs */
+  /** Pull request expiry. @default BROKER_DEFAULTS.jetstream.pullExpiresMs */
   readonly pullExpiresMs?: number;
   /** Where failures and recoveries are reported. */
   readonly emit: (event: BrokerEvent) => void;
@@ -40,6 +40,7 @@ export function openNatsSubscription(props: NatsSubscriptionProps): Promise<Nats
     deadLetterStream: props.deadLetterStream,
     maxDeliveries: props.maxDeliveries,
     acks: new AckConfirmer(props.nc),
+    format: NATS_FORMAT,
   };
   return PullSubscription.open<Msg>({
     nc: props.nc,

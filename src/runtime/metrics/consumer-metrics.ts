@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Gauge, Histogram, type Counter, type Registry } from "prom-client";
+import { labelledCounter } from "./labelled-counter.js";
 
 export type ConsumerOutcome = "processed" | "duplicate" | "retried" | "dead_lettered";
 export type DeadLetterReason = "poison" | "malformed" | "max_deliveries";
@@ -22,20 +23,15 @@ const LATENCY_BUCKETS = [
 
 export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
   const registers = [registry];
-  const messages = new Counter({
-    name: "consumer_messages_total",
-    help: "Deliveries handled, by outcome",
-    labelNames: ["outcome"],
-    registers,
+  const messages = labelledCounter(registry, "consumer_messages_total", "Deliveries handled, by outcome", {
+    outcome: ["processed", "duplicate", "retried", "dead_lettered"],
   });
-  for (const outcome of ["processed", "duplicate", "retried", "dead_lettered"]) messages.inc({ outcome }, 0);
-  const deadLettered = new Counter({
-    name: "consumer_dead_lettered_total",
-    help: "Messages moved to the dead-letter stream, by reason",
-    labelNames: ["reason"],
-    registers,
-  });
-  for (const reason of ["poison", "malformed", "max_deliveries"]) deadLettered.inc({ reason }, 0);
+  const deadLettered = labelledCounter(
+    registry,
+    "consumer_dead_lettered_total",
+    "Messages moved to the dead-letter stream, by reason",
+    { reason: ["poison", "malformed", "max_deliveries"] },
+  );
   const inWork = { count: 0 };
   new Gauge({
     name: "consumer_in_flight_messages",

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Gauge, Histogram, type Counter, type Registry } from "prom-client";
+import { labelledCounter } from "./labelled-counter.js";
 
 /** Why a publish attempt failed (label `reason` of producer_publish_failures_total). */
 export type PublishFailureReason = "timeout" | "connection" | "too_large" | "gave_up" | "other";
@@ -14,19 +15,19 @@ export interface ProducerMetrics {
 
 export function createProducerMetrics(registry: Registry): ProducerMetrics {
   const registers = [registry];
-  const published = new Counter({
-    name: "producer_messages_published_total",
-    help: "Messages the broker acknowledged, by outcome (stored, or duplicate of an earlier publish of the same id)",
-    labelNames: ["outcome"],
-    registers,
-  });
-  for (const outcome of ["stored", "duplicate"]) published.inc({ outcome }, 0);
-  const publishFailures = new Counter({
-    name: "producer_publish_failures_total",
-    help: "Failed publish attempts by reason; gave_up counts messages dropped after all retries",
-    labelNames: ["reason"],
-    registers,
-  });
+  const published = labelledCounter(
+    registry,
+    "producer_messages_published_total",
+    "Messages the broker acknowledged, by outcome (stored, or duplicate of an earlier publish of the same id)",
+    { outcome: ["stored", "duplicate"] },
+  );
+  // Each reason's series appears with its first failure.
+  const publishFailures = labelledCounter(
+    registry,
+    "producer_publish_failures_total",
+    "Failed publish attempts by reason; gave_up counts messages dropped after all retries",
+    { reason: [] },
+  );
   return {
     published,
     publishFailures,

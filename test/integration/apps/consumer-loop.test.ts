@@ -66,10 +66,9 @@ describe("consumer loop on nats", () => {
     return { broker, options };
   }
 
-  /** Run a consumer until `sink` applied `count` messages, then stop it; resolves its summary. */
-  async function consume(broker: Broker, sink: RecordingSink, count: number, concurrency: number) {
+  function consumerOf(broker: Broker, sink: EffectSink, concurrency: number): Consumer {
     const logger = pino({ level: "silent" });
-    const consumer = new Consumer({
+    return new Consumer({
       broker,
       processor: new Processor({
         sink,
@@ -85,9 +84,12 @@ describe("consumer loop on nats", () => {
       concurrency,
       batchSize: 10,
       handBackAfterMs: 5_000,
-      resubscribeMinBackoffMs: 50,
-      resubscribeMaxBackoffMs: 500,
     });
+  }
+
+  /** Run a consumer until `sink` applied `count` messages, then stop it; resolves its summary. */
+  async function consume(broker: Broker, sink: RecordingSink, count: number, concurrency: number) {
+    const consumer = consumerOf(broker, sink, concurrency);
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
     const deadline = Date.now() + 30_000;
@@ -126,5 +128,82 @@ describe("consumer loop on nats", () => {
     expect(sink.maxConcurrent).toBe(3);
     expect(new Set(sink.applied).size).toBe(count);
     expect(summary.processed).toBe(count);
+  });
+});
+
+/** Readiness that says when the consumer set SUBSCRIBED true (the subscription is open). */
+class SubscribedProbe extends Readiness {
+  private resolveSubscribed!: () => void;
+  readonly subscribed = new Promise<void>((resolve) => (this.resolveSubscribed = resolve));
+  constructor() {
+    super([SUBSCRIBED]);
+  }
+  override set(condition: string, ok: boolean): void {
+    super.set(condition, ok);
+    if (condition === SUBSCRIBED && ok) this.resolveSubscribed();
+  }
+}
+
+describe("consumer loop: the subscription is opened once", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  });
+
+  async function connected(): Promise<Broker> {
+    const server = await NatsServer.start();
+    cleanups.push(() => server.stop());
+    const broker = await connectBroker(natsOptions(server));
+    cleanups.push(() => broker.close());
+    return broker;
+  }
+
+  function consumerOf(broker: Broker, readiness: Readiness): Consumer {
+    const logger = pino({ level: "silent" });
+    return new Consumer({
+      broker,
+      processor: new Processor({
+        sink: new MemoryEffectSink(100),
+        metrics: createConsumerMetrics(new Registry()),
+        logger,
+        instanceId: "once",
+        workTimeMs: 0,
+        retryDelayMs: 100,
+        ackWaitMs: 5_000,
+      }),
+      logger,
+      readiness,
+      concurrency: 2,
+      batchSize: 10,
+      handBackAfterMs: 5_000,
+    });
+  }
+
+  it("fails the run when the consumer group cannot be found, instead of subscribing again", async () => {
+    const broker = await connected(); // not provisioned: no stream, no group
+    const run = consumerOf(broker, new Readiness([SUBSCRIBED])).run(new AbortController().signal);
+    await expect(run).rejects.toThrow(/not available/);
+  });
+
+  it("fails the run when the subscription ends unstopped (its connection closed); a stopped one resolves", async () => {
+    const broker = await connected();
+    await broker.provision();
+    const probe = new SubscribedProbe();
+    const running = consumerOf(broker, probe).run(new AbortController().signal);
+    await probe.subscribed;
+    const failed = expect(running).rejects.toThrow(/ended without being stopped/);
+    await broker.close();
+    await failed;
+    expect(probe.reasons).toEqual([SUBSCRIBED]);
+
+    // Negative control: the same run ended by its signal resolves with its summary.
+    const other = await connected();
+    await other.provision();
+    const otherProbe = new SubscribedProbe();
+    const stop = new AbortController();
+    const clean = consumerOf(other, otherProbe).run(stop.signal);
+    await otherProbe.subscribed;
+    stop.abort();
+    await expect(clean).resolves.toMatchObject({ processed: 0, unsettled: 0 });
   });
 });

@@ -42,7 +42,7 @@ export interface BrokerUnderTest {
     readonly ackConfirmationTimeout: boolean;
     /**
      * The client PINGs often enough to find a silent connection stale within a test (NATS:
-     * NATS_DEFAULTS, ~15 s); memphis-dev keeps nats.js's 2 min interval and offers no option for it.
+     * BROKER_DEFAULTS.nats, ~15 s); memphis-dev keeps nats.js's 2 min interval and offers no option for it.
      */
     readonly detectsSilentPeer: boolean;
   };

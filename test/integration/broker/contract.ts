@@ -8,7 +8,7 @@
  * unique suffix, see `isolate`), so tests never see each other's messages.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { JETSTREAM_DEFAULTS } from "../../../src/broker/common/jetstream/defaults.js";
+import { BROKER_DEFAULTS } from "../../../src/broker/defaults.js";
 import { connectBroker } from "../../../src/broker/index.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
 import type {
@@ -321,10 +321,10 @@ export function describeBrokerContract(
       await pollUntil("the open pull request", async () =>
         (await env.waitingPulls(options)) > 0 ? true : undefined,
       );
-      // Without ending the pull at once, stop() would wait for it to expire (JETSTREAM_DEFAULTS.pullExpiresMs
+      // Without ending the pull at once, stop() would wait for it to expire (BROKER_DEFAULTS.jetstream.pullExpiresMs
       // after it was sent); half of that is far more than the one round trip stop() needs.
       const expired = new Promise<"expired">((resolve) =>
-        setTimeout(() => resolve("expired"), JETSTREAM_DEFAULTS.pullExpiresMs / 2),
+        setTimeout(() => resolve("expired"), BROKER_DEFAULTS.jetstream.pullExpiresMs / 2),
       );
       await expect(Promise.race([idle.subscription.stop(), expired])).resolves.toBeUndefined();
       expect(await idle.next(100)).toBeUndefined();

@@ -16,7 +16,8 @@ import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
 import { guardStaleSocket } from "../../../src/broker/common/stale-socket-guard.js";
 import { connectionOptions } from "../../../src/broker/nats/connect.js";
-import { eventSubject, NATS_DEFAULTS } from "../../../src/broker/nats/defaults.js";
+import { BROKER_DEFAULTS } from "../../../src/broker/defaults.js";
+import { eventSubject } from "../../../src/broker/nats/names.js";
 import { NatsBroker } from "../../../src/broker/nats/nats-broker.js";
 import type { BrokerEvent } from "../../../src/broker/port.js";
 import { NatsServer } from "../../support/nats-server.js";
@@ -83,7 +84,7 @@ describe("NATS adapter across a packet-dropping partition", () => {
     }
 
     // Stale after maxPingOut unanswered PINGs (~15 s with the adapter's settings), then the guard's grace.
-    const staleBound = NATS_DEFAULTS.pingIntervalMs * (NATS_DEFAULTS.maxPingOut + 1) + 10_000;
+    const staleBound = BROKER_DEFAULTS.nats.pingIntervalMs * (BROKER_DEFAULTS.nats.maxPingOut + 1) + 10_000;
     const adapterBackAt = await Promise.race([
       reconnected,
       new Promise<never>((_, reject) =>

@@ -15,7 +15,7 @@
  */
 import { ACK } from "./ack-protocol.js";
 import type { JetStreamConnection } from "./connection.js";
-import { JETSTREAM_DEFAULTS } from "./defaults.js";
+import { BROKER_DEFAULTS } from "../../defaults.js";
 
 export class AckConfirmer {
   private next: Promise<void> | undefined;
@@ -24,8 +24,8 @@ export class AckConfirmer {
 
   constructor(
     private readonly nc: Pick<JetStreamConnection, "publish" | "flush">,
-    /** Longest wait for the PONG. @default JETSTREAM_DEFAULTS.ackConfirmTimeoutMs */
-    private readonly timeoutMs: number = JETSTREAM_DEFAULTS.ackConfirmTimeoutMs,
+    /** Longest wait for the PONG. @default BROKER_DEFAULTS.jetstream.ackConfirmTimeoutMs */
+    private readonly timeoutMs: number = BROKER_DEFAULTS.jetstream.ackConfirmTimeoutMs,
   ) {}
 
   /** Ack the message delivered with reply subject `reply`; resolves once the server has read the ack. */

@@ -12,15 +12,6 @@ import { flattenHeaders } from "./headers.js";
 import type { HandBackable } from "./pull-subscription.js";
 import type { MessageHeaders } from "../../port.js";
 
-/** What every delivery needs from its subscription. */
-export interface JetStreamDeliveryContext {
-  readonly nc: Pick<JetStreamConnection, "publish" | "flush">;
-  /** Confirms that the server has read the acks written so far (shared by the subscription's messages). */
-  readonly acks: AckConfirmer;
-  /** The app's bound on deliveries (reported as `maxDeliveries`). */
-  readonly maxDeliveries: number;
-}
-
 /** How a broker's messages carry their id and which headers are the broker's own. */
 export interface DeliveryFormat {
   /** Header with the dedup id. */
@@ -29,7 +20,22 @@ export interface DeliveryFormat {
   readonly internalHeaderPrefix?: string;
 }
 
-export abstract class JetStreamDelivery<M extends JetStreamMsg> implements HandBackable {
+/** What every delivery needs from its subscription (one object shared by its messages). */
+export interface JetStreamDeliveryContext {
+  readonly nc: Pick<JetStreamConnection, "publish" | "flush">;
+  /** Confirms that the server has read the acks written so far (shared by the subscription's messages). */
+  readonly acks: AckConfirmer;
+  /** The app's bound on deliveries (reported as `maxDeliveries`). */
+  readonly maxDeliveries: number;
+  /** The adapter's message format. */
+  readonly format: DeliveryFormat;
+}
+
+/** A delivery of message type `M` whose adapter's dead-lettering needs context `C`. */
+export abstract class JetStreamDelivery<
+  M extends JetStreamMsg,
+  C extends JetStreamDeliveryContext = JetStreamDeliveryContext,
+> implements HandBackable {
   readonly deliveryCount: number;
   readonly sequence: number;
   readonly maxDeliveries: number;
@@ -39,12 +45,11 @@ export abstract class JetStreamDelivery<M extends JetStreamMsg> implements HandB
   /** Throws when `msg` is not a JetStream delivery (no ack subject). */
   constructor(
     protected readonly msg: M,
-    private readonly delivery: JetStreamDeliveryContext,
-    private readonly format: DeliveryFormat,
+    protected readonly context: C,
   ) {
     ({ deliveryCount: this.deliveryCount, sequence: this.sequence } = parseAckSubject(msg.reply));
     this.reply = msg.reply!;
-    this.maxDeliveries = delivery.maxDeliveries;
+    this.maxDeliveries = context.maxDeliveries;
   }
 
   get data(): Uint8Array {
@@ -52,12 +57,12 @@ export abstract class JetStreamDelivery<M extends JetStreamMsg> implements HandB
   }
 
   get headers(): MessageHeaders {
-    this.flatHeaders ??= flattenHeaders(this.msg.headers, this.format.internalHeaderPrefix);
+    this.flatHeaders ??= flattenHeaders(this.msg.headers, this.context.format.internalHeaderPrefix);
     return this.flatHeaders;
   }
 
   get id(): string | undefined {
-    return this.msg.headers?.get(this.format.idHeader) || undefined;
+    return this.msg.headers?.get(this.context.format.idHeader) || undefined;
   }
 
   /**
@@ -67,7 +72,7 @@ export abstract class JetStreamDelivery<M extends JetStreamMsg> implements HandB
    */
   ack(): Promise<void> {
     // Not `async`: once per message, one derived promise instead of an async frame and its await.
-    return this.delivery.acks.ack(this.reply).catch((error: unknown) => {
+    return this.context.acks.ack(this.reply).catch((error: unknown) => {
       throw new Error(`ack of ${this.describe()} was not confirmed: ${(error as Error).message}`, {
         cause: error,
       });
@@ -76,16 +81,16 @@ export abstract class JetStreamDelivery<M extends JetStreamMsg> implements HandB
 
   async retryLater(delayMs: number): Promise<void> {
     this.handBack(delayMs);
-    await this.delivery.nc.flush();
+    await this.context.nc.flush();
   }
 
   /** Nak: redelivered after `delayMs` (at once by default). Written, not flushed. */
   handBack(delayMs = 0): void {
-    this.delivery.nc.publish(this.reply, nak(delayMs));
+    this.context.nc.publish(this.reply, nak(delayMs));
   }
 
   inProgress(): void {
-    this.delivery.nc.publish(this.reply, WORKING);
+    this.context.nc.publish(this.reply, WORKING);
   }
 
   abstract deadLetter(reason: string): Promise<void>;

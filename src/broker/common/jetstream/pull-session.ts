@@ -30,7 +30,7 @@ import { randomBytes } from "node:crypto";
 // Imported: on Node 20 the global `performance` is a lazy accessor that runs on every read.
 import { performance } from "node:perf_hooks";
 import type { JetStreamConnection, JetStreamMsg, JetStreamSubscription } from "./connection.js";
-import { JETSTREAM_DEFAULTS } from "./defaults.js";
+import { BROKER_DEFAULTS } from "../../defaults.js";
 
 /** What a pull session needs; wired by the subscription. */
 export interface PullSessionProps<M extends JetStreamMsg> {
@@ -42,7 +42,7 @@ export interface PullSessionProps<M extends JetStreamMsg> {
   readonly consumer: string;
   /** Messages asked for plus buffered, at most. */
   readonly batchSize: number;
-  /** Lifetime of one pull request. @default JETSTREAM_DEFAULTS.pullExpiresMs */
+  /** Lifetime of one pull request. @default BROKER_DEFAULTS.jetstream.pullExpiresMs */
   readonly expiresMs?: number;
 }
 
@@ -76,7 +76,7 @@ export class PullSession<M extends JetStreamMsg> {
   private readonly watchdog: NodeJS.Timeout;
 
   constructor(private readonly props: PullSessionProps<M>) {
-    this.expiresMs = props.expiresMs ?? JETSTREAM_DEFAULTS.pullExpiresMs;
+    this.expiresMs = props.expiresMs ?? BROKER_DEFAULTS.jetstream.pullExpiresMs;
     this.heartbeatMs = Math.max(500, Math.floor(this.expiresMs / 2));
     this.inbox = createInbox();
     this.requestSubject = `$JS.API.CONSUMER.MSG.NEXT.${props.stream}.${props.consumer}`;
@@ -198,7 +198,7 @@ export class PullSession<M extends JetStreamMsg> {
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
           this.refill();
-        }, JETSTREAM_DEFAULTS.resubscribeMinBackoffMs);
+        }, BROKER_DEFAULTS.jetstream.refusedPullPauseMs);
       else this.refill();
       return;
     }

@@ -5,7 +5,8 @@
  * its group's durable. It re-establishes itself after failures (consumer deleted and recreated,
  * server restart, missed heartbeats): a failed session, or one whose requests come back refused at
  * once, makes it look the consumer up again with back-off and open a new session (the loop of
- * nats.js jetstream/examples/07_consume_jobs.js).
+ * nats.js jetstream/examples/07_consume_jobs.js). It is the one place a subscription is
+ * re-established: the consumer app opens it once and leaves recovery to it.
  *
  * When the group elects a new leader (a node died or stalled), the server announces it on
  * `$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED.<stream>.<consumer>` (nats-server
@@ -19,7 +20,7 @@
  */
 import type { BrokerEvent, DeliveredMessage, Subscription } from "../../port.js";
 import type { JetStreamConnection, JetStreamMsg, JetStreamSubscription } from "./connection.js";
-import { JETSTREAM_DEFAULTS } from "./defaults.js";
+import { backoffDelay, BROKER_DEFAULTS } from "../../defaults.js";
 import { PullSession } from "./pull-session.js";
 
 /** A delivered message the subscription can hand back unsettled (on stop, or when a session fails). */
@@ -52,7 +53,7 @@ export interface PullSubscriptionProps<M extends JetStreamMsg> {
   readonly groupName: string;
   /** Messages requested or buffered, at most. */
   readonly batchSize: number;
-  /** Pull request expiry. @default JETSTREAM_DEFAULTS.pullExpiresMs */
+  /** Pull request expiry. @default BROKER_DEFAULTS.jetstream.pullExpiresMs */
   readonly pullExpiresMs?: number;
   /** Resolves when the durable exists, rejects otherwise (a JetStream consumer info). */
   readonly lookUp: () => Promise<void>;
@@ -167,7 +168,7 @@ export class PullSubscription<M extends JetStreamMsg> implements Subscription {
   private async startSession(failures: number): Promise<PullSession<M> | undefined> {
     let attempt = failures;
     while (this.active) {
-      if (attempt > 0) await this.sleep(backoff(attempt));
+      if (attempt > 0) await this.sleep(backoffDelay(BROKER_DEFAULTS.jetstream.resubscribeBackoff, attempt));
       if (!this.active) return undefined;
       attempt++;
       try {
@@ -237,11 +238,4 @@ export class PullSubscription<M extends JetStreamMsg> implements Subscription {
 /** Where the server announces a new leader of the consumer group `consumer` of `stream`. */
 export function leaderElectedSubject(stream: string, consumer: string): string {
   return `$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED.${stream}.${consumer}`;
-}
-
-function backoff(attempt: number): number {
-  return Math.min(
-    JETSTREAM_DEFAULTS.resubscribeMaxBackoffMs,
-    JETSTREAM_DEFAULTS.resubscribeMinBackoffMs * 2 ** Math.max(0, attempt - 1),
-  );
 }
