@@ -1,7 +1,7 @@
 # One image definition for both apps: `--target producer` or `--target consumer` (the default, last stage).
 #   docker build --target producer -t producer .
 # The base is pinned by digest; BASE_IMAGE is a build arg so the image test can swap in a local
-# base (scripts/image/local-base.ts). No secrets are passed to or stored in any layer: credentials
+# base (testkit/image/local-base.ts). No secrets are passed to or stored in any layer: credentials
 # reach the pods at run time from the SealedSecret "broker-credentials".
 # `--ignore-scripts`: no dependency needs an install script (only banners and version checks:
 # @nestjs/core, protobufjs), and none may run in the build. esbuild's postinstall only checks or
@@ -26,7 +26,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.ts ./scripts/
-COPY scripts/lib/repo-root.ts scripts/lib/cli.ts ./scripts/lib/
+COPY tooling/repo-root.ts tooling/cli.ts ./tooling/
 COPY src ./src
 # The source maps are not shipped: nothing in the image enables them (no --enable-source-maps,
 # which would parse every map at start and cost the cold start the benchmarks measure).
@@ -54,7 +54,7 @@ LABEL io.keda-event-pipeline.broker="${BROKER}"
 ENV NODE_ENV=production
 # Node's module compile cache (Node.js 22.1+; https://nodejs.org/api/module.html#module-compile-cache),
 # written below for this image's files, node and uid; a start then reads compiled code instead of
-# compiling the bundle (scripts/image/warm-compile-cache.mjs).
+# compiling the bundle (tooling/image/warm-compile-cache.mjs).
 ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
@@ -63,7 +63,7 @@ COPY package.json ./
 RUN mkdir .node-compile-cache && chown 10001:10001 .node-compile-cache
 # Numeric, so Kubernetes runAsNonRoot can verify it; the root filesystem can be read-only (/tmp is an emptyDir).
 USER 10001:10001
-RUN --mount=type=bind,source=scripts/image/warm-compile-cache.mjs,target=/tmp/warm-compile-cache.mjs \
+RUN --mount=type=bind,source=tooling/image/warm-compile-cache.mjs,target=/tmp/warm-compile-cache.mjs \
     node /tmp/warm-compile-cache.mjs
 EXPOSE 8080
 

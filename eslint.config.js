@@ -44,7 +44,7 @@ export default tseslint.config(
   },
   {
     // The local dashboard page: plain browser modules served as they are.
-    files: ["scripts/lib/local-run/dashboard-page/page/**/*.js"],
+    files: ["local/page/static/**/*.js"],
     languageOptions: {
       globals: { document: "readonly", URLSearchParams: "readonly", uPlot: "readonly" },
     },

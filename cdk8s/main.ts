@@ -4,7 +4,7 @@
  * so does CDK8S_OUTDIR, which `npx cdk8s synth` sets to the `output` of cdk8s.yaml.
  */
 import { resolve } from "node:path";
-import { parseCli, runCli } from "../scripts/lib/cli.js";
+import { parseCli, runCli } from "../tooling/cli.js";
 import { synthesize, writeSynthesized } from "./synth.js";
 
 runCli("synth", () => {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { EnvironmentName } from "../cdk8s/config.js";
-import { REPO_ROOT } from "../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../tooling/repo-root.js";
 
 interface ManifestObject {
   readonly kind?: string;

@@ -22,8 +22,8 @@ import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build, type BuildOptions } from "esbuild";
-import { parseCli, runCli } from "./lib/cli.js";
-import { REPO_ROOT } from "./lib/repo-root.js";
+import { parseCli, runCli } from "../tooling/cli.js";
+import { REPO_ROOT } from "../tooling/repo-root.js";
 
 /** The apps, each bundled from src/apps/<app>/main.ts. */
 const APPS = ["producer", "consumer"] as const;

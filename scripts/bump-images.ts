@@ -1,5 +1,5 @@
 /** `npm run bump-images`: see scripts/lib/bump-images-command.ts. */
-import { runCli } from "./lib/cli.js";
+import { runCli } from "../tooling/cli.js";
 import { runBumpImages } from "./lib/bump-images-command.js";
 
 runCli("bump-images", () => {

@@ -4,9 +4,9 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseCli, runCli } from "./lib/cli.js";
-import { CONFIGURATION_DOC_PATH, renderConfigurationDoc } from "./lib/configuration-doc.js";
-import { REPO_ROOT } from "./lib/repo-root.js";
+import { parseCli, runCli } from "../tooling/cli.js";
+import { CONFIGURATION_DOC_PATH, renderConfigurationDoc } from "../tooling/configuration-doc.js";
+import { REPO_ROOT } from "../tooling/repo-root.js";
 
 runCli("docs", async () => {
   const { values } = parseCli(

@@ -6,7 +6,7 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateDashboards } from "../dashboards/src/index.js";
-import { parseCli, runCli } from "./lib/cli.js";
+import { parseCli, runCli } from "../tooling/cli.js";
 
 const DASHBOARDS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "dashboards");
 

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseCli, runCli } from "./lib/cli.js";
+import { parseCli, runCli } from "../tooling/cli.js";
 import { HELM_CHARTS } from "../cdk8s/config.js";
 import { pinnedCrdDir } from "../cdk8s/argocd/chart-facts.js";
 

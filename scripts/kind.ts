@@ -1,5 +1,5 @@
 /** `npm run kind`: see kind/kind-command.ts. */
-import { runCli } from "./lib/cli.js";
+import { runCli } from "../tooling/cli.js";
 import { runKind } from "../kind/kind-command.js";
 import { dryRunShell, processShell } from "../kind/shell.js";
 

@@ -1,6 +1,6 @@
 /** `npm run -s node-lines`: prints `majors=[20,...]`, the Node.js lines engines claims, for the CI matrix. */
-import { parseCli, runCli } from "./lib/cli.js";
-import { engineMajors, enginesRange } from "./lib/node-lines.js";
+import { parseCli, runCli } from "../tooling/cli.js";
+import { engineMajors, enginesRange } from "../tooling/node-lines.js";
 
 runCli("node-lines", () => {
   parseCli(

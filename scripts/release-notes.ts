@@ -1,5 +1,5 @@
 /** `npm run release-notes`: see scripts/lib/release-notes.ts. */
-import { runCli } from "./lib/cli.js";
+import { runCli } from "../tooling/cli.js";
 import { runReleaseNotes } from "./lib/release-notes.js";
 
 runCli("release-notes", () => {

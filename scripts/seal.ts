@@ -1,6 +1,6 @@
 /** `npm run seal`: see scripts/lib/seal-command.ts. */
 import { text } from "node:stream/consumers";
-import { runCli } from "./lib/cli.js";
+import { runCli } from "../tooling/cli.js";
 import { runSeal } from "./lib/seal-command.js";
 
 runCli("seal", async () => {

@@ -1,5 +1,5 @@
 /** `npm run set-rate`: see scripts/lib/set-rate-command.ts. */
-import { runCli } from "./lib/cli.js";
+import { runCli } from "../tooling/cli.js";
 import { runSetRate } from "./lib/set-rate-command.js";
 
 runCli("set-rate", () => {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { OUTPUT_ROOTS, synthesize, writeSynthesized } from "../cdk8s/synth.js";
-import { parseCli, runCli } from "./lib/cli.js";
+import { parseCli, runCli } from "../tooling/cli.js";
 
 function listFiles(root: string): Map<string, string> {
   const files = new Map<string, string>();

@@ -1,13 +1,13 @@
 /**
  * `npm run test:shipped-node`: the apps' integration tests and the image test once more, on the
  * Node.js line that ships (.nvmrc), installed from the npm registry when this machine's node is
- * another line (scripts/lib/shipped-node.ts). Arguments replace the default test files.
+ * another line (testkit/shipped-node.ts). Arguments replace the default test files.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { parseCli, runCli } from "./lib/cli.js";
-import { REPO_ROOT } from "./lib/repo-root.js";
-import { ensureShippedNode } from "./lib/shipped-node.js";
+import { parseCli, runCli } from "../tooling/cli.js";
+import { REPO_ROOT } from "../tooling/repo-root.js";
+import { ensureShippedNode } from "../testkit/shipped-node.js";
 
 /** What runs on the shipped line: the real app processes and the image. */
 const SHIPPED_NODE_TESTS = ["test/integration/apps", "test/delivery/image.test.ts"];

@@ -1,5 +1,5 @@
 /**
- * A fresh broker for one measurement: a real nats-server (or the TEST-ONLY Memphis stand-in, which is
+ * A fresh broker for one measurement: a real nats-server (or the Memphis stand-in of testkit/, which is
  * a real nats-server with account `$memphis` and the Memphis control plane), the stream and consumer
  * group provisioned by the project's own adapter (so app and baseline runs see identical objects),
  * a harness connection for probes and pre-fill, and the env for the apps and the raw workers.
@@ -13,8 +13,9 @@ import { durableName, stationStreamName } from "../../src/broker/memphis/names.j
 import { brokerNaming } from "../../src/broker/naming.js";
 import { eventSubject } from "../../src/broker/nats/names.js";
 import { BROKER_OPTION_DEFAULTS } from "../../src/runtime/config/common-contract.js";
-import { NatsServer } from "../../scripts/lib/nats-server.js";
-import { startMemphisStandIn, type MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
+import type { BrokerEnv } from "../../testkit/app-env.js";
+import { NatsServer } from "../../testkit/nats-server.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../testkit/memphis-stand-in.js";
 import { publishPipelined } from "../baselines/raw-publish.js";
 import type { RawTarget } from "../baselines/raw-target.js";
 import type { BenchBroker } from "./options.js";
@@ -31,7 +32,7 @@ export const BENCH_NAMES = {
 export interface BrokerUnderTest {
   readonly kind: BenchBroker;
   /** Broker variables for the apps (BROKER, BROKER_URL, … STREAM, CONSUMER_GROUP, DEAD_LETTER_STREAM). */
-  readonly appEnv: Readonly<Record<string, string>>;
+  readonly appEnv: BrokerEnv;
   /** The same stream and group as the raw workers address them. */
   readonly rawTarget: RawTarget;
   /** Harness connection inside the broker's account, for probes. */
@@ -68,7 +69,7 @@ class StartedBroker implements BrokerUnderTest {
   readonly js: JetStreamClient;
   constructor(
     readonly kind: BenchBroker,
-    readonly appEnv: Readonly<Record<string, string>>,
+    readonly appEnv: BrokerEnv,
     readonly rawTarget: RawTarget,
     readonly nc: NatsConnection,
     readonly jsm: JetStreamManager,

@@ -1,32 +1,23 @@
 /**
  * `npm run bench`: measure the apps against raw-client baselines on this machine, print a table,
  * write the results JSON (and, with --record, a dated record to commit). Exit 1 when a scenario
- * failed (the numbers are never a pass/fail: a missed target is shown, not fatal).
+ * failed (the numbers are never a pass/fail: a missed target is shown, not fatal), 2 on a bad flag.
+ * The apps are built after the flags are read, so `--help` answers at once.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { format, resolveConfig } from "prettier";
 import { runBench } from "./bench.js";
-import { BenchOptionsError, HELP_TEXT, parseBenchOptions } from "./options.js";
+import { parseBenchOptions } from "./options.js";
 import { repoRoot } from "./paths.js";
 import { killAllChildren } from "./processes.js";
 import { renderTable } from "./report.js";
+import { runCli } from "../../tooling/cli.js";
+import { buildApps } from "../../tooling/run-build.js";
 
 async function main(): Promise<number> {
-  let options;
-  try {
-    options = parseBenchOptions(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (error instanceof BenchOptionsError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  if (options === undefined) {
-    console.log(HELP_TEXT);
-    return 0;
-  }
+  const options = parseBenchOptions(process.argv.slice(2), process.env);
+  if (!options.skipBuild) buildApps();
   const log = options.verbose ? (line: string) => console.error(line) : () => {};
   const results = await runBench(options, log);
   const json = `${JSON.stringify(results, null, 2)}\n`;
@@ -53,4 +44,4 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.exit(130);
   });
 
-process.exitCode = await main();
+runCli("bench", main);

@@ -2,7 +2,7 @@
  * Options of `npm run bench`: command-line flags, falling back to `BENCH_*` environment variables,
  * falling back to the defaults below (the one place for them).
  */
-import { parseArgs } from "node:util";
+import { parseCli, usageError, type CliOption, type CliSpec } from "../../tooling/cli.js";
 
 /** Broker adapters the bench can measure. */
 export type BenchBroker = "nats" | "memphis";
@@ -117,6 +117,11 @@ export interface BenchOptions {
    * @default true
    */
   readonly verbose: boolean;
+  /**
+   * Measure the apps already in dist/ instead of building them first (the tests build once).
+   * @default false
+   */
+  readonly skipBuild: boolean;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -139,6 +144,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   out: "bench/results.json",
   record: false,
   verbose: true,
+  skipBuild: false,
 };
 
 /** `--smoke`: the smallest run that still exercises every section (for the smoke test). */
@@ -153,44 +159,107 @@ export const SMOKE_OPTIONS: Partial<BenchOptions> = {
   manifestWindowMs: 1_000,
 };
 
-const HELP = `npm run bench -- [flags]   (each flag also as BENCH_<NAME> env, e.g. BENCH_RUNS=3)
-  --runs N                 repetitions, app and baseline interleaved (default ${DEFAULT_OPTIONS.runs})
-  --messages N             messages of the throughput runs (default ${DEFAULT_OPTIONS.messages})
-  --group-sizes a,b,c      consumer group sizes of the scaling runs (default ${DEFAULT_OPTIONS.groupSizes.join(",")})
-  --manifest-window-ms N   work pre-filled for the manifest-settings run (default ${DEFAULT_OPTIONS.manifestWindowMs})
-  --rates a,b,c            rate-accuracy targets in msg/s (default ${DEFAULT_OPTIONS.rates.join(",")})
-  --rate-window-ms N       measured window per rate (default ${DEFAULT_OPTIONS.rateWindowMs})
-  --latency-rate N         msg/s of the latency runs (default ${DEFAULT_OPTIONS.latencyRate})
-  --latency-window-ms N    duration of a latency run (default ${DEFAULT_OPTIONS.latencyWindowMs})
-  --warmup-ms N            discarded start of rate/latency runs (default ${DEFAULT_OPTIONS.warmupMs})
-  --max-in-flight N        producer in-flight bound (default ${DEFAULT_OPTIONS.maxInFlight})
-  --payload-bytes N        envelope payload size (default ${DEFAULT_OPTIONS.payloadBytes})
-  --brokers nats,memphis   brokers to measure (default both)
-  --scenarios list         ${SCENARIO_NAMES.join(",")} (default all)
-  --noise-threshold X      CV above which the machine is reported noisy (default ${DEFAULT_OPTIONS.noiseThreshold})
-  --poll-interval-ms N     broker poll interval of throughput timing (default ${DEFAULT_OPTIONS.pollIntervalMs})
-  --deadline-ms N          bound of any single wait (default ${DEFAULT_OPTIONS.deadlineMs})
-  --out FILE               results JSON (default ${DEFAULT_OPTIONS.out})
-  --record                 also write bench/records/<date>.json
-  --smoke                  tiny run: 1 repetition, ${SMOKE_OPTIONS.messages} messages, 0.5 s windows
-  --quiet                  no progress lines
-  --help`;
-
-export class BenchOptionsError extends Error {
-  override readonly name = "BenchOptionsError";
-}
+/** The flags; each also as a `BENCH_<NAME>` variable (e.g. BENCH_RUNS=3), the flag winning. */
+export const BENCH_CLI = {
+  usage: "npm run bench -- [flags]",
+  description:
+    "Measures the apps against raw-client baselines on this machine: a table, the results JSON and, with\n" +
+    "--record, a dated record to commit. Every flag also reads a BENCH_<NAME> variable, e.g. BENCH_RUNS=3.",
+  options: {
+    runs: {
+      type: "string",
+      valueName: "N",
+      help: `repetitions, app and baseline interleaved (default ${DEFAULT_OPTIONS.runs})`,
+    },
+    messages: {
+      type: "string",
+      valueName: "N",
+      help: `messages of the throughput runs (default ${DEFAULT_OPTIONS.messages})`,
+    },
+    "group-sizes": {
+      type: "string",
+      valueName: "a,b,c",
+      help: `consumer group sizes of the scaling runs (default ${DEFAULT_OPTIONS.groupSizes.join(",")})`,
+    },
+    "manifest-window-ms": {
+      type: "string",
+      valueName: "N",
+      help: `work pre-filled for the manifest-settings run (default ${DEFAULT_OPTIONS.manifestWindowMs})`,
+    },
+    rates: {
+      type: "string",
+      valueName: "a,b,c",
+      help: `rate-accuracy targets in msg/s (default ${DEFAULT_OPTIONS.rates.join(",")})`,
+    },
+    "rate-window-ms": {
+      type: "string",
+      valueName: "N",
+      help: `measured window per rate (default ${DEFAULT_OPTIONS.rateWindowMs})`,
+    },
+    "latency-rate": {
+      type: "string",
+      valueName: "N",
+      help: `msg/s of the latency runs (default ${DEFAULT_OPTIONS.latencyRate})`,
+    },
+    "latency-window-ms": {
+      type: "string",
+      valueName: "N",
+      help: `duration of a latency run (default ${DEFAULT_OPTIONS.latencyWindowMs})`,
+    },
+    "warmup-ms": {
+      type: "string",
+      valueName: "N",
+      help: `discarded start of rate/latency runs (default ${DEFAULT_OPTIONS.warmupMs})`,
+    },
+    "max-in-flight": {
+      type: "string",
+      valueName: "N",
+      help: `producer in-flight bound (default ${DEFAULT_OPTIONS.maxInFlight})`,
+    },
+    "payload-bytes": {
+      type: "string",
+      valueName: "N",
+      help: `envelope payload size (default ${DEFAULT_OPTIONS.payloadBytes})`,
+    },
+    brokers: { type: "string", valueName: "nats,memphis", help: "brokers to measure (default both)" },
+    scenarios: { type: "string", valueName: "list", help: `${SCENARIO_NAMES.join(",")} (default all)` },
+    "noise-threshold": {
+      type: "string",
+      valueName: "X",
+      help: `CV above which the machine is reported noisy (default ${DEFAULT_OPTIONS.noiseThreshold})`,
+    },
+    "poll-interval-ms": {
+      type: "string",
+      valueName: "N",
+      help: `broker poll interval of throughput timing (default ${DEFAULT_OPTIONS.pollIntervalMs})`,
+    },
+    "deadline-ms": {
+      type: "string",
+      valueName: "N",
+      help: `bound of any single wait (default ${DEFAULT_OPTIONS.deadlineMs})`,
+    },
+    out: { type: "string", valueName: "FILE", help: `results JSON (default ${DEFAULT_OPTIONS.out})` },
+    record: { type: "boolean", help: "also write bench/records/<date>.json" },
+    smoke: {
+      type: "boolean",
+      help: `tiny run: 1 repetition, ${SMOKE_OPTIONS.messages} messages, 0.5 s windows`,
+    },
+    quiet: { type: "boolean", help: "no progress lines" },
+    "skip-build": { type: "boolean", help: "measure the apps already in dist/ (no npm run build first)" },
+  },
+} as const satisfies CliSpec<Record<string, CliOption>>;
 
 function positiveInteger(name: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0)
-    throw new BenchOptionsError(`--${name} must be a positive integer, got "${raw}"`);
+    throw usageError(BENCH_CLI, `--${name} must be a positive integer, got "${raw}"`);
   return value;
 }
 
 function positiveNumber(name: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0)
-    throw new BenchOptionsError(`--${name} must be a positive number, got "${raw}"`);
+    throw usageError(BENCH_CLI, `--${name} must be a positive number, got "${raw}"`);
   return value;
 }
 
@@ -201,53 +270,19 @@ function list<T extends string>(name: string, raw: string, allowed: readonly T[]
     .filter((s) => s.length > 0);
   const bad = items.filter((s) => !(allowed as readonly string[]).includes(s));
   if (items.length === 0 || bad.length > 0)
-    throw new BenchOptionsError(`--${name} must be a list of ${allowed.join("|")}, got "${raw}"`);
+    throw usageError(BENCH_CLI, `--${name} must be a list of ${allowed.join("|")}, got "${raw}"`);
   return items as T[];
 }
 
-const FLAGS = {
-  runs: { type: "string" },
-  messages: { type: "string" },
-  "group-sizes": { type: "string" },
-  "manifest-window-ms": { type: "string" },
-  rates: { type: "string" },
-  "rate-window-ms": { type: "string" },
-  "latency-rate": { type: "string" },
-  "latency-window-ms": { type: "string" },
-  "warmup-ms": { type: "string" },
-  "max-in-flight": { type: "string" },
-  "payload-bytes": { type: "string" },
-  brokers: { type: "string" },
-  scenarios: { type: "string" },
-  "noise-threshold": { type: "string" },
-  "poll-interval-ms": { type: "string" },
-  "deadline-ms": { type: "string" },
-  out: { type: "string" },
-  record: { type: "boolean" },
-  smoke: { type: "boolean" },
-  quiet: { type: "boolean" },
-  help: { type: "boolean" },
-} as const;
-
-/** `--help` was asked for: the caller prints `HELP_TEXT` and exits 0. */
-export const HELP_TEXT = HELP;
-
 /**
  * Parse flags (`argv` without node and script) with `BENCH_*` variables of `env` as fallback.
- * Returns `undefined` for `--help`. Throws `BenchOptionsError` naming the bad flag and value.
+ * Throws `CliExit`: 0 with the usage for --help, 2 naming the bad flag and value (with the usage).
  */
 export function parseBenchOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
-): BenchOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
-  } catch (error) {
-    throw new BenchOptionsError(`${(error as Error).message}\n${HELP}`);
-  }
-  const flags = parsed.values as Record<string, string | boolean | undefined>;
-  if (flags.help === true) return undefined;
+): BenchOptions {
+  const flags = parseCli(BENCH_CLI, argv).values as Record<string, string | boolean | undefined>;
   const text = (name: string): string | undefined => {
     const flag = flags[name];
     if (typeof flag === "string") return flag;
@@ -255,7 +290,7 @@ export function parseBenchOptions(
   };
   const bool = (name: string): boolean => {
     if (flags[name] === true) return true;
-    const raw = env[`BENCH_${name.toUpperCase()}`];
+    const raw = env[`BENCH_${name.toUpperCase().replace(/-/g, "_")}`];
     return raw === "1" || raw === "true";
   };
   const base: BenchOptions = bool("smoke") ? { ...DEFAULT_OPTIONS, ...SMOKE_OPTIONS } : DEFAULT_OPTIONS;
@@ -293,5 +328,6 @@ export function parseBenchOptions(
     out: text("out") ?? base.out,
     record: bool("record"),
     verbose: !bool("quiet"),
+    skipBuild: bool("skip-build"),
   };
 }

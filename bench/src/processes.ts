@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { AppVariables } from "../../testkit/app-env.js";
 import { repoRoot } from "./paths.js";
 
 /** Interval of the VmHWM samples. */
@@ -127,7 +128,7 @@ export class MeasuredProcess {
   static start(
     name: string,
     args: readonly string[],
-    env: Readonly<Record<string, string>>,
+    env: Readonly<Record<string, string | undefined>>,
   ): MeasuredProcess {
     const spawnedAt = performance.now();
     const child = spawn(process.execPath, [...args], {
@@ -139,7 +140,7 @@ export class MeasuredProcess {
   }
 
   /** Start a built app. */
-  static app(role: Role, env: Readonly<Record<string, string>>): MeasuredProcess {
+  static app<R extends Role>(role: R, env: AppVariables<R>): MeasuredProcess {
     return MeasuredProcess.start(`app ${role}`, [appEntry(role)], env);
   }
 

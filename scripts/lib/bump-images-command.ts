@@ -7,9 +7,9 @@
  * prints the diff of cdk8s/config.ts and writes nothing.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseCli, type CliOption, type CliSpec } from "./cli.js";
+import { parseCli, type CliOption, type CliSpec } from "../../tooling/cli.js";
 import { applyEdit, CONFIG_EDIT_OPTIONS, CONFIG_FILE, type ConfigCommandIo } from "./set-rate-command.js";
-import { runSynth } from "./run-synth.js";
+import { runSynth } from "../../tooling/run-synth.js";
 import { editExportedObject, type LiteralEdit } from "./ts-config-edit.js";
 
 export const APPS = ["producer", "consumer"] as const;

@@ -1,5 +1,5 @@
 /** The pull request text `npm run set-rate` writes: old and new rate, and what KEDA should do. */
-import type { ReplicaEstimate, ScalingInputs } from "./expected-replicas.js";
+import type { ReplicaEstimate, ScalingInputs } from "../../cdk8s/config-edits/expected-replicas.js";
 
 export interface RatePullRequestProps {
   readonly env: string;

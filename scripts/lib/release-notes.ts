@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CliExit, parseCli, usageText, type CliOption, type CliSpec } from "./cli.js";
-import { REPO_ROOT } from "./repo-root.js";
+import { CliExit, parseCli, usageText, type CliOption, type CliSpec } from "../../tooling/cli.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 
 export const RELEASE_NOTES_CLI = {
   usage: "npm run release-notes -- --tag v<version>",

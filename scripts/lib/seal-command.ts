@@ -17,12 +17,12 @@ import { BROKER_BY_ENVIRONMENT } from "../../cdk8s/config.js";
 import type { SealedSecretSpec } from "../../cdk8s/argocd/sealed-platform-secrets.js";
 import { sealableSecrets } from "../../cdk8s/argocd/sealed-platform-secrets.js";
 import { generatedSecretValue, memphisPasswordProblem } from "./sealing-values.js";
-import { parseCli, usageText, type CliOption, type CliSpec } from "./cli.js";
+import { parseCli, usageText, type CliOption, type CliSpec } from "../../tooling/cli.js";
 import { readSealingKey } from "./sealing.js";
 import { sealCredentials, sealedFilePath, writeSealedDocument } from "./sealing-file.js";
 import { readCredentials } from "./sealing-input.js";
-import { REPO_ROOT } from "./repo-root.js";
-import { runSynth } from "./run-synth.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
+import { runSynth } from "../../tooling/run-synth.js";
 
 /** Where the committed sealed files live. */
 export const SEALED_DIR = join(REPO_ROOT, "cdk8s", "sealed");

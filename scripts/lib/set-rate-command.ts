@@ -7,14 +7,14 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parseCli, type CliOption, type CliSpec } from "./cli.js";
+import { parseCli, type CliOption, type CliSpec } from "../../tooling/cli.js";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, type EnvironmentName } from "../../cdk8s/config.js";
-import { estimateReplicas, type ReplicaEstimate } from "./expected-replicas.js";
+import { estimateReplicas, type ReplicaEstimate } from "../../cdk8s/config-edits/expected-replicas.js";
 import { ratePullRequestBody, ratePullRequestTitle } from "./rate-pr-body.js";
-import { REPO_ROOT } from "./repo-root.js";
-import { runSynth } from "./run-synth.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
+import { runSynth } from "../../tooling/run-synth.js";
 import { editExportedObject } from "./ts-config-edit.js";
-import { unifiedDiff } from "./line-diff.js";
+import { unifiedDiff } from "../../tooling/line-diff.js";
 
 /** The file both config scripts edit by default. */
 export const CONFIG_FILE = join(REPO_ROOT, "cdk8s", "config.ts");

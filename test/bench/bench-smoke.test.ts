@@ -46,7 +46,16 @@ describe("npm run bench --smoke", () => {
     const out = join(dir, "results.json");
     const run = spawnSync(
       process.execPath,
-      ["--import", "tsx", join(root, "bench/src/main.ts"), "--smoke", "--quiet", "--out", out],
+      [
+        "--import",
+        "tsx",
+        join(root, "bench/src/main.ts"),
+        "--smoke",
+        "--skip-build",
+        "--quiet",
+        "--out",
+        out,
+      ],
       { cwd: root, encoding: "utf8", timeout: 150_000, env: { ...process.env } },
     );
     stdout = run.stdout;

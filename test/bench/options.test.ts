@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_OPTIONS, SMOKE_OPTIONS, parseBenchOptions } from "../../bench/src/options.js";
+import { CliExit } from "../../tooling/cli.js";
 
 describe("parseBenchOptions", () => {
   it("uses the defaults with no flags", () => {
@@ -42,7 +43,21 @@ describe("parseBenchOptions", () => {
     expect(() => parseBenchOptions(["--bogus"], {})).toThrow(/bogus/);
   });
 
-  it("returns undefined for --help", () => {
-    expect(parseBenchOptions(["--help"], {})).toBeUndefined();
+  it("--help is a CliExit 0 with the usage in the shared format; a bad flag a CliExit 2", () => {
+    const exitOf = (argv: string[]): CliExit => {
+      try {
+        parseBenchOptions(argv, {});
+      } catch (error) {
+        if (error instanceof CliExit) return error;
+        throw error;
+      }
+      throw new Error(`${argv.join(" ")} parsed`);
+    };
+    const help = exitOf(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.message).toMatch(/^Usage: npm run bench -- \[flags\]\n/);
+    expect(help.message).toContain("--skip-build");
+    expect(exitOf(["--runs", "0"]).code).toBe(2);
+    expect(exitOf(["--bogus"]).message).toContain("Usage: npm run bench");
   });
 });

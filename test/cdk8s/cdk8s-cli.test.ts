@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { OUTPUT_ROOTS } from "../../cdk8s/synth.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { synthDifferences } from "../../scripts/synth-check.js";
 
 const out = join(mkdtempSync(join(tmpdir(), "cdk8s-cli-")), "out");

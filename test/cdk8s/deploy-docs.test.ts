@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { readChartFacts } from "../../cdk8s/argocd/chart-facts.js";
 import { ENVIRONMENT_NAMES, HELM_CHARTS } from "../../cdk8s/config.js";
 import { synthesize } from "../../cdk8s/synth.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 import type { ClusterObjects, DocCommand } from "./support/doc-commands.js";
 import { commandProblems, docCommands, objectsOf } from "./support/doc-commands.js";
 import type { KubeDoc } from "./support/manifests.js";

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { chartKey, pinnedCrdDir, readChartFacts, SCHEMAS_DIR } from "../../cdk8s/argocd/chart-facts.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { validateDocument } from "../support/schemas.js";
 import type { ChartCrd, ChartFacts } from "../../cdk8s/argocd/chart-facts.js";
 import { retryBackoffs, retryLimit, SYNC_RETRY } from "../../cdk8s/argocd/argo-application.js";

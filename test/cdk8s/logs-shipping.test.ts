@@ -11,7 +11,7 @@ import { LOKI_STREAM_LABELS, PROMTAIL_COMPATIBLE_RULES } from "../../cdk8s/argoc
 import { readChartFacts } from "../../cdk8s/argocd/chart-facts.js";
 import { ENVIRONMENT_NAMES, HELM_CHARTS } from "../../cdk8s/config.js";
 import { synthesize } from "../../cdk8s/synth.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { docsUnder, parseFiles } from "./support/manifests.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BROKER_BY_ENVIRONMENT, ENVIRONMENTS, IMAGES, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
 import { runBumpImages } from "../../scripts/lib/bump-images-command.js";
-import { estimateReplicas } from "../../scripts/lib/expected-replicas.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { estimateReplicas } from "../../cdk8s/config-edits/expected-replicas.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { CONFIG_FILE, parseRate, runSetRate } from "../../scripts/lib/set-rate-command.js";
 import { editExportedObject, readLiterals } from "../../scripts/lib/ts-config-edit.js";
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OUTPUT_ROOTS } from "../../cdk8s/synth.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 
 const read = (path: string): string => readFileSync(join(REPO_ROOT, path), "utf8");
 const pkg = JSON.parse(read("package.json")) as { license: string; scripts: Record<string, string> };

@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
-import { shippedNodeMajor } from "../../scripts/lib/shipped-node.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
+import { shippedNodeMajor } from "../../testkit/shipped-node.js";
 
 const dockerfile = readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8");
 /** Instructions with line continuations joined and comments dropped. */
@@ -116,9 +116,9 @@ describe("Dockerfile", () => {
       "!tsconfig.json",
       "!tsconfig.build.json",
       "!scripts/build.ts",
-      "!scripts/lib/repo-root.ts",
-      "!scripts/lib/cli.ts",
-      "!scripts/image/warm-compile-cache.mjs",
+      "!tooling/repo-root.ts",
+      "!tooling/cli.ts",
+      "!tooling/image/warm-compile-cache.mjs",
       "!src/",
     ]);
   });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IMAGES, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
 import { runBumpImages } from "../../scripts/lib/bump-images-command.js";
-import { unifiedDiff } from "../../scripts/lib/line-diff.js";
+import { unifiedDiff } from "../../tooling/line-diff.js";
 import { CONFIG_FILE, runSetRate } from "../../scripts/lib/set-rate-command.js";
 
 let dir: string;

@@ -19,12 +19,12 @@ import {
   run,
   ulimitFlags,
   type Privilege,
-} from "../../scripts/image/container-cli.js";
-import { APP_TARGETS, buildAppImages, type AppTarget } from "../../scripts/image/image-build.js";
-import { ensureLocalBase, pruneStaleTestImages } from "../../scripts/image/local-base.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
-import { shippedNodeMajor } from "../../scripts/lib/shipped-node.js";
-import { startMemphisStandIn, type MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
+} from "../../testkit/image/container-cli.js";
+import { APP_TARGETS, buildAppImages, type AppTarget } from "../../testkit/image/image-build.js";
+import { ensureLocalBase, pruneStaleTestImages } from "../../testkit/image/local-base.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
+import { shippedNodeMajor } from "../../testkit/shipped-node.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../testkit/memphis-stand-in.js";
 import { testBrokerOptions } from "../support/broker-options.js";
 import { memphisOptions } from "../support/memphis-broker-options.js";
 import { NatsServer, freePort } from "../support/nats-server.js";

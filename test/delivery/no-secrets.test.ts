@@ -7,7 +7,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { isSealedCiphertext, repositoryFiles, scanFiles, scanText } from "./secret-scan.js";
 
 describe("secret hygiene", () => {

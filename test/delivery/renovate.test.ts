@@ -10,7 +10,7 @@ import addFormatsModule from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HELM_CHARTS, IMAGES } from "../../cdk8s/config.js";
 import { OUTPUT_ROOTS } from "../../cdk8s/synth.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { renovateSchema } from "../support/renovate-schema.js";
 
 interface CustomManager {

@@ -1,5 +1,5 @@
 /**
- * The image build's output streams (scripts/image/container-cli.ts runStreaming): each line
+ * The image build's output streams (testkit/image/container-cli.ts runStreaming): each line
  * reaches the log while the command still runs. The command below only finishes after the test
  * has seen its first line, so buffered output could never let it finish.
  */
@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runStreaming } from "../../scripts/image/container-cli.js";
+import { runStreaming } from "../../testkit/image/container-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "run-streaming-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

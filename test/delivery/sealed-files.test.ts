@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES } from "../../cdk8s/config.js";
 import { BROKER_CREDENTIALS_NAME } from "../../cdk8s/lib/broker-credentials.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 import type { SealedCredentialsDocument } from "../../scripts/lib/sealing-file.js";
 
 interface SealedSecretManifest {

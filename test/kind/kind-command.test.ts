@@ -13,8 +13,8 @@ import { runKind, type KindIo } from "../../kind/kind-command.js";
 import { ARGO_CD_INSTALL_URL, KIND_NODE_IMAGE } from "../../kind/pins.js";
 import type { Prerequisites } from "../../kind/prerequisites.js";
 import { dryRunShell, formatCommand, type Command, type Shell } from "../../kind/shell.js";
-import { CliExit } from "../../scripts/lib/cli.js";
-import { REPO_ROOT } from "../../scripts/lib/repo-root.js";
+import { CliExit } from "../../tooling/cli.js";
+import { REPO_ROOT } from "../../tooling/repo-root.js";
 
 const ALL_THERE: Prerequisites = { runtime: "docker", runtimeEnv: {}, missing: [] };
 

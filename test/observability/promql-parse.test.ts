@@ -16,7 +16,7 @@ import type { Registry } from "prom-client";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { queueDepthQuery } from "../../cdk8s/lib/queue-scaler.js";
-import { ensureDebianTool, PROMTOOL } from "../../scripts/lib/debian-tools.js";
+import { ensureDebianTool, PROMTOOL } from "../../testkit/debian-tools.js";
 import { stationStreamName } from "../../src/broker/memphis/names.js";
 import { COMMON_SETTINGS } from "../../src/runtime/config/common-contract.js";
 import { createConsumerMetrics } from "../../src/runtime/metrics/consumer-metrics.js";

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ensureDebianTool, PROMTOOL } from "../../scripts/lib/debian-tools.js";
+import { ensureDebianTool, PROMTOOL } from "../../testkit/debian-tools.js";
 import { renderPrometheusRuleFile } from "../../cdk8s/observability/rule-file.js";
 import { eventPipelineRuleGroups } from "../../cdk8s/observability/rule-groups.js";
 import type { AlertRuleOptions } from "../../cdk8s/observability/rule-options.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./nats-server.js";
 import { MetricSet } from "./metrics-text.js";
-import { waitFor } from "./poll.js";
+import { waitFor } from "../../testkit/poll.js";
 
 export type AppName = "producer" | "consumer";
 

@@ -9,7 +9,7 @@ import {
   PROMETHEUS,
   PROMTOOL,
   SHELLCHECK,
-} from "../../scripts/lib/debian-tools.js";
+} from "../../testkit/debian-tools.js";
 
 export default function setup(): void {
   for (const tool of [NATS_SERVER, PROMTOOL, PROMETHEUS, CHROMIUM, SHELLCHECK])

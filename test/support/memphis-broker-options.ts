@@ -5,9 +5,9 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { durableName, stationStreamName } from "../../src/broker/memphis/names.js";
 import type { BrokerOptions } from "../../src/broker/options.js";
-import { DLS_HEADERS } from "../../scripts/lib/memphis-control-plane.js";
-import type { MemphisStandIn } from "../../scripts/lib/memphis-stand-in.js";
-import type { DeadLetter } from "../integration/broker/contract.js";
+import { DLS_HEADERS } from "../../testkit/memphis-control-plane.js";
+import type { MemphisStandIn } from "../../testkit/memphis-stand-in.js";
+import type { DeadLetter } from "../integration/broker/helpers.js";
 import { readDeadLetterStream } from "../integration/broker/helpers.js";
 import { testBrokerOptions } from "./broker-options.js";
 

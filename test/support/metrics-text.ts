@@ -1,1 +1,1 @@
-export { MetricSet, bucketQuantile, type Sample } from "../../scripts/lib/metrics-text.js";
+export { MetricSet, bucketQuantile, type Sample } from "../../testkit/metrics-text.js";

@@ -1,1 +1,1 @@
-export { NatsServer, freePort, natsAppEnv, type NatsServerOptions } from "../../scripts/lib/nats-server.js";
+export { NatsServer, freePort, natsAppEnv, type NatsServerOptions } from "../../testkit/nats-server.js";

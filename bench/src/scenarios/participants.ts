@@ -4,7 +4,8 @@
  * the broker's variables for the app, the same stream and group as `RAW_*` for the raw worker.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "../../../scripts/lib/nats-server.js";
+import type { AppVariables } from "../../../testkit/app-env.js";
+import { freePort } from "../../../testkit/nats-server.js";
 import { rawTargetEnv } from "../../baselines/raw-target.js";
 import type { BrokerUnderTest } from "../broker-under-test.js";
 import { MeasuredProcess, type Implementation, type Role } from "../processes.js";
@@ -36,11 +37,11 @@ async function httpReady(process: MeasuredProcess, port: number, timeoutMs: numb
 }
 
 /** Start `impl`'s `role` against `broker` with the contract variables `vars`. */
-export async function startParticipant(
+export async function startParticipant<R extends Role>(
   broker: BrokerUnderTest,
   impl: Implementation,
-  role: Role,
-  vars: Readonly<Record<string, string>>,
+  role: R,
+  vars: AppVariables<R>,
   /** Tells apart the members of a group (appended to INSTANCE_ID). @default none */
   member?: string,
 ): Promise<Participant> {

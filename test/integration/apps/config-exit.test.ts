@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { AppProcess } from "../../support/app-process.js";
-import { waitFor } from "../../support/poll.js";
+import { waitFor } from "../../../testkit/poll.js";
 
 /** Nothing listens there: a valid configuration gets as far as connecting. */
 const memphisEnv = {

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppProcess } from "../../support/app-process.js";
-import { waitFor } from "../../support/poll.js";
+import { waitFor } from "../../../testkit/poll.js";
 
 /** Promptly: well under the Deployment's 30 s grace, far below the connect retries it replaces. */
 const PROMPT_MS = 5_000;

@@ -7,7 +7,7 @@
  * the stream may hold a retried message twice; the consumer's idempotent sink still keeps duplicate
  * effects at 0, which the suite checks.
  */
-import { startMemphisStandIn } from "../../../scripts/lib/memphis-stand-in.js";
+import { startMemphisStandIn } from "../../../testkit/memphis-stand-in.js";
 import { stationStreamName } from "../../../src/broker/memphis/names.js";
 import { readGroupDepth, readStreamIds } from "../../support/jetstream-readback.js";
 import { describePipelineSuite } from "./pipeline-suite.js";

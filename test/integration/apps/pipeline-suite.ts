@@ -26,9 +26,9 @@ import type { ProducerSummary } from "../../../src/apps/producer/producer.js";
 import { createEnvelope, encodeEnvelope } from "../../../src/runtime/envelope.js";
 import { AppProcess } from "../../support/app-process.js";
 import type { GroupDepth } from "../../support/jetstream-readback.js";
-import { TcpProxy } from "../../support/tcp-proxy.js";
+import { TcpProxy } from "../../../testkit/tcp-proxy.js";
 import { streamMessages } from "../../support/jsz.js";
-import { waitFor } from "../../support/poll.js";
+import { waitFor } from "../../../testkit/poll.js";
 import { auditSink, countEffects, type SinkAudit } from "../../support/sink-audit.js";
 
 /** A fresh broker for one test. */

@@ -9,7 +9,7 @@ import type { ProducerSummary } from "../../../src/apps/producer/producer.js";
 import { AppProcess } from "../../support/app-process.js";
 import { readStream, withConnection, type StoredEntry } from "../../support/jetstream-readback.js";
 import { NatsServer } from "../../support/nats-server.js";
-import { waitFor } from "../../support/poll.js";
+import { waitFor } from "../../../testkit/poll.js";
 
 /** Allowed relative error of a measured rate. */
 const TOLERANCE = 0.02;

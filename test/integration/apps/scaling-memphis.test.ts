@@ -4,7 +4,7 @@
  * trigger names them.
  */
 import { stationStreamName } from "../../../src/broker/memphis/names.js";
-import { startMemphisStandIn } from "../../../scripts/lib/memphis-stand-in.js";
+import { startMemphisStandIn } from "../../../testkit/memphis-stand-in.js";
 import { describeScalingSuite } from "./scaling-suite.js";
 
 describeScalingSuite("memphis", async () => {

@@ -16,21 +16,19 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConsumerConfig } from "../../../src/apps/consumer/config.js";
 import { connectBroker } from "../../../src/broker/index.js";
-import { Journal, replayJournal } from "../../../scripts/lib/local-run/scaler/journal.js";
-import { readConsumerManifests } from "../../../scripts/lib/local-run/scaler/manifest-spec.js";
-import {
-  startScaledConsumers,
-  type ScaledConsumers,
-} from "../../../scripts/lib/local-run/scaler/scaled-consumers.js";
+import { Journal, replayJournal } from "../../../local/scaler/journal.js";
+import { readConsumerManifests } from "../../../local/scaler/manifest-spec.js";
+import { startScaledConsumers, type ScaledConsumers } from "../../../local/scaler/scaled-consumers.js";
 import { AppProcess } from "../../support/app-process.js";
 import { readAttempts } from "../../support/attempt-record.js";
 import { readStreamIds } from "../../support/jetstream-readback.js";
-import { waitFor } from "../../support/poll.js";
+import type { BrokerEnv } from "../../../testkit/app-env.js";
+import { waitFor } from "../../../testkit/poll.js";
 import { auditSink } from "../../support/sink-audit.js";
 
 /** A fresh broker for the test. */
 export interface ScalingBroker {
-  readonly env: Record<string, string>;
+  readonly env: BrokerEnv;
   /** A connection in the stream's account, to read back what was stored. */
   readonly connection: NatsConnection;
   /** The JetStream stream behind STREAM (`events`, or `events$1` for a Memphis station). */

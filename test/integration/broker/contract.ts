@@ -11,14 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BROKER_DEFAULTS } from "../../../src/broker/defaults.js";
 import { connectBroker } from "../../../src/broker/index.js";
 import type { BrokerOptions } from "../../../src/broker/options.js";
-import type {
-  Broker,
-  BrokerKind,
-  DeliveredMessage,
-  MessageHeaders,
-  Subscription,
-} from "../../../src/broker/port.js";
-import { bodyId, pollUntil, publishAll, Puller, testMessage } from "./helpers.js";
+import type { Broker, BrokerKind, DeliveredMessage, Subscription } from "../../../src/broker/port.js";
+import { bodyId, pollUntil, publishAll, Puller, testMessage, type DeadLetter } from "./helpers.js";
 
 /** What an adapter can do; tests of a missing capability are skipped, not weakened. */
 export interface BrokerCapabilities {
@@ -26,14 +20,6 @@ export interface BrokerCapabilities {
   readonly dedup: boolean;
   /** `inProgress()` extends the ack deadline. */
   readonly inProgress: boolean;
-}
-
-/** A message read back from the dead-letter stream. */
-export interface DeadLetter {
-  readonly data: Uint8Array;
-  readonly headers: MessageHeaders;
-  /** The reason given to `deadLetter`, as the adapter stores it. */
-  readonly reason: string | undefined;
 }
 
 /** What a contract run needs from the adapter's test file. */

@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { flattenHeaders } from "../../../src/broker/common/jetstream/headers.js";
-import type { DeadLetter } from "./contract.js";
 import type {
   Broker,
   DeliveredMessage,
+  MessageHeaders,
   OutgoingMessage,
   PublishAck,
   Subscription,
@@ -110,6 +110,14 @@ export class Puller {
       if (message) await handle(message);
     }
   }
+}
+
+/** A message read back from the dead-letter stream. */
+export interface DeadLetter {
+  readonly data: Uint8Array;
+  readonly headers: MessageHeaders;
+  /** The reason given to `deadLetter`, as the adapter stores it. */
+  readonly reason: string | undefined;
 }
 
 /** Every message stored on the JetStream stream `stream` (a dead-letter stream), with its reason header. */

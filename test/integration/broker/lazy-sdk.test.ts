@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppProcess } from "../../support/app-process.js";
-import { startMemphisStandIn, type MemphisStandIn } from "../../../scripts/lib/memphis-stand-in.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../../testkit/memphis-stand-in.js";
 import { NatsServer } from "../../support/nats-server.js";
-import { waitFor } from "../../support/poll.js";
+import { waitFor } from "../../../testkit/poll.js";
 
 const REGISTER = fileURLToPath(new URL("../../support/loaded-modules/register.mjs", import.meta.url));
 /** A module path inside the Memphis SDK's package. */

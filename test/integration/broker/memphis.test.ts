@@ -23,7 +23,7 @@ import {
   memphisOptions,
   memphisWaitingPulls,
 } from "../../support/memphis-broker-options.js";
-import { startMemphisStandIn, type MemphisStandIn } from "../../../scripts/lib/memphis-stand-in.js";
+import { startMemphisStandIn, type MemphisStandIn } from "../../../testkit/memphis-stand-in.js";
 import { NatsServer } from "../../support/nats-server.js";
 import { describeBrokerContract } from "./contract.js";
 import { bodyId, pollUntil, publishAll, Puller, testMessage } from "./helpers.js";

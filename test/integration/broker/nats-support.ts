@@ -7,7 +7,7 @@ import { connect } from "@nats-io/transport-node";
 import type { BrokerOptions } from "../../../src/broker/options.js";
 import { DEAD_LETTER_HEADERS } from "../../../src/broker/nats/delivered-message.js";
 import type { NatsServer } from "../../support/nats-server.js";
-import type { DeadLetter } from "./contract.js";
+import type { DeadLetter } from "./helpers.js";
 import { testBrokerOptions } from "../../support/broker-options.js";
 import { readDeadLetterStream } from "./helpers.js";
 

@@ -21,7 +21,7 @@ import { eventSubject } from "../../../src/broker/nats/names.js";
 import { NatsBroker } from "../../../src/broker/nats/nats-broker.js";
 import type { BrokerEvent } from "../../../src/broker/port.js";
 import { NatsServer } from "../../support/nats-server.js";
-import { TcpProxy } from "../../support/tcp-proxy.js";
+import { TcpProxy } from "../../../testkit/tcp-proxy.js";
 import { natsOptions } from "./nats-support.js";
 
 /** Enough unsent bytes to fill a loopback socket's send buffer and the proxy's receive window. */

@@ -17,8 +17,8 @@ import type { ConsumerSummary } from "../../../src/apps/consumer/consumer.js";
 import type { ProducerSummary } from "../../../src/apps/producer/producer.js";
 import { fetchQueueDepth } from "../../../src/broker/common/jsz.js";
 import { AppProcess } from "../../support/app-process.js";
-import type { NatsCluster } from "../../support/nats-cluster.js";
-import { waitFor } from "../../support/poll.js";
+import type { NatsCluster } from "../../../testkit/nats-cluster.js";
+import { waitFor } from "../../../testkit/poll.js";
 import { auditSink, countEffects } from "../../support/sink-audit.js";
 
 /** The apps' default names (src/runtime/defaults.ts), which the fault runs keep. */

@@ -6,7 +6,7 @@
  * counts (fault-run.ts); lost and duplicate effects must be 0.
  */
 import { afterEach, beforeEach, describe, it } from "vitest";
-import { NatsCluster } from "../../support/nats-cluster.js";
+import { NatsCluster } from "../../../testkit/nats-cluster.js";
 import { APP_NAMES, faultRun } from "./fault-run.js";
 
 describe("apps on a 3-node NATS cluster survive node faults", { timeout: 120_000 }, () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { depthFromJsz, fetchQueueDepth, jszUrl } from "../../../src/broker/common/jsz.js";
 import { NatsBroker } from "../../../src/broker/nats/nats-broker.js";
 import { testBrokerOptions } from "../../support/broker-options.js";
-import { NatsCluster } from "../../support/nats-cluster.js";
+import { NatsCluster } from "../../../testkit/nats-cluster.js";
 import { testMessage } from "../broker/helpers.js";
 
 describe("3-node cluster: leader-aware queue depth", () => {

@@ -19,10 +19,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../../scripts/lib/repo-root.js";
-import { CHROMIUM, ensureDebianTool } from "../../../scripts/lib/debian-tools.js";
+import { REPO_ROOT } from "../../../tooling/repo-root.js";
+import { CHROMIUM, ensureDebianTool } from "../../../testkit/debian-tools.js";
 import { dashboardQueries } from "../../observability/collect-queries.js";
-import { readClusterIdentity } from "../../../scripts/lib/local-run/observability/cluster-identity.js";
+import { readClusterIdentity } from "../../../local/observability/cluster-identity.js";
 import { generateDashboards } from "../../../dashboards/src/index.js";
 
 /** Controller speed of the run: rule durations shrink with it (15 m `for` → 30 s). */
@@ -126,7 +126,10 @@ beforeAll(async () => {
     [
       "--import",
       "tsx",
-      join(REPO_ROOT, "scripts", "local-run.ts"),
+      join(REPO_ROOT, "local", "main.ts"),
+      // The apps in dist/ (npm test builds first): a build here would replace dist/ under the
+      // other test files' running apps.
+      "--skip-build",
       "--speed",
       String(SPEED),
       "--profile",

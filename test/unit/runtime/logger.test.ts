@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { colorsWanted, prettyPrinterPath } from "../../../src/runtime/logger.js";
-import { REPO_ROOT } from "../../../scripts/lib/repo-root.js";
+import { REPO_ROOT } from "../../../tooling/repo-root.js";
 
 const ESC = "\u001b[";
 

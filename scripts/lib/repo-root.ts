@@ -1,4 +1,0 @@
-/** The repository root (this file is `scripts/lib/repo-root.ts`). */
-import { resolve } from "node:path";
-
-export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
