@@ -22,16 +22,6 @@ const ABOVE_TOOLING = "^(cdk8s|dashboards|testkit|local|bench|scripts|test)/";
 const ABOVE_CDK8S = "^(dashboards|testkit|local|bench|scripts|test)/";
 const ABOVE_TESTKIT = "^(local|bench|scripts|test)/";
 
-/**
- * Import circles and upward arrows that exist on this branch and are being removed in parallel
- * work: each entry names the exact import. Remove an entry once its arrow is gone (the check then
- * keeps it gone).
- */
-const KNOWN_VIOLATIONS = {
-  /** Upward, from cdk8s/charts/pipeline-chart.ts: sealedSecretOf and the platform secrets chart. */
-  chartsToArgocd: "^cdk8s/argocd/(sealed-platform-secrets|platform-secrets-chart)[.]ts$",
-};
-
 /** A forbidden arrow: from modules matching `from` to modules matching `to`; `comment` says why. */
 const forbid = (name, from, to, comment) => ({ name, comment, severity: "error", from, to });
 
@@ -108,9 +98,6 @@ export default {
       { path: "^cdk8s/charts/" },
       {
         path: "^cdk8s/(argocd/|synth[.]ts|main[.]ts)",
-        // Known, being removed in parallel: pipeline-chart.ts takes sealedSecretOf and the platform
-        // secrets' names from argocd/. Delete this line once those two imports are gone.
-        pathNot: KNOWN_VIOLATIONS.chartsToArgocd,
       },
       "The Argo CD charts point Applications at the app charts; the app charts know nothing of Argo CD " +
         "(what both need, such as sealing a secret, lives below them).",

@@ -1,31 +1,42 @@
 /**
- * The one place for environments, the producer rate and image tags.
+ * The one place for environments, the producer rate and image tags: data, read by the cdk8s app
+ * (manifests in `dist-manifests/<env>/`) and the local run (`npm run local` uses the `dev` rate),
+ * changed only by pull request. The values commands edit are JSON files beside this one, so the
+ * commands edit data, never TypeScript:
  *
- * Everything here is read by the cdk8s app (manifests in `dist-manifests/<env>/`), by the local
- * run (`npm run local` uses the `dev` rate) and edited only by pull request — by hand, or by the
- * `set-rate` / `bump-images` scripts that the GitHub workflows call.
+ *  - cdk8s/data/producer-rates.json  `npm run set-rate` (the set-rate workflow)
+ *  - cdk8s/data/images.json          `npm run bump-images` (the images workflow) and Renovate
+ *  - cdk8s/data/peak-rss.json        `npm run bench -- --record`: the peaks the memory limits derive from
  */
+import type { CONSUMER_SETTINGS } from "../src/apps/consumer/contract.js";
+import type { PRODUCER_SETTINGS } from "../src/apps/producer/contract.js";
 import type { BrokerKind } from "../src/broker/port.js";
-import { memoryLimitFromBench } from "./lib/bench-memory.js";
+import images from "./data/images.json" with { type: "json" };
+import producerRates from "./data/producer-rates.json" with { type: "json" };
+import type { AppSettings } from "./lib/app-settings.js";
+import { memoryLimitMebibytes } from "./lib/memory-limits.js";
 
 export type EnvironmentName = "dev" | "prod";
 export const ENVIRONMENT_NAMES: readonly EnvironmentName[] = ["dev", "prod"];
 
 /**
- * Producer rate in messages per second, per environment: a positive number (may be below 1,
- * e.g. 0.0083 is one message every two minutes), 0 pauses the producer.
- * Change it by pull request (`npm run set-rate -- --env dev --rate 20`).
+ * Producer rate in messages per second, per environment (cdk8s/data/producer-rates.json): a
+ * positive number (may be below 1, e.g. 0.0083 is one message every two minutes), 0 pauses the
+ * producer. Change it by pull request (`npm run set-rate -- --env dev --rate 20`).
  */
-export const PRODUCER_RATE_PER_SECOND: Record<EnvironmentName, number> = {
-  dev: 5,
-  prod: 50,
-};
+export const PRODUCER_RATE_PER_SECOND: Readonly<Record<EnvironmentName, number>> = producerRates;
 
-/** Container images: repository and tag, bumped by the image workflow through a pull request. */
-export const IMAGES = {
-  producer: { repository: "ghcr.io/example-org/keda-event-pipeline/producer", tag: "0.1.0" },
-  consumer: { repository: "ghcr.io/example-org/keda-event-pipeline/consumer", tag: "0.1.0" },
-} as const;
+/** A container image without the broker suffix of its tag. */
+export interface ImagePin {
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/**
+ * Container images: repository and tag (cdk8s/data/images.json), bumped by the image workflow
+ * through a pull request (`npm run bump-images`).
+ */
+export const IMAGES: Readonly<Record<"producer" | "consumer", ImagePin>> = images;
 
 /**
  * The image an environment runs: the build for its broker (Dockerfile `BROKER` argument; a NATS
@@ -57,7 +68,7 @@ export interface ContainerResources {
   readonly cpuRequestMillis: number;
   readonly cpuLimitMillis: number;
   readonly memoryRequestMebibytes: number;
-  /** From the benchmark's recorded peak RSS plus headroom (`memoryLimitFromBench`), never a guess. */
+  /** From the benchmark's recorded peak RSS plus headroom (`memoryLimitMebibytes`), never a guess. */
   readonly memoryLimitMebibytes: number;
 }
 
@@ -79,35 +90,41 @@ export interface EnvironmentSettings {
     /** Producer replicas; each one publishes at `RATE_PER_SECOND`. */
     readonly replicas: number;
     readonly resources: ContainerResources;
+    /** The producer's own variables by name (the rate is PRODUCER_RATE_PER_SECOND); the rest take the contract's defaults. */
+    readonly settings: AppSettings<typeof PRODUCER_SETTINGS, "RATE_PER_SECOND">;
   };
   readonly consumer: {
-    /** Upper bound of the KEDA ScaledObject (the lower bound is always 0). */
-    readonly maxReplicas: number;
-    /** Queue depth (pending + ack pending) per replica that KEDA aims for. */
-    readonly lagThreshold: number;
-    /** Queue depth above which KEDA wakes the consumer from zero. */
-    readonly activationLagThreshold: number;
-    /** Replicas KEDA keeps while the queue-depth metric cannot be read. */
-    readonly fallbackReplicas: number;
+    /** How KEDA scales the consumer on queue depth (the lower bound is always 0). */
+    readonly scaling: {
+      /** Upper bound of the KEDA ScaledObject. */
+      readonly maxReplicas: number;
+      /** Queue depth (pending + ack pending) per replica that KEDA aims for. */
+      readonly lagThreshold: number;
+      /** Queue depth above which KEDA wakes the consumer from zero. */
+      readonly activationLagThreshold: number;
+      /** Replicas KEDA keeps while the queue-depth metric cannot be read. */
+      readonly fallbackReplicas: number;
+      /**
+       * KEDA `pollingInterval`: seconds between reads of the queue depth, which is also how long an
+       * idle consumer waits to be woken (the CRD's minimum is 1; KEDA's default 30).
+       */
+      readonly pollingIntervalSeconds: number;
+      /**
+       * KEDA `cooldownPeriod`: seconds after the last non-zero queue depth before KEDA scales the
+       * consumer to 0 (the CRD's minimum is 0; KEDA's default 300).
+       */
+      readonly cooldownPeriodSeconds: number;
+      /**
+       * HPA scale-down stabilization window: seconds of lower recommendations before replicas are
+       * removed (0–3600, autoscaling/v2 HPAScalingRules; the HPA's default 300).
+       */
+      readonly scaleDownStabilizationSeconds: number;
+    };
     /**
-     * KEDA `pollingInterval`: seconds between reads of the queue depth, which is also how long an
-     * idle consumer waits to be woken (the CRD's minimum is 1; KEDA's default 30).
+     * The consumer's own variables by name (CONCURRENCY, WORK_TIME_MS, …; `set-rate` predicts
+     * replicas from them); the rest take the contract's defaults.
      */
-    readonly pollingIntervalSeconds: number;
-    /**
-     * KEDA `cooldownPeriod`: seconds after the last non-zero queue depth before KEDA scales the
-     * consumer to 0 (the CRD's minimum is 0; KEDA's default 300).
-     */
-    readonly cooldownPeriodSeconds: number;
-    /**
-     * HPA scale-down stabilization window: seconds of lower recommendations before replicas are
-     * removed (0–3600, autoscaling/v2 HPAScalingRules; the HPA's default 300).
-     */
-    readonly scaleDownStabilizationSeconds: number;
-    /** Messages processed concurrently per replica. */
-    readonly concurrency: number;
-    /** Simulated work per message (WORK_TIME_MS); also what `set-rate` uses to predict replicas. */
-    readonly workTimeMs: number;
+    readonly settings: AppSettings<typeof CONSUMER_SETTINGS>;
     readonly resources: ContainerResources;
   };
 }
@@ -120,32 +137,34 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     broker: { nodes: 1, storageGibibytes: 5 },
     producer: {
       replicas: 1,
+      settings: {},
       resources: {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
         memoryRequestMebibytes: 64,
-        memoryLimitMebibytes: memoryLimitFromBench(BROKER_BY_ENVIRONMENT.dev, "producer"),
+        memoryLimitMebibytes: memoryLimitMebibytes(BROKER_BY_ENVIRONMENT.dev, "producer"),
       },
     },
     consumer: {
-      maxReplicas: 3,
-      lagThreshold: 50,
-      activationLagThreshold: 0,
-      fallbackReplicas: 1,
-      // Fast feedback, as the original system's test environment: a rate change shows within
-      // seconds and an idle consumer is gone ~30 s after the queue empties. The scale-down
-      // window stays at 60 s: at 30 s a steady 50 msg/s flaps 3 -> 1 often enough that the
-      // replicas set-rate predicts hold less than 90 % of the time (docs/manifests.md).
-      pollingIntervalSeconds: 5,
-      cooldownPeriodSeconds: 30,
-      scaleDownStabilizationSeconds: 60,
-      concurrency: 4,
-      workTimeMs: 200,
+      scaling: {
+        maxReplicas: 3,
+        lagThreshold: 50,
+        activationLagThreshold: 0,
+        fallbackReplicas: 1,
+        // Fast feedback, as the original system's test environment: a rate change shows within
+        // seconds and an idle consumer is gone ~30 s after the queue empties. The scale-down
+        // window stays at 60 s: at 30 s a steady 50 msg/s flaps 3 -> 1 often enough that the
+        // replicas set-rate predicts hold less than 90 % of the time (docs/manifests.md).
+        pollingIntervalSeconds: 5,
+        cooldownPeriodSeconds: 30,
+        scaleDownStabilizationSeconds: 60,
+      },
+      settings: { CONCURRENCY: 4, WORK_TIME_MS: 200 },
       resources: {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
         memoryRequestMebibytes: 64,
-        memoryLimitMebibytes: memoryLimitFromBench(BROKER_BY_ENVIRONMENT.dev, "consumer"),
+        memoryLimitMebibytes: memoryLimitMebibytes(BROKER_BY_ENVIRONMENT.dev, "consumer"),
       },
     },
   },
@@ -156,29 +175,31 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
     broker: { nodes: 3, storageGibibytes: 30 },
     producer: {
       replicas: 1,
+      settings: {},
       resources: {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,
         memoryRequestMebibytes: 96,
-        memoryLimitMebibytes: memoryLimitFromBench(BROKER_BY_ENVIRONMENT.prod, "producer"),
+        memoryLimitMebibytes: memoryLimitMebibytes(BROKER_BY_ENVIRONMENT.prod, "producer"),
       },
     },
     consumer: {
-      maxReplicas: 20,
-      lagThreshold: 100,
-      activationLagThreshold: 0,
-      fallbackReplicas: 2,
-      // Conservative: fewer reads of the broker, and no scale-in on a lull of a few seconds.
-      pollingIntervalSeconds: 15,
-      cooldownPeriodSeconds: 300,
-      scaleDownStabilizationSeconds: 300,
-      concurrency: 8,
-      workTimeMs: 100,
+      scaling: {
+        maxReplicas: 20,
+        lagThreshold: 100,
+        activationLagThreshold: 0,
+        fallbackReplicas: 2,
+        // Conservative: fewer reads of the broker, and no scale-in on a lull of a few seconds.
+        pollingIntervalSeconds: 15,
+        cooldownPeriodSeconds: 300,
+        scaleDownStabilizationSeconds: 300,
+      },
+      settings: { CONCURRENCY: 8, WORK_TIME_MS: 100 },
       resources: {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,
         memoryRequestMebibytes: 96,
-        memoryLimitMebibytes: memoryLimitFromBench(BROKER_BY_ENVIRONMENT.prod, "consumer"),
+        memoryLimitMebibytes: memoryLimitMebibytes(BROKER_BY_ENVIRONMENT.prod, "consumer"),
       },
     },
   },

@@ -24,10 +24,11 @@ import {
   imageReference,
   PRODUCER_RATE_PER_SECOND,
 } from "./config.js";
-import { readSealedCredentials, SEALED_DIR } from "./lib/broker-credentials.js";
 import { platformManifestsPath } from "./argocd/argocd-charts.js";
-import { PlatformSecretsChart } from "./argocd/platform-secrets-chart.js";
-import { MEMPHIS_ROOT_KEY, memphisSecrets, readSealedFile } from "./argocd/sealed-platform-secrets.js";
+import { readSealedCredentials } from "./secrets/broker-credentials.js";
+import { MEMPHIS_ROOT_KEY, memphisSecrets } from "./secrets/catalog.js";
+import { PlatformSecretsChart } from "./secrets/platform-secrets-chart.js";
+import { readSealedFile, SEALED_DIR } from "./secrets/sealed-file.js";
 
 /** Top-level folders this module owns entirely (deleted and rewritten by `npm run synth`). */
 export const OUTPUT_ROOTS = ["dist-manifests", "argocd"] as const;

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BROKER_BY_ENVIRONMENT, ENVIRONMENT_NAMES, type EnvironmentName } from "../cdk8s/config.js";
-import { sealableSecrets } from "../cdk8s/argocd/sealed-platform-secrets.js";
+import { sealableSecrets } from "../cdk8s/secrets/catalog.js";
 import { CliExit, parseCli, usageText, type CliOption, type CliSpec } from "../tooling/cli.js";
 import { REPO_ROOT } from "../tooling/repo-root.js";
 import { editExportedObject } from "../tooling/ts-config-edit.js";
@@ -215,7 +215,7 @@ export async function waitForHealthy(
 function pushCommands(branch: string, message: string): Command[] {
   return [
     {
-      argv: ["git", "add", "cdk8s/sealed", "dist-manifests", "argocd", "cdk8s/config.ts"],
+      argv: ["git", "add", "cdk8s/sealed", "cdk8s/data", "dist-manifests", "argocd", "cdk8s/config.ts"],
       why: "stage the changed files",
     },
     {

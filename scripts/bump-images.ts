@@ -1,6 +1,6 @@
-/** `npm run bump-images`: see scripts/lib/bump-images-command.ts. */
+/** `npm run bump-images`: see cdk8s/config-edits/bump-images.ts. */
+import { runBumpImages } from "../cdk8s/config-edits/bump-images.js";
 import { runCli } from "../tooling/cli.js";
-import { runBumpImages } from "./lib/bump-images-command.js";
 
 runCli("bump-images", () => {
   runBumpImages(process.argv.slice(2), { log: (line) => console.log(line) });

@@ -1,7 +1,7 @@
-/** `npm run seal`: see scripts/lib/seal-command.ts. */
+/** `npm run seal`: see cdk8s/secrets/seal-command.ts. */
 import { text } from "node:stream/consumers";
+import { runSeal } from "../cdk8s/secrets/seal-command.js";
 import { runCli } from "../tooling/cli.js";
-import { runSeal } from "./lib/seal-command.js";
 
 runCli("seal", async () => {
   await runSeal(process.argv.slice(2), {

@@ -1,6 +1,6 @@
-/** `npm run set-rate`: see scripts/lib/set-rate-command.ts. */
+/** `npm run set-rate`: see cdk8s/config-edits/set-rate.ts. */
+import { runSetRate } from "../cdk8s/config-edits/set-rate.js";
 import { runCli } from "../tooling/cli.js";
-import { runSetRate } from "./lib/set-rate-command.js";
 
 runCli("set-rate", () => {
   runSetRate(process.argv.slice(2), { log: (line) => console.log(line) });

@@ -6,7 +6,7 @@ import { loadavg } from "node:os";
 import { calibrate, calibrationLoopMs, machineInfo } from "./machine.js";
 import type { BenchBroker, BenchOptions } from "./options.js";
 import { assertAppsBuilt, compileBaselines, type Implementation } from "./processes.js";
-import { ENVIRONMENT_NAMES, ENVIRONMENTS } from "../../cdk8s/config.js";
+import { ENVIRONMENT_NAMES } from "../../cdk8s/config.js";
 import type {
   BenchResults,
   BrokerResults,
@@ -19,7 +19,7 @@ import type {
 import { nodeFloorMs, runColdStart } from "./scenarios/cold-start.js";
 import { runConsumerGroup } from "./scenarios/consumer-group.js";
 import { runConsumerThroughput } from "./scenarios/consumer-throughput.js";
-import { idealRate, runManifestSettings } from "./scenarios/manifest-settings.js";
+import { idealRate, manifestConsumerSettings, runManifestSettings } from "./scenarios/manifest-settings.js";
 import { runLatency } from "./scenarios/latency.js";
 import { runProducerThroughput } from "./scenarios/producer-throughput.js";
 import { runRateAccuracy } from "./scenarios/rate-accuracy.js";
@@ -224,7 +224,7 @@ export async function runBench(
     const manifests = ENVIRONMENT_NAMES.flatMap((environment): ManifestSettingsResult[] => {
       const achieved = c.summary(`manifest ${environment}`);
       if (!achieved) return [];
-      const { concurrency, workTimeMs } = ENVIRONMENTS[environment].consumer;
+      const { concurrency, workTimeMs } = manifestConsumerSettings(environment);
       const ideal = idealRate(environment);
       return [{ environment, concurrency, workTimeMs, achieved, ideal, ratio: achieved.median / ideal }];
     });

@@ -108,7 +108,8 @@ export interface BenchOptions {
    */
   readonly out: string;
   /**
-   * Also write a dated record `bench/records/<date>.json` to commit.
+   * Also write a dated record `bench/records/<date>.json` to commit, and its peak memory figures
+   * into cdk8s/data/peak-rss.json (the manifests' memory limits).
    * @default false
    */
   readonly record: boolean;
@@ -239,7 +240,7 @@ export const BENCH_CLI = {
       help: `bound of any single wait (default ${DEFAULT_OPTIONS.deadlineMs})`,
     },
     out: { type: "string", valueName: "FILE", help: `results JSON (default ${DEFAULT_OPTIONS.out})` },
-    record: { type: "boolean", help: "also write bench/records/<date>.json" },
+    record: { type: "boolean", help: "also write bench/records/<date>.json and cdk8s/data/peak-rss.json" },
     smoke: {
       type: "boolean",
       help: `tiny run: 1 repetition, ${SMOKE_OPTIONS.messages} messages, 0.5 s windows`,

@@ -14,7 +14,7 @@ import { ARGOCD_NAMESPACE, ArgoApplication } from "./argo-application.js";
 import type { GroupKind } from "./app-project.js";
 import { ArgoProject } from "./app-project.js";
 import { APP_WAVE, infrastructureApplications } from "./infrastructure.js";
-import type { PlatformSecretsChart } from "./platform-secrets-chart.js";
+import type { PlatformSecretsChart } from "../secrets/platform-secrets-chart.js";
 
 export const PLATFORM_PROJECT = "event-pipeline-platform";
 export const PIPELINE_PROJECT = "event-pipeline";

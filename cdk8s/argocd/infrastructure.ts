@@ -17,8 +17,8 @@ import {
   LOKI_GATEWAY_URL,
   MONITORING_NAMESPACE,
   SEALED_SECRETS_CONTROLLER,
-} from "./platform-names.js";
-import { GRAFANA_ADMIN, memphisSecrets } from "./sealed-platform-secrets.js";
+} from "../lib/platform-names.js";
+import { GRAFANA_ADMIN, memphisSecrets } from "../secrets/catalog.js";
 
 /** Sync waves of the Applications in the app-of-apps (Argo CD waits for each wave to be healthy). */
 export const APP_WAVE = {

@@ -12,8 +12,6 @@ import type { BrokerKind } from "../../src/broker/port.js";
 import type { EnvironmentSettings } from "../config.js";
 import type { PipelineConnection } from "../lib/app-environment.js";
 import { SYNC_WAVE, syncWave } from "../lib/argo-annotations.js";
-import type { SealedCredentialsFile } from "../lib/broker-credentials.js";
-import { BrokerCredentials } from "../lib/broker-credentials.js";
 import { brokerEndpoints } from "../lib/broker-endpoints.js";
 import { BrokerExporterMonitor } from "../lib/broker-exporter-monitor.js";
 import { Consumer } from "../lib/consumer.js";
@@ -26,8 +24,10 @@ import { Producer } from "../lib/producer.js";
 import { ProvisioningJob } from "../lib/provisioning-job.js";
 import type { QueueMetricSource } from "../lib/queue-scaler.js";
 import { MemphisUserJob } from "../lib/memphis-user-job.js";
-import { sealedSecretOf } from "../argocd/platform-secrets-chart.js";
-import type { SealedFile, SealedSecretSpec } from "../argocd/sealed-platform-secrets.js";
+import { BrokerCredentials } from "../secrets/broker-credentials.js";
+import type { SealedSecretSpec } from "../secrets/catalog.js";
+import type { SealedFile } from "../secrets/sealed-file.js";
+import { StrictSealedSecret } from "../secrets/strict-sealed-secret.js";
 
 export interface PipelineChartProps extends ChartProps {
   /** Environment settings (namespace, sizing, scaling bounds). */
@@ -37,7 +37,7 @@ export interface PipelineChartProps extends ChartProps {
   readonly ratePerSecond: number;
   readonly images: { readonly producer: string; readonly consumer: string };
   /** Sealed values of the credentials Secret (and what they were sealed for, when known). */
-  readonly sealedCredentials: SealedCredentialsFile;
+  readonly sealedCredentials: SealedFile;
   /**
    * Memphis only: the sealed root password (`memphis-admin`, sealed with the chart's `memphis-creds`)
    * with which the memphis-user Job creates the apps' user. Required when `broker` is "memphis".
@@ -92,29 +92,23 @@ export class PipelineChart extends Chart {
       logLevel: props.settings.logLevel,
     };
 
+    const { producer, consumer } = props.settings;
     this.producer = new Producer(this, "producer", {
       connection,
       image: props.images.producer,
       ratePerSecond: props.ratePerSecond,
-      replicas: props.settings.producer.replicas,
-      resources: props.settings.producer.resources,
+      replicas: producer.replicas,
+      resources: producer.resources,
+      settings: producer.settings,
     });
 
-    const c = props.settings.consumer;
     this.consumer = new Consumer(this, "consumer", {
       connection,
       image: props.images.consumer,
-      resources: c.resources,
-      concurrency: c.concurrency,
-      workTimeMs: c.workTimeMs,
+      resources: consumer.resources,
+      settings: consumer.settings,
       scaling: {
-        maxReplicas: c.maxReplicas,
-        lagThreshold: c.lagThreshold,
-        activationLagThreshold: c.activationLagThreshold,
-        fallbackReplicas: c.fallbackReplicas,
-        pollingIntervalSeconds: c.pollingIntervalSeconds,
-        cooldownPeriodSeconds: c.cooldownPeriodSeconds,
-        scaleDownStabilizationSeconds: c.scaleDownStabilizationSeconds,
+        ...consumer.scaling,
         ...(props.metricSource === undefined ? {} : { metricSource: props.metricSource }),
       },
     });
@@ -128,12 +122,15 @@ export class PipelineChart extends Chart {
         throw new Error(
           `PipelineChart: memphisAdmin is sealed for ${admin.spec.namespace}, not ${namespace}`,
         );
-      const sealed = sealedSecretOf(this, admin.spec, admin.file);
-      sealed.metadata.addAnnotation("argocd.argoproj.io/sync-wave", String(SYNC_WAVE.config));
+      const sealed = new StrictSealedSecret(this, "memphis-admin", {
+        spec: admin.spec,
+        file: admin.file,
+        syncWave: SYNC_WAVE.config,
+      });
       new MemphisUserJob(this, "memphis-user", {
         consumer: this.consumer.workload,
         broker,
-        adminSecret: kplus.Secret.fromSecretName(this, "memphis-admin", sealed.name),
+        adminSecret: sealed.secret,
         rootPasswordKey: admin.rootPasswordKey,
       });
     }
@@ -141,9 +138,9 @@ export class PipelineChart extends Chart {
     new BrokerExporterMonitor(this, "broker-exporter", { broker });
     new PipelineNetworkPolicies(this, "network", { broker, scrapedApps: ["producer", "consumer"] });
 
-    // ---- OBSERVABILITY (constructs in cdk8s/observability/, owned by the observability work) ----
-    // Alert rules (PrometheusRule) on the names wired here, and the Grafana dashboards ConfigMap
-    // (dashboards/*.json, label grafana_dashboard, picked up by the kube-prometheus-stack sidecar).
+    // Observability (cdk8s/observability/): alert rules (PrometheusRule) on the names wired here, and
+    // the Grafana dashboards ConfigMap (dashboards/*.json, label grafana_dashboard, picked up by the
+    // kube-prometheus-stack sidecar).
     new AlertRules(this, "alerts", {
       namespace,
       targets: {
@@ -153,6 +150,5 @@ export class PipelineChart extends Chart {
       },
     });
     new DashboardsConfigMap(this, "dashboards", { namespace });
-    // ---- END OBSERVABILITY ----
   }
 }

@@ -6,35 +6,53 @@
  * message it holds survives an eviction (it stops pulling, hands back in-flight work, and the
  * broker redelivers). A PDB would only block node drains at one replica and mean nothing at zero.
  */
-import * as kplus from "cdk8s-plus-29";
+import type * as kplus from "cdk8s-plus-29";
 import { Construct } from "constructs";
 import { CONSUMER_CONTRACT, CONSUMER_SETTINGS } from "../../src/apps/consumer/contract.js";
 import type { EnvMap } from "../../src/runtime/config/contract.js";
 import type { ContainerResources } from "../config.js";
 import type { PipelineConnection } from "./app-environment.js";
 import { commonEnvironment } from "./app-environment.js";
+import type { AppSettings, ResolvedAppSettings } from "./app-settings.js";
+import { resolveAppSettings, settingsEnvironment } from "./app-settings.js";
 import { AppWorkload } from "./app-workload.js";
 import { checkEnvironment } from "./contract-check.js";
-import type { QueueMetricSource } from "./queue-scaler.js";
+import type { QueueScalerProps } from "./queue-scaler.js";
 import { QueueScaler } from "./queue-scaler.js";
 
-export interface ConsumerScaling {
-  /** Upper bound of replicas. */
-  readonly maxReplicas: number;
-  /** Queue depth per replica KEDA aims for. */
-  readonly lagThreshold: number;
-  /** Queue depth above which KEDA wakes the consumer from zero. @default 0 */
-  readonly activationLagThreshold?: number;
-  /** Replicas while the metric is unreadable. @default 1 */
-  readonly fallbackReplicas?: number;
-  /** @default 15 */
-  readonly pollingIntervalSeconds?: number;
-  /** @default 300 */
-  readonly cooldownPeriodSeconds?: number;
-  /** @default 300 */
-  readonly scaleDownStabilizationSeconds?: number;
-  /** @default { type: "nats-jetstream" } */
-  readonly metricSource?: QueueMetricSource;
+/**
+ * How KEDA scales the consumer: the queue scaler's props but its target and queue (wired by the
+ * construct) and its lower bound (the consumer always scales from zero).
+ */
+export type ConsumerScaling = Omit<
+  QueueScalerProps,
+  "target" | "broker" | "stream" | "consumerGroup" | "minReplicas"
+>;
+
+/** Values of the consumer's own variables (CONCURRENCY, WORK_TIME_MS, …), by their contract names. */
+export type ConsumerSettings = AppSettings<typeof CONSUMER_SETTINGS>;
+
+/**
+ * The variables every consumer manifest states, at the contract's default unless overridden: the
+ * running value is visible in the Deployment, and the grace period derives from DRAIN_TIMEOUT_MS.
+ */
+export const CONSUMER_STATED_VARIABLES = [
+  "CONCURRENCY",
+  "BATCH_SIZE",
+  "WORK_TIME_MS",
+  "DRAIN_TIMEOUT_MS",
+  "RETRY_DELAY_MS",
+] as const;
+
+/** The consumer's own settings as the manifests state them. */
+export type ResolvedConsumerSettings = ResolvedAppSettings<
+  typeof CONSUMER_SETTINGS,
+  (typeof CONSUMER_STATED_VARIABLES)[number]
+>;
+
+/** The stated variables, each the override or the contract's default, and any other override. */
+export function resolveConsumerSettings(settings: ConsumerSettings = {}): ResolvedConsumerSettings {
+  return resolveAppSettings("Consumer", CONSUMER_SETTINGS, CONSUMER_STATED_VARIABLES, settings);
 }
 
 export interface ConsumerProps {
@@ -43,19 +61,15 @@ export interface ConsumerProps {
   readonly image: string;
   readonly resources: ContainerResources;
   readonly scaling: ConsumerScaling;
-  /** Messages processed at once per replica. @default 1 */
-  readonly concurrency?: number;
-  /** Messages requested per pull. @default 10 */
-  readonly batchSize?: number;
-  /** Simulated work per message in ms. @default 0 */
-  readonly workTimeMs?: number;
-  /** Time allowed to finish in-flight work after SIGTERM. @default 20000 */
-  readonly drainTimeoutMs?: number;
-  /** Delay before a failed message is redelivered. @default 1000 */
-  readonly retryDelayMs?: number;
   /**
-   * Seconds between SIGTERM and SIGKILL; must exceed the drain timeout.
-   * @default ceil(drainTimeoutMs / 1000) + 10
+   * The consumer's own variables for this deployment, by name; each one not given takes the
+   * contract's default (src/apps/consumer/contract.ts).
+   * @default {} (the contract's defaults)
+   */
+  readonly settings?: ConsumerSettings;
+  /**
+   * Seconds between SIGTERM and SIGKILL; must exceed DRAIN_TIMEOUT_MS.
+   * @default ceil(DRAIN_TIMEOUT_MS / 1000) + CONSUMER_GRACE_HEADROOM_SECONDS
    */
   readonly terminationGracePeriodSeconds?: number;
 }
@@ -63,52 +77,30 @@ export interface ConsumerProps {
 /** The consumer's container environment, typed by its contract. */
 export type ConsumerEnvironment = EnvMap<typeof CONSUMER_SETTINGS, kplus.EnvValue>;
 
-/** The consumer app's own defaults (its contract), plus what only the manifests decide. */
-export const CONSUMER_DEFAULTS = {
-  concurrency: CONSUMER_SETTINGS.CONCURRENCY.default,
-  batchSize: CONSUMER_SETTINGS.BATCH_SIZE.default,
-  workTimeMs: CONSUMER_SETTINGS.WORK_TIME_MS.default,
-  drainTimeoutMs: CONSUMER_SETTINGS.DRAIN_TIMEOUT_MS.default,
-  retryDelayMs: CONSUMER_SETTINGS.RETRY_DELAY_MS.default,
-  /** Headroom between the drain timeout and SIGKILL. */
-  graceHeadroomSeconds: 10,
-} as const;
+/** Headroom between the drain timeout and SIGKILL: only the manifests decide it. */
+export const CONSUMER_GRACE_HEADROOM_SECONDS = 10;
 
 export class Consumer extends Construct {
   readonly workload: AppWorkload;
   readonly scaler: QueueScaler;
-  readonly drainTimeoutMs: number;
+  /** The consumer's own settings as its manifests state them. */
+  readonly settings: ResolvedConsumerSettings;
   readonly terminationGracePeriodSeconds: number;
 
   constructor(scope: Construct, id: string, props: ConsumerProps) {
     super(scope, id);
-    const d = CONSUMER_DEFAULTS;
-    const settings = {
-      concurrency: props.concurrency ?? d.concurrency,
-      batchSize: props.batchSize ?? d.batchSize,
-      workTimeMs: props.workTimeMs ?? d.workTimeMs,
-      drainTimeoutMs: props.drainTimeoutMs ?? d.drainTimeoutMs,
-      retryDelayMs: props.retryDelayMs ?? d.retryDelayMs,
-    };
-    const minGrace = Math.ceil(settings.drainTimeoutMs / 1000) + 1;
-    const grace =
-      props.terminationGracePeriodSeconds ??
-      Math.ceil(settings.drainTimeoutMs / 1000) + d.graceHeadroomSeconds;
-    if (grace < minGrace)
+    this.settings = resolveConsumerSettings(props.settings);
+    const drainSeconds = Math.ceil(this.settings.DRAIN_TIMEOUT_MS / 1000);
+    const grace = props.terminationGracePeriodSeconds ?? drainSeconds + CONSUMER_GRACE_HEADROOM_SECONDS;
+    if (grace < drainSeconds + 1)
       throw new Error(
-        `Consumer: terminationGracePeriodSeconds (${grace}) must exceed drainTimeoutMs (${settings.drainTimeoutMs} ms)`,
+        `Consumer: terminationGracePeriodSeconds (${grace}) must exceed DRAIN_TIMEOUT_MS (${this.settings.DRAIN_TIMEOUT_MS} ms)`,
       );
-    this.drainTimeoutMs = settings.drainTimeoutMs;
     this.terminationGracePeriodSeconds = grace;
 
-    const value = (v: number): kplus.EnvValue => kplus.EnvValue.fromValue(String(v));
     const env: ConsumerEnvironment = {
       ...commonEnvironment(props.connection),
-      CONCURRENCY: value(settings.concurrency),
-      BATCH_SIZE: value(settings.batchSize),
-      WORK_TIME_MS: value(settings.workTimeMs),
-      DRAIN_TIMEOUT_MS: value(settings.drainTimeoutMs),
-      RETRY_DELAY_MS: value(settings.retryDelayMs),
+      ...settingsEnvironment(this.settings),
     };
     checkEnvironment("Consumer", CONSUMER_CONTRACT, env);
     this.workload = new AppWorkload(this, "workload", {

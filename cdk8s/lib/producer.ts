@@ -10,6 +10,8 @@ import type { EnvMap } from "../../src/runtime/config/contract.js";
 import type { ContainerResources } from "../config.js";
 import type { PipelineConnection } from "./app-environment.js";
 import { commonEnvironment } from "./app-environment.js";
+import type { AppSettings, ResolvedAppSettings } from "./app-settings.js";
+import { resolveAppSettings, settingsEnvironment } from "./app-settings.js";
 import { AppWorkload } from "./app-workload.js";
 import { SYNC_WAVE, syncWave } from "./argo-annotations.js";
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from "./config-checksum.js";
@@ -25,19 +27,33 @@ export const RATE_KEY = "RATE_PER_SECOND" satisfies keyof typeof PRODUCER_SETTIN
 /** The producer's container environment, typed by its contract. */
 export type ProducerEnvironment = EnvMap<typeof PRODUCER_SETTINGS, kplus.EnvValue>;
 
+/** Values of the producer's own variables but the rate (MAX_IN_FLIGHT, PAYLOAD_BYTES, …), by name. */
+export type ProducerSettings = AppSettings<typeof PRODUCER_SETTINGS, typeof RATE_KEY>;
+
+/** The variables every producer manifest states, at the contract's default unless overridden. */
+export const PRODUCER_STATED_VARIABLES = ["MAX_IN_FLIGHT", "PAYLOAD_BYTES"] as const;
+
+/** The producer's own settings as the manifests state them. */
+export type ResolvedProducerSettings = ResolvedAppSettings<
+  typeof PRODUCER_SETTINGS,
+  (typeof PRODUCER_STATED_VARIABLES)[number]
+>;
+
 export interface ProducerProps {
   readonly connection: PipelineConnection;
   /** Full image reference. */
   readonly image: string;
-  /** Messages per second per replica; 0 pauses; may be below 1. */
+  /** Messages per second per replica; 0 pauses; may be below 1 (the ConfigMap's RATE_PER_SECOND). */
   readonly ratePerSecond: number;
   readonly resources: ContainerResources;
-  /** @default 1 */
+  /** @default PRODUCER_DEFAULTS.replicas */
   readonly replicas?: number;
-  /** Publishes awaiting their ack, at most. @default the contract's MAX_IN_FLIGHT default (256) */
-  readonly maxInFlight?: number;
-  /** Payload size of each message in bytes. @default the contract's PAYLOAD_BYTES default (64) */
-  readonly payloadBytes?: number;
+  /**
+   * The producer's own variables for this deployment, by name (the rate excepted: it lives in the
+   * ConfigMap); each one not given takes the contract's default (src/apps/producer/contract.ts).
+   * @default {} (the contract's defaults)
+   */
+  readonly settings?: ProducerSettings;
 }
 
 /** What only the manifests decide; the app settings' defaults are the contract's. */
@@ -55,13 +71,19 @@ export function formatRate(rate: number): string {
 
 export class Producer extends Construct {
   readonly config: kplus.ConfigMap;
+  /** The producer's own settings as its manifests state them (the rate is in `config`). */
+  readonly settings: ResolvedProducerSettings;
   readonly workload: AppWorkload;
   readonly disruptionBudget: PodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: ProducerProps) {
     super(scope, id);
-    const maxInFlight = props.maxInFlight ?? PRODUCER_SETTINGS.MAX_IN_FLIGHT.default;
-    const payloadBytes = props.payloadBytes ?? PRODUCER_SETTINGS.PAYLOAD_BYTES.default;
+    this.settings = resolveAppSettings(
+      "Producer",
+      PRODUCER_SETTINGS,
+      PRODUCER_STATED_VARIABLES,
+      props.settings ?? {},
+    );
 
     const data = { [RATE_KEY]: formatRate(props.ratePerSecond) };
     this.config = new kplus.ConfigMap(this, "config", {
@@ -76,8 +98,7 @@ export class Producer extends Construct {
     const env: ProducerEnvironment = {
       ...commonEnvironment(props.connection),
       [RATE_KEY]: kplus.EnvValue.fromConfigMap(this.config, RATE_KEY),
-      MAX_IN_FLIGHT: kplus.EnvValue.fromValue(String(maxInFlight)),
-      PAYLOAD_BYTES: kplus.EnvValue.fromValue(String(payloadBytes)),
+      ...settingsEnvironment(this.settings),
     };
     checkEnvironment("Producer", PRODUCER_CONTRACT, env, data);
 

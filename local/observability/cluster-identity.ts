@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { KEDA_NAMESPACE, MONITORING_NAMESPACE } from "../../cdk8s/argocd/platform-names.js";
+import { KEDA_NAMESPACE, MONITORING_NAMESPACE } from "../../cdk8s/lib/platform-names.js";
 import type { EnvironmentName } from "../../cdk8s/config.js";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { SCALED_OBJECT_FILE } from "../scaler/manifest-spec.js";

@@ -10,14 +10,16 @@ import {
   BrokerCredentials,
   PLACEHOLDER_CIPHERTEXT,
   readSealedCredentials,
-} from "../../cdk8s/lib/broker-credentials.js";
+} from "../../cdk8s/secrets/broker-credentials.js";
 import { brokerEndpoints } from "../../cdk8s/lib/broker-endpoints.js";
 import { BrokerExporterMonitor } from "../../cdk8s/lib/broker-exporter-monitor.js";
 import type { ConsumerProps } from "../../cdk8s/lib/consumer.js";
 import { Consumer } from "../../cdk8s/lib/consumer.js";
 import { DEFAULT_MESSAGING, resolveMessaging } from "../../cdk8s/lib/messaging.js";
 import { PodDisruptionBudget } from "../../cdk8s/lib/pod-disruption-budget.js";
-import { formatRate, Producer } from "../../cdk8s/lib/producer.js";
+import { formatRate, Producer, type ProducerProps } from "../../cdk8s/lib/producer.js";
+import { resolveAppSettings } from "../../cdk8s/lib/app-settings.js";
+import { PRODUCER_SETTINGS } from "../../src/apps/producer/contract.js";
 import { queueDepthQuery } from "../../cdk8s/lib/queue-scaler.js";
 import { durableName, stationStreamName } from "../../src/broker/memphis/names.js";
 import { parseFiles } from "./support/manifests.js";
@@ -162,15 +164,20 @@ describe("Consumer", () => {
         lagThreshold: 33,
         activationLagThreshold: 2,
         fallbackReplicas: 3,
+        fallbackFailureThreshold: 4,
         pollingIntervalSeconds: 5,
         cooldownPeriodSeconds: 60,
+        scaleDownStabilizationSeconds: 90,
         metricSource: { type: "prometheus", serverAddress: "http://prom:9090" },
+      } satisfies Required<ConsumerProps["scaling"]>,
+      settings: {
+        CONCURRENCY: 6,
+        BATCH_SIZE: 20,
+        WORK_TIME_MS: 15,
+        DRAIN_TIMEOUT_MS: 45_000,
+        RETRY_DELAY_MS: 250,
+        SINK_DIR: "/tmp/effects",
       },
-      concurrency: 6,
-      batchSize: 20,
-      workTimeMs: 15,
-      drainTimeoutMs: 45_000,
-      retryDelayMs: 250,
       terminationGracePeriodSeconds: 50,
     };
     new Consumer(chart, "consumer", props);
@@ -190,6 +197,7 @@ describe("Consumer", () => {
       WORK_TIME_MS: "15",
       DRAIN_TIMEOUT_MS: "45000",
       RETRY_DELAY_MS: "250",
+      SINK_DIR: "/tmp/effects",
       BROKER: "memphis",
       BROKER_ACCOUNT_ID: "1",
     });
@@ -203,7 +211,10 @@ describe("Consumer", () => {
       maxReplicaCount: 7,
       pollingInterval: 5,
       cooldownPeriod: 60,
-      fallback: { failureThreshold: 3, replicas: 3 },
+      fallback: { failureThreshold: 4, replicas: 3 },
+      advanced: {
+        horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 90 } } },
+      },
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "consumer" },
     });
     expect(scaled.spec.triggers).toEqual([
@@ -233,10 +244,10 @@ describe("Consumer", () => {
           image: "i",
           resources,
           scaling: { maxReplicas: 2, lagThreshold: 10 },
-          drainTimeoutMs: 30_000,
+          settings: { DRAIN_TIMEOUT_MS: 30_000 },
           terminationGracePeriodSeconds: 30,
         }),
-    ).toThrow(/terminationGracePeriodSeconds \(30\) must exceed drainTimeoutMs \(30000 ms\)/);
+    ).toThrow(/terminationGracePeriodSeconds \(30\) must exceed DRAIN_TIMEOUT_MS \(30000 ms\)/);
   });
 
   it("rejects bad scaling bounds naming the option", () => {
@@ -280,7 +291,7 @@ describe("invariants", () => {
           connection: { ...connection(chart, kind), messaging: resolveMessaging(messaging) },
           image: "i",
           resources,
-          workTimeMs,
+          settings: { WORK_TIME_MS: workTimeMs },
           scaling: { maxReplicas: 2, lagThreshold: 10 },
         });
     };
@@ -318,6 +329,35 @@ describe("invariants", () => {
       consumer: durableName("Workers"),
     });
     expect(trigger.metadata).toMatchObject({ stream: "events#in$1", consumer: "workers" });
+  });
+
+  it("app settings by variable name: the stated ones at the contract's default, overrides added in the contract's order", () => {
+    const own = new Set(["LOAD_PROFILE", "MAX_IN_FLIGHT", "PAYLOAD_BYTES", "MESSAGE_LIMIT"]);
+    const env = (settings: ProducerProps["settings"]): string[] => {
+      const chart = Testing.chart();
+      new Producer(chart, "p", {
+        connection: connection(chart),
+        image: "i",
+        ratePerSecond: 1,
+        resources,
+        settings,
+      });
+      const container = byKind(Testing.synth(chart), "Deployment")[0].spec.template.spec.containers[0];
+      return container.env.filter((e: any) => own.has(e.name)).map((e: any) => `${e.name}=${e.value}`);
+    };
+    expect(env({})).toEqual([
+      `MAX_IN_FLIGHT=${PRODUCER_SETTINGS.MAX_IN_FLIGHT.default}`,
+      `PAYLOAD_BYTES=${PRODUCER_SETTINGS.PAYLOAD_BYTES.default}`,
+    ]);
+    expect(env({ MESSAGE_LIMIT: 100, MAX_IN_FLIGHT: 8 })).toEqual([
+      "MAX_IN_FLIGHT=8",
+      "PAYLOAD_BYTES=64",
+      "MESSAGE_LIMIT=100",
+    ]);
+    // A stated variable without a default would have no value to state.
+    expect(() => resolveAppSettings("Producer", PRODUCER_SETTINGS, ["RATE_PER_SECOND"], {})).toThrow(
+      /Producer: RATE_PER_SECOND has no default in the contract; every environment must set it/,
+    );
   });
 
   it("rates render as plain decimals; negative rates are refused", () => {

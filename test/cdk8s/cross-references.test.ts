@@ -70,7 +70,7 @@ describe.each(ENVIRONMENT_NAMES)("environment %s", (env) => {
       expect(target.metadata.labels?.["app.kubernetes.io/name"]).toBe("consumer");
       expect(target.spec).not.toHaveProperty("replicas");
       expect(so.spec.minReplicaCount).toBe(0);
-      expect(so.spec.maxReplicaCount).toBe(ENVIRONMENTS[env].consumer.maxReplicas);
+      expect(so.spec.maxReplicaCount).toBe(ENVIRONMENTS[env].consumer.scaling.maxReplicas);
     }
     const targeted = new Set(scaled.map((s) => s.spec.scaleTargetRef.name));
     for (const d of docs.filter((x) => x.kind === "Deployment" && !targeted.has(x.metadata.name)))

@@ -14,13 +14,9 @@ import type { ChartCrd, ChartFacts } from "../../cdk8s/argocd/chart-facts.js";
 import { retryBackoffs, retryLimit, SYNC_RETRY } from "../../cdk8s/argocd/argo-application.js";
 import { APPLICATION_HEALTH_KEY } from "../../cdk8s/argocd/argocd-charts.js";
 import { BROKER_BY_ENVIRONMENT, ENVIRONMENT_NAMES, HELM_CHARTS } from "../../cdk8s/config.js";
-import {
-  BENCH_RECORDS_DIR,
-  MEMORY_SIZING,
-  memoryLimitFromBench,
-  newestBenchRecord,
-  recordedPeakRssMebibytes,
-} from "../../cdk8s/lib/bench-memory.js";
+import { MEMORY_SIZING, memoryLimitMebibytes, PEAK_RSS } from "../../cdk8s/lib/memory-limits.js";
+import { peakRssFigures } from "../../bench/src/peak-rss.js";
+import type { BenchResults } from "../../bench/src/results.js";
 import type { AppName } from "../../cdk8s/lib/labels.js";
 import type { BrokerKind } from "../../src/broker/port.js";
 import { synthesize } from "../../cdk8s/synth.js";
@@ -303,8 +299,35 @@ describe("10. custom resources validate against the CRDs of the pinned chart ver
 });
 
 describe("8. memory limits come from the recorded benchmark peak RSS plus headroom", () => {
+  // The newest committed bench record that measured every app on every broker, read here on its
+  // own: the figures cdk8s reads (cdk8s/data/peak-rss.json) must be that record's.
+  const recordsDir = join(REPO_ROOT, "bench", "records");
+  const records = readdirSync(recordsDir)
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f))
+    .sort()
+    .reverse()
+    .map((f) => {
+      const results = JSON.parse(readFileSync(join(recordsDir, f), "utf8")) as BenchResults;
+      return peakRssFigures(results, `bench/records/${f}`);
+    });
+  const newest = records.find((r) => "figures" in r);
+  if (newest === undefined || !("figures" in newest)) throw new Error(`no complete record in ${recordsDir}`);
+  const recorded = newest.figures;
   const underLimit = (limitMib: number, broker: BrokerKind, app: AppName): boolean =>
-    limitMib >= recordedPeakRssMebibytes(broker, app) * MEMORY_SIZING.headroom;
+    limitMib >= recorded.peakRssMebibytes[broker][app] * MEMORY_SIZING.headroom;
+
+  it("cdk8s/data/peak-rss.json states the newest complete bench record's peaks (npm run bench -- --record)", () => {
+    expect(PEAK_RSS).toEqual(recorded);
+    // Negative control: a record lacking a broker does not replace the figures.
+    expect(peakRssFigures({ brokers: {} }, "x")).toEqual({
+      missing: [
+        "peakRssConsumer (MiB) on nats",
+        "peakRssProducer (MiB) on nats",
+        "peakRssConsumer (MiB) on memphis",
+        "peakRssProducer (MiB) on memphis",
+      ],
+    });
+  });
 
   it.each(ENVIRONMENT_NAMES)(
     "%s: every container's limit covers its app's recorded peak × headroom",
@@ -323,20 +346,13 @@ describe("8. memory limits come from the recorded benchmark peak RSS plus headro
     },
   );
 
-  it("reads the newest record, and a limit of the bare peak (no headroom) fails the rule (negative control)", () => {
-    const newest = newestBenchRecord();
-    expect(newest).toBe(
-      readdirSync(BENCH_RECORDS_DIR)
-        .filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f))
-        .sort()
-        .at(-1),
-    );
+  it("a limit of the bare peak (no headroom) fails the rule (negative control)", () => {
     for (const broker of ["nats", "memphis"] as const)
       for (const app of ["consumer", "producer"] as const) {
-        const peak = recordedPeakRssMebibytes(broker, app);
+        const peak = recorded.peakRssMebibytes[broker][app];
         expect(peak, `${broker} ${app}`).toBeGreaterThan(0);
         expect(underLimit(Math.ceil(peak), broker, app), `${broker} ${app}`).toBe(false);
-        const limit = memoryLimitFromBench(broker, app);
+        const limit = memoryLimitMebibytes(broker, app);
         expect(limit % MEMORY_SIZING.stepMebibytes, `${broker} ${app}`).toBe(0);
         expect(underLimit(limit, broker, app), `${broker} ${app}`).toBe(true);
       }

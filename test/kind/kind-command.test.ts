@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BROKER_BY_ENVIRONMENT } from "../../cdk8s/config.js";
-import { sealableSecrets } from "../../cdk8s/argocd/sealed-platform-secrets.js";
+import { sealableSecrets } from "../../cdk8s/secrets/catalog.js";
 import { runKind, type KindIo } from "../../kind/kind-command.js";
 import { ARGO_CD_INSTALL_URL, KIND_NODE_IMAGE } from "../../kind/pins.js";
 import type { Prerequisites } from "../../kind/prerequisites.js";

@@ -5,14 +5,24 @@
  * pre-filled with `manifestWindowMs` of work at the ideal rate.
  */
 import { ENVIRONMENTS, type EnvironmentName } from "../../../cdk8s/config.js";
+import { resolveConsumerSettings } from "../../../cdk8s/lib/consumer.js";
 import type { BenchBroker, BenchOptions } from "../options.js";
 import { ackedCount, rateFromSamples, sampleUntil } from "../probes.js";
 import { startParticipant } from "./participants.js";
 import { withBroker } from "./with-broker.js";
 
+/** CONCURRENCY and WORK_TIME_MS of the consumer as `environment`'s manifests state them. */
+export function manifestConsumerSettings(environment: EnvironmentName): {
+  concurrency: number;
+  workTimeMs: number;
+} {
+  const settings = resolveConsumerSettings(ENVIRONMENTS[environment].consumer.settings);
+  return { concurrency: settings.CONCURRENCY, workTimeMs: settings.WORK_TIME_MS };
+}
+
 /** The ideal rate (msg/s) of one replica of `environment`. */
 export function idealRate(environment: EnvironmentName): number {
-  const { concurrency, workTimeMs } = ENVIRONMENTS[environment].consumer;
+  const { concurrency, workTimeMs } = manifestConsumerSettings(environment);
   return (concurrency * 1000) / workTimeMs;
 }
 
@@ -21,7 +31,7 @@ export async function runManifestSettings(
   environment: EnvironmentName,
   options: BenchOptions,
 ): Promise<number> {
-  const { concurrency, workTimeMs } = ENVIRONMENTS[environment].consumer;
+  const { concurrency, workTimeMs } = manifestConsumerSettings(environment);
   const total = Math.ceil((idealRate(environment) * options.manifestWindowMs) / 1000);
   return withBroker(kind, async (broker, processes) => {
     await broker.prefill(total, options.payloadBytes);

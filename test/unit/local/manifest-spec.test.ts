@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES, ENVIRONMENTS } from "../../../cdk8s/config.js";
+import { resolveConsumerSettings } from "../../../cdk8s/lib/consumer.js";
 import { readConsumerManifests, scalingSpecOf } from "../../../local/scaler/manifest-spec.js";
 import { SCALING_DEFAULTS } from "../../../local/scaler/scaling-spec.js";
 
@@ -12,14 +13,15 @@ describe("scaling spec from dist-manifests/<env>/", () => {
   for (const env of ENVIRONMENT_NAMES) {
     it(`${env}: the ScaledObject and Deployment as synthesized from cdk8s/config.ts`, () => {
       const { scaling, pod } = readConsumerManifests(env);
-      const settings = ENVIRONMENTS[env].consumer;
-      expect(scaling.maxReplicaCount).toBe(settings.maxReplicas);
-      expect(scaling.lagThreshold).toBe(settings.lagThreshold);
-      expect(scaling.activationLagThreshold).toBe(settings.activationLagThreshold);
-      expect(scaling.fallback?.replicas).toBe(settings.fallbackReplicas);
+      const { scaling: bounds, settings: overrides } = ENVIRONMENTS[env].consumer;
+      const settings = resolveConsumerSettings(overrides);
+      expect(scaling.maxReplicaCount).toBe(bounds.maxReplicas);
+      expect(scaling.lagThreshold).toBe(bounds.lagThreshold);
+      expect(scaling.activationLagThreshold).toBe(bounds.activationLagThreshold);
+      expect(scaling.fallback?.replicas).toBe(bounds.fallbackReplicas);
       expect(scaling.hpa.minReplicas).toBe(1);
-      expect(pod.env.WORK_TIME_MS).toBe(String(settings.workTimeMs));
-      expect(pod.env.CONCURRENCY).toBe(String(settings.concurrency));
+      expect(pod.env.WORK_TIME_MS).toBe(String(settings.WORK_TIME_MS));
+      expect(pod.env.CONCURRENCY).toBe(String(settings.CONCURRENCY));
       expect(pod.env.BROKER_PASSWORD).toBeUndefined(); // a secretKeyRef, not a value
       expect(pod.readinessPath).toBe("/readyz");
       expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(0);

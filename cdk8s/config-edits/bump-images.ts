@@ -1,16 +1,15 @@
 /**
  * `npm run bump-images -- --tag <tag> [--app producer|consumer] [--registry <prefix>] [--no-synth]
- *   [--config <file>] [--pr-body <file>] [--dry-run]`
+ *   [--data <file>] [--pr-body <file>] [--dry-run]`
  *
- * Sets `IMAGES.<app>.tag` (both apps by default) and, with `--registry`, `IMAGES.<app>.repository`
- * = `<prefix>/<app>` in cdk8s/config.ts (only those literals), then re-synthesizes. `--dry-run`
- * prints the diff of cdk8s/config.ts and writes nothing.
+ * Sets each app's tag (both apps by default) and, with `--registry`, its repository = `<prefix>/<app>`
+ * in cdk8s/data/images.json (IMAGES), then re-synthesizes, all or nothing. `--dry-run` prints the
+ * diff of the data file and writes nothing.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { parseCli, type CliOption, type CliSpec } from "../../tooling/cli.js";
-import { applyEdit, CONFIG_EDIT_OPTIONS, CONFIG_FILE, type ConfigCommandIo } from "./set-rate-command.js";
-import { runSynth } from "../../tooling/run-synth.js";
-import { editExportedObject, type LiteralEdit } from "./ts-config-edit.js";
+import type { ImagePin } from "../config.js";
+import type { ConfigCommandIo } from "./data-edit.js";
+import { DATA_FILES, dataEditOptions, editDataFile, repositoryPath } from "./data-edit.js";
 
 export const APPS = ["producer", "consumer"] as const;
 export type AppName = (typeof APPS)[number];
@@ -47,8 +46,8 @@ export const BUMP_IMAGES_CLI = {
   usage:
     "npm run bump-images -- --tag <tag> [--app producer|consumer]... [--registry <prefix>] [--pr-body <file>] [--no-synth] [--dry-run]",
   description:
-    "Point IMAGES.<app> in cdk8s/config.ts at a new tag (both apps by default), optionally at a new " +
-    "registry prefix, and re-synthesize the manifests.",
+    `Point each app's image in ${repositoryPath(DATA_FILES.images)} at a new tag (both apps by default), ` +
+    "optionally at a new registry prefix, and re-synthesize the manifests.",
   options: {
     tag: { type: "string", valueName: "tag", help: "image tag (an OCI tag, e.g. the commit SHA)" },
     app: { type: "string", multiple: true, valueName: APPS.join("|"), help: "only this app" },
@@ -57,9 +56,17 @@ export const BUMP_IMAGES_CLI = {
       valueName: "prefix",
       help: "registry and path prefix, e.g. ghcr.io/org/repo",
     },
-    ...CONFIG_EDIT_OPTIONS,
+    ...dataEditOptions(DATA_FILES.images),
   },
 } satisfies CliSpec<Record<string, CliOption>>;
+
+/** The pin of `app` in the data file, checked. */
+function pinOf(images: Record<string, unknown>, app: AppName, file: string): ImagePin {
+  const pin = images[app] as Partial<ImagePin> | undefined;
+  if (typeof pin?.repository !== "string" || typeof pin.tag !== "string")
+    throw new Error(`${file}: "${app}" must be { "repository": string, "tag": string }`);
+  return { repository: pin.repository, tag: pin.tag };
+}
 
 export function runBumpImages(argv: readonly string[], io: ConfigCommandIo): BumpImagesResult {
   const { values } = parseCli(BUMP_IMAGES_CLI, argv);
@@ -70,37 +77,31 @@ export function runBumpImages(argv: readonly string[], io: ConfigCommandIo): Bum
     return app as AppName;
   });
   const registry = values.registry === undefined ? undefined : parseRegistryPrefix(values.registry);
-  const configFile = values.config ?? CONFIG_FILE;
-
-  const edits: LiteralEdit[] = [];
-  for (const app of apps) {
-    edits.push({ path: [app, "tag"], value: tag });
-    if (registry !== undefined) edits.push({ path: [app, "repository"], value: `${registry}/${app}` });
-  }
-  const text = readFileSync(configFile, "utf8");
-  const edited = editExportedObject(text, configFile, "IMAGES", edits);
-  const changes = edits.map((edit, index) => ({
-    field: `IMAGES.${edit.path.join(".")}`,
-    from: String(edited.previous[index]),
-    to: String(edit.value),
-  }));
-  for (const change of changes) io.log(`${change.field}: ${change.from} -> ${change.to}`);
-  const dryRun = values["dry-run"];
-  applyEdit(configFile, text, edited.text, dryRun, io.log);
-
-  const synthesized = values["no-synth"] || dryRun ? false : (io.synth ?? runSynth)(io.log);
-  const body = [
-    `Images built from this commit, tag \`${tag}\`:`,
-    "",
-    ...changes.map((c) => `- \`${c.field}\`: \`${c.from}\` → \`${c.to}\``),
-    "",
-    synthesized
-      ? "Manifests re-synthesized (`npm run synth`)."
-      : "Manifests NOT re-synthesized: run `npm run synth`.",
-    "",
-    "_Opened by the images workflow (`npm run bump-images`)._",
-    "",
-  ].join("\n");
-  if (values["pr-body"] !== undefined && !dryRun) writeFileSync(values["pr-body"], body);
-  return { changes, body };
+  return editDataFile(values, DATA_FILES.images, io, (before, { file, synth }) => {
+    const after: Record<string, unknown> = { ...before };
+    const changes: { field: string; from: string; to: string }[] = [];
+    for (const app of apps) {
+      const pin = pinOf(before, app, file);
+      const repository = registry === undefined ? pin.repository : `${registry}/${app}`;
+      after[app] = { ...pin, repository, tag };
+      changes.push({ field: `IMAGES.${app}.tag`, from: pin.tag, to: tag });
+      if (registry !== undefined)
+        changes.push({ field: `IMAGES.${app}.repository`, from: pin.repository, to: repository });
+    }
+    for (const change of changes) io.log(`${change.field}: ${change.from} -> ${change.to}`);
+    const body = [
+      `Images built from this commit, tag \`${tag}\`:`,
+      "",
+      ...changes.map((c) => `- \`${c.field}\`: \`${c.from}\` → \`${c.to}\``),
+      "",
+      synth
+        ? "Manifests re-synthesized (`npm run synth`)."
+        : "Manifests NOT re-synthesized: run `npm run synth`.",
+      "",
+      "_Opened by the images workflow (`npm run bump-images`)._",
+      "",
+    ].join("\n");
+    const alsoWrite = values["pr-body"] === undefined ? [] : [{ file: values["pr-body"], content: body }];
+    return { data: after, alsoWrite, result: { changes, body } };
+  });
 }

@@ -1,5 +1,5 @@
 /** The pull request text `npm run set-rate` writes: old and new rate, and what KEDA should do. */
-import type { ReplicaEstimate, ScalingInputs } from "../../cdk8s/config-edits/expected-replicas.js";
+import type { ReplicaEstimate, ScalingInputs } from "./expected-replicas.js";
 
 export interface RatePullRequestProps {
   readonly env: string;
@@ -10,6 +10,8 @@ export interface RatePullRequestProps {
   readonly estimate: ReplicaEstimate;
   /** Where the work time came from (config or default). */
   readonly workTimeSource: string;
+  /** The data file the rate lives in, as the repository names it. */
+  readonly changedFile: string;
   /** Whether the manifests were re-synthesized. */
   readonly synthesized: boolean;
 }
@@ -26,7 +28,7 @@ export function ratePullRequestBody(props: RatePullRequestProps): string {
     `Producer rate in **${props.env}**: **${fmt(props.oldRate)} → ${fmt(props.newRate)}** messages/s per producer replica` +
       ` (${props.producerReplicas} replica${props.producerReplicas === 1 ? "" : "s"}: ${fmt(s.ratePerSecond)} msg/s in total).`,
     "",
-    "Changed: `PRODUCER_RATE_PER_SECOND` in `cdk8s/config.ts`" +
+    `Changed: \`PRODUCER_RATE_PER_SECOND\` in \`${props.changedFile}\`` +
       (props.synthesized
         ? ", and the re-synthesized manifests (ConfigMap `producer-config` key `RATE_PER_SECOND`, producer config checksum)."
         : " (manifests not re-synthesized: run `npm run synth`)."),

@@ -1,21 +1,23 @@
 /**
- * Secrets that the pinned charts would otherwise generate on every render, supplied sealed instead.
+ * Every Secret this repository supplies sealed, per environment: where it lives, which keys it holds
+ * and what reads it. `npm run seal -- --secret <name>` seals any of them (cdk8s/sealed/<env>/<name>.json)
+ * and the charts deploy them from those files, so a new credential is one entry here.
  *
- * Argo CD renders charts with `helm template`, where `lookup` returns nothing (argoproj/argo-cd#5202),
- * so `randAlphaNum` values change on every render and selfHeal applies them (chart facts
- * `generatedSecrets` in schemas/charts/). Each Secret here is named by the chart value that points
- * the chart at an existing Secret; its ciphertexts are `cdk8s/sealed/<env>/<name>.json`
- * (`npm run seal -- --secret <name>`), bound to name and namespace (strict scope).
+ * Platform Secrets are those the pinned charts would otherwise generate on every render: Argo CD
+ * renders charts with `helm template`, where `lookup` returns nothing (argoproj/argo-cd#5202), so
+ * `randAlphaNum` values change on every render and selfHeal applies them (chart facts
+ * `generatedSecrets` in schemas/charts/). Each is named by the chart value that points the chart at
+ * an existing Secret, and bound to its name and namespace (strict scope).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { BrokerKind } from "../../src/broker/port.js";
 import type { EnvironmentName } from "../config.js";
 import { ENVIRONMENTS } from "../config.js";
 import { CREDENTIAL_KEYS } from "../lib/app-environment.js";
-import { BROKER_CREDENTIALS_NAME, SEALED_DIR } from "../lib/broker-credentials.js";
 import { brokerEndpoints } from "../lib/broker-endpoints.js";
-import { MONITORING_NAMESPACE } from "./platform-names.js";
+import { MONITORING_NAMESPACE } from "../lib/platform-names.js";
+
+/** Name of the pipeline's broker credentials Secret (the apps read `CREDENTIAL_KEYS` from it). */
+export const BROKER_CREDENTIALS_NAME = "broker-credentials";
 
 /** One sealed Secret: where it lives and which keys it must hold. */
 export interface SealedSecretSpec {
@@ -91,11 +93,11 @@ export function memphisSecrets(env: EnvironmentName): {
   };
 }
 
-/** The pipeline's own broker credentials (see cdk8s/lib/broker-credentials.ts). */
-export function brokerCredentialsSpec(env: EnvironmentName): SealedSecretSpec {
+/** The pipeline's own broker credentials in its namespace (the BrokerCredentials construct). */
+export function brokerCredentialsSpec(namespace: string): SealedSecretSpec {
   return {
     name: BROKER_CREDENTIALS_NAME,
-    namespace: ENVIRONMENTS[env].namespace,
+    namespace,
     keys: CREDENTIAL_KEYS,
     readBy: "the producer, the consumer and the provisioning Job",
   };
@@ -109,28 +111,5 @@ export function platformSecretSpecs(env: EnvironmentName, broker: BrokerKind): S
 
 /** Every Secret `npm run seal` can write for an environment, copies included. */
 export function sealableSecrets(env: EnvironmentName, broker: BrokerKind): SealedSecretSpec[] {
-  return [brokerCredentialsSpec(env), ...platformSecretSpecs(env, broker)];
-}
-
-/** Contents of `cdk8s/sealed/<env>/<name>.json`. */
-export interface SealedFile {
-  readonly encryptedData: Readonly<Record<string, string>>;
-  readonly sealedFor?: { readonly scope: string; readonly namespace: string; readonly name: string };
-}
-
-/** Read a committed sealed file and check it holds the spec's keys, bound to its name and namespace. */
-export function readSealedFile(env: EnvironmentName, spec: SealedSecretSpec, dir: string = SEALED_DIR): SealedFile {
-  const file = join(dir, env, `${spec.name}.json`);
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<SealedFile>;
-  const data = parsed.encryptedData ?? {};
-  const problems = spec.keys
-    .filter((k) => typeof data[k] !== "string" || !/^[A-Za-z0-9+/]+=*$/.test(data[k]))
-    .map((k) => `encryptedData.${k} must be a base64 string`);
-  const bound = parsed.sealedFor;
-  if (bound !== undefined && (bound.scope !== "strict" || bound.namespace !== spec.namespace || bound.name !== spec.name))
-    problems.push(
-      `sealed for ${bound.scope} ${bound.namespace}/${bound.name}, expected strict ${spec.namespace}/${spec.name}`,
-    );
-  if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}: re-run npm run seal -- --secret ${spec.name}`);
-  return parsed as SealedFile;
+  return [brokerCredentialsSpec(ENVIRONMENTS[env].namespace), ...platformSecretSpecs(env, broker)];
 }

@@ -4,28 +4,22 @@
  *
  * Seals one Secret of an environment with strict scope (bound to its namespace and name): by default
  * the broker credentials "broker-credentials", or with `--secret` one of the platform Secrets the
- * charts read (`sealableSecrets` in cdk8s/argocd/sealed-platform-secrets.ts), together with its
- * copies in other namespaces. Writes `cdk8s/sealed/<env>/<name>.json` and re-synthesizes.
+ * charts read (`sealableSecrets` in ./catalog.ts), together with its copies in other namespaces.
+ * Writes `cdk8s/sealed/<env>/<name>.json` and re-synthesizes, all or nothing (../config-edits/atomic-edit.ts).
  * Plaintext comes from environment variables (named like the keys) or stdin, never from argv, and is
  * never printed; `--generate` makes a random value for every key not given.
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../cdk8s/config.js";
-import { BROKER_CREDENTIALS_NAME } from "../../cdk8s/lib/broker-credentials.js";
-import { BROKER_BY_ENVIRONMENT } from "../../cdk8s/config.js";
-import type { SealedSecretSpec } from "../../cdk8s/argocd/sealed-platform-secrets.js";
-import { sealableSecrets } from "../../cdk8s/argocd/sealed-platform-secrets.js";
-import { generatedSecretValue, memphisPasswordProblem } from "./sealing-values.js";
 import { parseCli, usageText, type CliOption, type CliSpec } from "../../tooling/cli.js";
-import { readSealingKey } from "./sealing.js";
-import { sealCredentials, sealedFilePath, writeSealedDocument } from "./sealing-file.js";
-import { readCredentials } from "./sealing-input.js";
-import { REPO_ROOT } from "../../tooling/repo-root.js";
 import { runSynth } from "../../tooling/run-synth.js";
-
-/** Where the committed sealed files live. */
-export const SEALED_DIR = join(REPO_ROOT, "cdk8s", "sealed");
+import { BROKER_BY_ENVIRONMENT, ENVIRONMENT_NAMES, type EnvironmentName } from "../config.js";
+import { writeAtomically, type PlannedWrite } from "../config-edits/atomic-edit.js";
+import type { SealedSecretSpec } from "./catalog.js";
+import { BROKER_CREDENTIALS_NAME, sealableSecrets } from "./catalog.js";
+import { readCredentials } from "./credential-input.js";
+import { generatedSecretValue, memphisPasswordProblem } from "./generated-values.js";
+import { SEALED_DIR, sealDocument, sealedDocumentText, sealedFilePath } from "./sealed-file.js";
+import { readSealingKey } from "./sealing-scheme.js";
 
 /** What the command needs from its surroundings (passed in, so tests never touch process state). */
 export interface SealIo {
@@ -36,7 +30,7 @@ export interface SealIo {
   /** @default cdk8s/sealed */
   readonly sealedDir?: string;
   /** Re-synthesizes the manifests (they embed the ciphertexts); replaced in tests. @default runSynth */
-  readonly synth?: (log: (line: string) => void) => boolean;
+  readonly synth?: (log: (line: string) => void) => unknown;
 }
 
 /** Flags of `npm run seal`. */
@@ -123,7 +117,7 @@ export async function runSeal(argv: readonly string[], io: SealIo): Promise<stri
     }),
     ...Object.fromEntries(toGenerate.map((k) => [k, generatedSecretValue(k)])),
   };
-  // The memphis-user Job hands the apps' password to Memphis, which rejects weak ones (see sealing-values.ts).
+  // The memphis-user Job hands the apps' password to Memphis, which rejects weak ones (./generated-values.ts).
   if (broker === "memphis" && spec.name === BROKER_CREDENTIALS_NAME) {
     const problem = memphisPasswordProblem(credentials.BROKER_PASSWORD ?? "");
     if (problem !== undefined) throw new Error(`BROKER_PASSWORD: ${problem}`);
@@ -131,26 +125,27 @@ export async function runSeal(argv: readonly string[], io: SealIo): Promise<stri
 
   const key = readSealingKey(await loadCertificate(values.cert));
   const targets: SealedSecretSpec[] = [{ ...spec, namespace }, ...(spec.copies ?? [])];
-  let first = "";
-  for (const target of targets) {
-    const values_ = Object.fromEntries(target.keys.map((k) => [k, credentials[k]!]));
-    const document = sealCredentials({
+  const writes: PlannedWrite[] = targets.map((target) => {
+    const document = sealDocument({
       key,
       namespace: target.namespace,
       name: target.name,
-      values: values_,
+      values: Object.fromEntries(target.keys.map((k) => [k, credentials[k]!])),
     });
     const file = sealedFilePath(io.sealedDir ?? SEALED_DIR, env, target.name);
-    writeSealedDocument(file, document);
-    first ||= file;
+    const generated = toGenerate.filter((k) => target.keys.includes(k));
     io.log(
       `sealed ${Object.keys(document.encryptedData).join(", ")} for ${target.namespace}/${target.name} ` +
         `(strict scope, certificate sha256 ${key.fingerprint.slice(0, 16)}…) into ${file}` +
-        (toGenerate.some((k) => target.keys.includes(k))
-          ? ` (generated: ${toGenerate.filter((k) => target.keys.includes(k)).join(", ")})`
-          : ""),
+        (generated.length > 0 ? ` (generated: ${generated.join(", ")})` : ""),
     );
-  }
-  if (!values["no-synth"]) (io.synth ?? runSynth)(io.log);
+    return { file, content: sealedDocumentText(document) };
+  });
+  writeAtomically(writes, () => {
+    if (values["no-synth"]) return;
+    if (io.synth === undefined) runSynth();
+    else io.synth(io.log);
+  });
+  const first = writes[0]!.file;
   return first;
 }

@@ -1,6 +1,6 @@
 /**
- * The sealed Secrets the infrastructure charts read through their existing-secret values (see
- * sealed-platform-secrets.ts), with the Namespaces they live in, synthesized into
+ * The sealed Secrets the infrastructure charts read through their existing-secret values (the
+ * platform entries of ./catalog.ts), with the Namespaces they live in, synthesized into
  * `dist-manifests/<env>-platform/` and synced by the "platform-secrets" Application before the charts.
  */
 import { Chart } from "cdk8s";
@@ -8,23 +8,10 @@ import * as kplus from "cdk8s-plus-29";
 import type { Construct } from "constructs";
 import type { BrokerKind } from "../../src/broker/port.js";
 import type { EnvironmentName } from "../config.js";
-import { SealedSecret } from "../imports/sealed-secrets-bitnami.com.js";
-import { SEALED_DIR } from "../lib/broker-credentials.js";
-import { PART_OF } from "../lib/labels.js";
-import type { SealedFile, SealedSecretSpec } from "./sealed-platform-secrets.js";
-import { platformSecretSpecs, readSealedFile } from "./sealed-platform-secrets.js";
-
-/** A strict-scope SealedSecret of a spec, from its committed sealed file. */
-export function sealedSecretOf(scope: Construct, spec: SealedSecretSpec, file: SealedFile): SealedSecret {
-  const labels = { "app.kubernetes.io/part-of": PART_OF };
-  return new SealedSecret(scope, `${spec.namespace}-${spec.name}`, {
-    metadata: { name: spec.name, namespace: spec.namespace, labels },
-    spec: {
-      encryptedData: Object.fromEntries(spec.keys.map((k) => [k, file.encryptedData[k]!])),
-      template: { metadata: { name: spec.name, namespace: spec.namespace, labels }, type: "Opaque" },
-    },
-  });
-}
+import type { SealedSecretSpec } from "./catalog.js";
+import { platformSecretSpecs } from "./catalog.js";
+import { readSealedFile, SEALED_DIR } from "./sealed-file.js";
+import { StrictSealedSecret } from "./strict-sealed-secret.js";
 
 export interface PlatformSecretsChartProps {
   readonly environment: EnvironmentName;
@@ -45,6 +32,9 @@ export class PlatformSecretsChart extends Chart {
     for (const name of this.namespaces)
       new kplus.k8s.KubeNamespace(this, `namespace-${name}`, { metadata: { name } });
     for (const spec of this.specs)
-      sealedSecretOf(this, spec, readSealedFile(props.environment, spec, props.sealedDir ?? SEALED_DIR));
+      new StrictSealedSecret(this, `${spec.namespace}-${spec.name}`, {
+        spec,
+        file: readSealedFile(props.environment, spec, props.sealedDir ?? SEALED_DIR),
+      });
   }
 }
