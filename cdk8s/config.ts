@@ -14,7 +14,7 @@ import type { BrokerKind } from "../src/broker/port.js";
 import images from "./data/images.json" with { type: "json" };
 import producerRates from "./data/producer-rates.json" with { type: "json" };
 import type { AppSettings } from "./lib/app-settings.js";
-import { memoryLimitMebibytes } from "./lib/memory-limits.js";
+import { consumerMemoryLimitMebibytes, memoryLimitMebibytes } from "./lib/memory-limits.js";
 
 export type EnvironmentName = "dev" | "prod";
 export const ENVIRONMENT_NAMES: readonly EnvironmentName[] = ["dev", "prod"];
@@ -104,6 +104,21 @@ export interface EnvironmentSettings {
       readonly activationLagThreshold: number;
       /** Replicas KEDA keeps while the queue-depth metric cannot be read. */
       readonly fallbackReplicas: number;
+      /**
+       * KEDA `pollingInterval`: seconds between reads of the queue depth, which is also how long an
+       * idle consumer waits to be woken (the CRD's minimum is 1; KEDA's default 30).
+       */
+      readonly pollingIntervalSeconds: number;
+      /**
+       * KEDA `cooldownPeriod`: seconds after the last non-zero queue depth before KEDA scales the
+       * consumer to 0 (the CRD's minimum is 0; KEDA's default 300).
+       */
+      readonly cooldownPeriodSeconds: number;
+      /**
+       * HPA scale-down stabilization window: seconds of lower recommendations before replicas are
+       * removed (0–3600, autoscaling/v2 HPAScalingRules; the HPA's default 300).
+       */
+      readonly scaleDownStabilizationSeconds: number;
     };
     /**
      * The consumer's own variables by name (CONCURRENCY, WORK_TIME_MS, …; `set-rate` predicts
@@ -113,6 +128,10 @@ export interface EnvironmentSettings {
     readonly resources: ContainerResources;
   };
 }
+
+/** The consumer's own variables per environment (named first: its memory limit derives from them). */
+const DEV_CONSUMER_SETTINGS: AppSettings<typeof CONSUMER_SETTINGS> = { CONCURRENCY: 4, WORK_TIME_MS: 200 };
+const PROD_CONSUMER_SETTINGS: AppSettings<typeof CONSUMER_SETTINGS> = { CONCURRENCY: 8, WORK_TIME_MS: 100 };
 
 export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
   dev: {
@@ -131,13 +150,25 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
       },
     },
     consumer: {
-      scaling: { maxReplicas: 3, lagThreshold: 50, activationLagThreshold: 0, fallbackReplicas: 1 },
-      settings: { CONCURRENCY: 4, WORK_TIME_MS: 200 },
+      scaling: {
+        maxReplicas: 3,
+        lagThreshold: 50,
+        activationLagThreshold: 0,
+        fallbackReplicas: 1,
+        // Fast feedback, as the original system's test environment: a rate change shows within
+        // seconds and an idle consumer is gone ~30 s after the queue empties. The scale-down
+        // window stays at 60 s: at 30 s a steady 50 msg/s flaps 3 -> 1 often enough that the
+        // replicas set-rate predicts hold less than 90 % of the time (docs/manifests.md).
+        pollingIntervalSeconds: 5,
+        cooldownPeriodSeconds: 30,
+        scaleDownStabilizationSeconds: 60,
+      },
+      settings: DEV_CONSUMER_SETTINGS,
       resources: {
         cpuRequestMillis: 25,
         cpuLimitMillis: 250,
         memoryRequestMebibytes: 64,
-        memoryLimitMebibytes: memoryLimitMebibytes(BROKER_BY_ENVIRONMENT.dev, "consumer"),
+        memoryLimitMebibytes: consumerMemoryLimitMebibytes(BROKER_BY_ENVIRONMENT.dev, DEV_CONSUMER_SETTINGS),
       },
     },
   },
@@ -157,13 +188,25 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSettings> = {
       },
     },
     consumer: {
-      scaling: { maxReplicas: 20, lagThreshold: 100, activationLagThreshold: 0, fallbackReplicas: 2 },
-      settings: { CONCURRENCY: 8, WORK_TIME_MS: 100 },
+      scaling: {
+        maxReplicas: 20,
+        lagThreshold: 100,
+        activationLagThreshold: 0,
+        fallbackReplicas: 2,
+        // Conservative: fewer reads of the broker, and no scale-in on a lull of a few seconds.
+        pollingIntervalSeconds: 15,
+        cooldownPeriodSeconds: 300,
+        scaleDownStabilizationSeconds: 300,
+      },
+      settings: PROD_CONSUMER_SETTINGS,
       resources: {
         cpuRequestMillis: 100,
         cpuLimitMillis: 500,
         memoryRequestMebibytes: 96,
-        memoryLimitMebibytes: memoryLimitMebibytes(BROKER_BY_ENVIRONMENT.prod, "consumer"),
+        memoryLimitMebibytes: consumerMemoryLimitMebibytes(
+          BROKER_BY_ENVIRONMENT.prod,
+          PROD_CONSUMER_SETTINGS,
+        ),
       },
     },
   },

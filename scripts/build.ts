@@ -9,11 +9,14 @@
  * - each broker adapter (`import()` in src/broker/index.ts) is a chunk of its own beside main.js,
  *   loaded only when that broker is chosen; memphis-dev stays external (an optional dependency,
  *   absent from the BROKER=nats image), so only the Memphis chunk imports it from node_modules;
- * - pino's transport worker (thread-stream) and its pretty-printer (pino-pretty, used when stdout
- *   is a terminal) run in a worker thread from files: they are bundled to `dist/pino/*.cjs` and
- *   pino finds them through `globalThis.__bundlerPathsOverrides`, the hook pino and thread-stream
- *   read for bundles (pino@10 lib/transport.js, thread-stream@3 index.js).
- * Source maps are written beside each file (`node --enable-source-maps` uses them).
+ * - pino's transport worker (thread-stream) runs in a worker thread from a file: it is bundled to
+ *   `dist/pino/*.cjs` and pino finds it through `globalThis.__bundlerPathsOverrides`, the hook pino
+ *   and thread-stream read for bundles (pino@10 lib/transport.js, thread-stream@3 index.js). The
+ *   pretty-printer it would run (pino-pretty, a development dependency) is not bundled: the logger
+ *   loads it from node_modules by absolute path when stdout is a terminal and it is installed, so
+ *   the images never carry it (src/runtime/logger.ts).
+ * Source maps are written beside each file for local debugging (`node --enable-source-maps`); the
+ * image build deletes them (Dockerfile).
  */
 import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -30,7 +33,6 @@ const PINO_DIR = "pino";
 /** Files a pino transport runs in its worker thread, by the key pino and thread-stream look up. */
 const PINO_WORKERS = {
   "thread-stream-worker": "thread-stream/lib/worker.js",
-  "pino-pretty": "pino-pretty",
 } as const;
 /** The Node.js line the bundles must run on: the oldest that `engines` admits. */
 const TARGET = "node20.19";

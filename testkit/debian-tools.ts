@@ -38,6 +38,12 @@ export const CHROMIUM: DebianTool = {
   neededFor: "the local dashboard page's test (headless Chromium driven by playwright-core)",
 };
 
+export const SHELLCHECK: DebianTool = {
+  command: "shellcheck",
+  debianPackage: "shellcheck",
+  neededFor: "the workflow tests (every `run:` block of .github/workflows checked by shellcheck)",
+};
+
 function which(command: string): string | undefined {
   const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
   return found.status === 0 && found.stdout.trim() !== "" ? found.stdout.trim() : undefined;

@@ -16,6 +16,7 @@
  *   `dls_station`, adding `memphis-dls-*` headers of its own choosing;
  * - schemas, functions, tiered storage, more than one partition, users and permissions.
  */
+import { encodedHeaderBytes } from "../src/broker/common/dead-letter-record.js";
 import { headers as natsHeaders, type Msg, type NatsConnection, nanos } from "@nats-io/nats-core";
 import {
   AckPolicy,
@@ -46,6 +47,10 @@ export const DLS_HEADERS = {
   reason: "memphis-dls-reason",
   station: "memphis-dls-station",
   consumerGroup: "memphis-dls-consumer-group",
+  /** The original's stream sequence (the broker keeps it in its dead-letter record). */
+  sequence: "memphis-dls-sequence",
+  /** Set when the body was cut to fit the server's max_payload: the original body's length. */
+  truncated: "memphis-dls-truncated",
 } as const;
 
 /** The broker's bound on deliveries. */
@@ -311,11 +316,30 @@ export class MemphisControlPlane {
     if (dls === undefined) return;
     const stored = await this.jsm.streams.getMessage(stream, { seq });
     if (stored === null) return;
+    // The broker keeps dead letters in its database, where a stored message's headers carry no
+    // JetStream meaning: reserved `Nats-*` ones (a `Nats-Expected-Stream` would make JetStream
+    // refuse this copy) and earlier `memphis-dls-*` ones are not copied.
     const copy = natsHeaders();
-    if (stored.header) for (const [key, values] of stored.header) for (const v of values) copy.append(key, v);
-    copy.set(DLS_HEADERS.reason, reason);
+    if (stored.header)
+      for (const [key, values] of stored.header) {
+        const lower = key.toLowerCase();
+        if (lower.startsWith("nats-") || lower.startsWith("memphis-dls-")) continue;
+        for (const v of values) copy.append(key, v);
+      }
+    copy.set(DLS_HEADERS.reason, reason.replace(/[\r\n]/g, " "));
     copy.set(DLS_HEADERS.station, station);
     copy.set(DLS_HEADERS.consumerGroup, consumerGroup);
-    await this.js.publish(`${dls}$1.final`, stored.data, { headers: copy });
+    copy.set(DLS_HEADERS.sequence, String(seq));
+    // Nor has it a payload limit; this station has the server's, so a body that does not fit is cut.
+    const maxPayload = this.connection.info?.max_payload ?? Number.POSITIVE_INFINITY;
+    const pairs = copy.keys().flatMap((key) => copy.values(key).map((v): [string, string] => [key, v]));
+    const marker: [string, string] = [DLS_HEADERS.truncated, String(stored.data.length)];
+    const room = maxPayload - encodedHeaderBytes([...pairs, marker]);
+    let data = stored.data;
+    if (data.length > room) {
+      data = data.subarray(0, Math.max(0, room));
+      copy.set(DLS_HEADERS.truncated, String(stored.data.length));
+    }
+    await this.js.publish(`${dls}$1.final`, data, { headers: copy });
   }
 }

@@ -26,6 +26,8 @@ export interface MemphisStandInOptions {
    * @default 1
    */
   readonly accountId?: number;
+  /** The nats-server's max_payload in bytes (its default 1 MiB). */
+  readonly maxPayload?: number;
 }
 
 /** A running stand-in. */
@@ -81,6 +83,7 @@ export async function startMemphisStandIn(options: MemphisStandInOptions = {}): 
   const controlPassword = randomBytes(12).toString("hex");
   const server = await NatsServer.start({
     extraConfig: accountConfig(`${username}$${accountId}`, password, controlPassword),
+    ...(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload }),
   });
   let connection: NatsConnection | undefined;
   try {

@@ -6,8 +6,11 @@
  * NestJS, so the Memphis apps peak higher than the NATS ones.
  */
 import { join } from "node:path";
+import { CONSUMER_SETTINGS } from "../../src/apps/consumer/contract.js";
+import { CONSUMER_MEMORY } from "../../src/apps/consumer/memory.js";
 import type { BrokerKind } from "../../src/broker/port.js";
 import peakRss from "../data/peak-rss.json" with { type: "json" };
+import type { AppSettings } from "./app-settings.js";
 import type { AppName } from "./labels.js";
 
 export const MEMORY_SIZING = {
@@ -40,4 +43,23 @@ export function memoryLimitMebibytes(
   const { headroom, stepMebibytes } = MEMORY_SIZING;
   const peak = figures.peakRssMebibytes[broker][app];
   return Math.ceil((peak * headroom) / stepMebibytes) * stepMebibytes;
+}
+
+/**
+ * The consumer's memory limit on `broker` with its `settings` (their BATCH_SIZE): the benchmark's limit (small payloads), or
+ * what a full pull of maximal payloads needs (`CONSUMER_MEMORY`, measured with payloads just under
+ * max_payload) on top of the broker's recorded process peak, whichever is higher. The benchmark
+ * alone sizes for 64-byte payloads, which a producer is free to exceed up to max_payload.
+ */
+export function consumerMemoryLimitMebibytes(
+  broker: BrokerKind,
+  settings: AppSettings<typeof CONSUMER_SETTINGS>,
+  figures: PeakRssFigures = PEAK_RSS,
+): number {
+  const batchSize = settings.BATCH_SIZE ?? CONSUMER_SETTINGS.BATCH_SIZE.default;
+  const processPeak = figures.peakRssMebibytes[broker].consumer;
+  return Math.max(
+    memoryLimitMebibytes(broker, "consumer", figures),
+    CONSUMER_MEMORY.neededMebibytes(batchSize, processPeak),
+  );
 }

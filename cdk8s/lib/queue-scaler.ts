@@ -40,6 +40,8 @@ export interface QueueScalerProps {
   readonly pollingIntervalSeconds?: number;
   /** Seconds of an empty queue before scaling to zero. @default 300 */
   readonly cooldownPeriodSeconds?: number;
+  /** HPA scale-down stabilization window in seconds (0–3600). @default 300 */
+  readonly scaleDownStabilizationSeconds?: number;
   /**
    * Floor of replicas once the metric has failed more than `fallbackFailureThreshold` times in a
    * row: the fallback keeps the current count when it is higher (behavior currentReplicasIfHigher).
@@ -57,6 +59,7 @@ export const QUEUE_SCALER_DEFAULTS = {
   minReplicas: 0,
   pollingIntervalSeconds: 15,
   cooldownPeriodSeconds: 300,
+  scaleDownStabilizationSeconds: 300,
   fallbackReplicas: 1,
   fallbackFailureThreshold: 3,
   prometheusServerAddress: "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
@@ -81,6 +84,7 @@ export class QueueScaler extends Construct {
     const activation = props.activationLagThreshold ?? d.activationLagThreshold;
     const polling = props.pollingIntervalSeconds ?? d.pollingIntervalSeconds;
     const cooldown = props.cooldownPeriodSeconds ?? d.cooldownPeriodSeconds;
+    const scaleDownWindow = props.scaleDownStabilizationSeconds ?? d.scaleDownStabilizationSeconds;
     const fallbackReplicas = props.fallbackReplicas ?? d.fallbackReplicas;
     const fallbackFailures = props.fallbackFailureThreshold ?? d.fallbackFailureThreshold;
     const source = props.metricSource ?? { type: "nats-jetstream" };
@@ -97,6 +101,12 @@ export class QueueScaler extends Construct {
     for (const [name, value] of Object.entries(nonNegative))
       if (!Number.isInteger(value) || value < 0)
         throw new Error(`QueueScaler: ${name} must be a non-negative integer, got ${value}`);
+    // The API server rejects a window above one hour (autoscaling/v2 HPAScalingRules:
+    // "must be greater than or equal to zero and less than or equal to 3600").
+    if (!Number.isInteger(scaleDownWindow) || scaleDownWindow < 0 || scaleDownWindow > 3600)
+      throw new Error(
+        `QueueScaler: scaleDownStabilizationSeconds must be an integer in 0..3600, got ${scaleDownWindow}`,
+      );
     if (minReplicas > props.maxReplicas)
       throw new Error(`QueueScaler: minReplicas (${minReplicas}) exceeds maxReplicas (${props.maxReplicas})`);
     if (fallbackReplicas < 1 || fallbackReplicas > props.maxReplicas)
@@ -166,7 +176,8 @@ export class QueueScaler extends Construct {
           restoreToOriginalReplicaCount: false,
           horizontalPodAutoscalerConfig: {
             behavior: {
-              // Scale up fast (double or +4 pods every 15 s), down slowly (half every minute after 5 min calm).
+              // Scale up fast (double or +4 pods every 15 s), down slowly (half every minute after
+              // the scale-down window of calm).
               scaleUp: {
                 stabilizationWindowSeconds: 0,
                 selectPolicy: "Max",
@@ -176,7 +187,7 @@ export class QueueScaler extends Construct {
                 ],
               },
               scaleDown: {
-                stabilizationWindowSeconds: 300,
+                stabilizationWindowSeconds: scaleDownWindow,
                 selectPolicy: "Min",
                 policies: [{ type: "Percent", value: 50, periodSeconds: 60 }],
               },

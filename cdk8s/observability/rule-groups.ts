@@ -18,6 +18,7 @@ export function eventPipelineRuleGroups(options: AlertRuleOptions): RuleGroup[] 
   const backlogGrowth = `sum by (namespace) (max by (namespace, state) (delta(${queueDepth}[${o.backlogGrowthWindow}])))`;
 
   const deadLettered = `consumer_dead_lettered_total{${ns}}`;
+  const deadLetterFailed = `consumer_messages_total{${ns}, outcome="dead_letter_failed"}`;
   const replicas = `kube_deployment_status_replicas{${ns}, deployment="${t.consumerDeployment}"}`;
   const maxReplicas = `kube_horizontalpodautoscaler_spec_max_replicas{${ns}, horizontalpodautoscaler="${t.horizontalPodAutoscaler}"}`;
   const scalerMetric = `keda_scaler_metrics_value{${t.kedaNamespaceLabel}="${o.namespace}", scaledObject="${t.scaledObject}"}`;
@@ -95,6 +96,21 @@ export function eventPipelineRuleGroups(options: AlertRuleOptions): RuleGroup[] 
             description:
               `Messages were dead-lettered in {{ $labels.namespace }} in the last ${o.deadLetterWindow} ` +
               "(reason {{ $labels.reason }}). Inspect the dead-letter stream.",
+          },
+        },
+        {
+          alert: "EventPipelineDeadLetteringFailed",
+          // Same shape as EventPipelineDeadLetters: a new series already at 1 counts too.
+          expr:
+            `sum by (namespace) (increase(${deadLetterFailed}[${o.deadLetterWindow}])) > 0\nor\n` +
+            `sum by (namespace) (${deadLetterFailed} > 0 unless ${deadLetterFailed} offset ${o.deadLetterWindow})`,
+          labels: { severity: "critical" },
+          annotations: {
+            summary: "Messages could not be dead-lettered",
+            description:
+              `A consumer in {{ $labels.namespace }} failed to store a dead-letter record in the last ${o.deadLetterWindow} ` +
+              "and handed the message back. One that keeps failing stays in the stream, unsettled, after its last " +
+              "delivery: read the consumer's \"dead-lettering failed\" log lines and the dead-letter stream's limits.",
           },
         },
         {

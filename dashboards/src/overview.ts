@@ -260,7 +260,8 @@ export function overviewDashboard(options: ResolvedDashboardOptions, logsUid: st
       title: "Dead-lettered",
       description:
         "Messages moved to the dead-letter stream, by reason: poison (processing always fails), malformed " +
-        "(not a valid envelope), max_deliveries (redelivered too often).",
+        "(not a valid envelope), max_deliveries (redelivered too often); and messages whose dead-letter record " +
+        "could not be stored (handed back, alerted on), and bodies that reused an applied id.",
       unit: "short",
       bars: true,
       stacked: true,
@@ -269,6 +270,14 @@ export function overviewDashboard(options: ResolvedDashboardOptions, logsUid: st
         {
           expr: `sum by (reason) (increase(consumer_dead_lettered_total{${NS}}[${RATE}]))`,
           legend: "{{reason}}",
+        },
+        {
+          expr: `sum (increase(consumer_messages_total{${NS}, outcome="dead_letter_failed"}[${RATE}]))`,
+          legend: "dead-lettering failed",
+        },
+        {
+          expr: `sum (increase(consumer_conflicting_messages_total{${NS}}[${RATE}]))`,
+          legend: "conflicting body (acked as duplicate)",
         },
       ],
     }),

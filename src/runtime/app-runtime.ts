@@ -3,6 +3,7 @@
  * (provisioned, its connection state feeding readiness), queue-depth poller and signal handling.
  */
 import { connectBroker } from "../broker/index.js";
+import { withoutUserinfo } from "../util/url-userinfo.js";
 import type { Broker } from "../broker/port.js";
 import type { Registry } from "prom-client";
 import type { CommonConfig } from "./config/common-contract.js";
@@ -68,7 +69,17 @@ export async function startAppRuntime(props: AppRuntimeProps): Promise<AppRuntim
   });
   const http = await AppHttpServer.start({ port: common.httpPort, registry, readiness });
   const { password: _p, token: _t, username: _u, ...printable } = common.broker;
-  logger.info({ broker: printable, httpPort: http.port }, "starting");
+  logger.info(
+    {
+      broker: {
+        ...printable,
+        url: withoutUserinfo(printable.url),
+        monitorUrl: withoutUserinfo(printable.monitorUrl),
+      },
+      httpPort: http.port,
+    },
+    "starting",
+  );
   let broker: Broker;
   // A signal while connecting or provisioning (both retry for a while) exits 0 at once through
   // starting-signals.ts, whose handlers run before this runtime's ShutdownSignal.

@@ -3,7 +3,6 @@
  * ready, 503 with the failing conditions otherwise) and `/metrics` (Prometheus text).
  */
 import { createServer, type Server } from "node:http";
-import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import type { Readiness } from "./readiness.js";
@@ -47,13 +46,22 @@ export class AppHttpServer {
       }
     });
     server.keepAliveTimeout = 65_000;
-    server.listen(props.port, props.host ?? "0.0.0.0");
-    await Promise.race([
-      once(server, "listening"),
-      once(server, "error").then(([error]) => {
-        throw new Error(`HTTP_PORT ${props.port}: ${(error as Error).message}`);
-      }),
-    ]);
+    // One listener for each outcome: `once(server, "listening")` rejects on "error" by itself, with
+    // the bare error, before a second `once` for "error" could add the variable's name.
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        server.off("listening", onListening);
+        reject(
+          new Error(`HTTP_PORT ${props.port}: ${error.code ?? "error"}: cannot listen (${error.message})`),
+        );
+      };
+      const onListening = () => {
+        server.off("error", onError);
+        resolve();
+      };
+      server.once("error", onError).once("listening", onListening);
+      server.listen(props.port, props.host ?? "0.0.0.0");
+    });
     return new AppHttpServer(server);
   }
 

@@ -170,6 +170,7 @@ describe("Consumer", () => {
         fallbackFailureThreshold: 4,
         pollingIntervalSeconds: 5,
         cooldownPeriodSeconds: 60,
+        scaleDownStabilizationSeconds: 90,
         metricSource: { type: "prometheus", serverAddress: "http://prom:9090" },
       } satisfies Required<ConsumerProps["scaling"]>,
       settings: {
@@ -214,6 +215,9 @@ describe("Consumer", () => {
       pollingInterval: 5,
       cooldownPeriod: 60,
       fallback: { failureThreshold: 4, replicas: 3 },
+      advanced: {
+        horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 90 } } },
+      },
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "consumer" },
     });
     expect(scaled.spec.triggers).toEqual([

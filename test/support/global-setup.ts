@@ -4,13 +4,13 @@
  * the nats-server and promtool this run uses (a version named by `NATS_SERVER_VERSION` /
  * `PROMTOOL_VERSION` must be in the cache, or the run stops here) and prints their versions.
  */
-import { ensureDebianTool, CHROMIUM, PROMETHEUS } from "../../testkit/debian-tools.js";
+import { ensureDebianTool, CHROMIUM, PROMETHEUS, SHELLCHECK } from "../../testkit/debian-tools.js";
 import { reportedVersion, resolveToolBinary } from "../../testkit/tool-cache.js";
 import type { VersionedCommand } from "../../testkit/tool-versions.js";
 
 export default function setup(): void {
   const log = (line: string): void => console.log(line);
-  for (const tool of [PROMETHEUS, CHROMIUM]) ensureDebianTool(tool, log);
+  for (const tool of [PROMETHEUS, CHROMIUM, SHELLCHECK]) ensureDebianTool(tool, log);
   const versions = (["nats-server", "promtool"] as const satisfies readonly VersionedCommand[]).map(
     (command) => {
       const binary = resolveToolBinary(command, process.env, log);

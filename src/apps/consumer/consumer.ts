@@ -48,6 +48,7 @@ export class Consumer {
     duplicate: 0,
     retried: 0,
     dead_lettered: 0,
+    dead_letter_failed: 0,
     handed_back: 0,
     unsettled: 0,
   };

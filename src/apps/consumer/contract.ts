@@ -61,6 +61,16 @@ export const CONSUMER_SETTINGS = {
 export const CONSUMER_CONTRACT: AppContract<typeof CONSUMER_SETTINGS> = {
   app: "consumer",
   settings: CONSUMER_SETTINGS,
-  rules: COMMON_RULES,
+  rules: [
+    ...COMMON_RULES,
+    {
+      variables: ["SINK_DIR"],
+      description: "SINK_DIR, when set, is not blank (unset it for the in-memory sink)",
+      check: (v) =>
+        v.SINK_DIR !== undefined && v.SINK_DIR.trim() === ""
+          ? [{ name: "SINK_DIR", message: "is blank: unset it for the in-memory sink, or name a directory" }]
+          : [],
+    },
+  ],
   retired: {},
 };

@@ -1,7 +1,9 @@
 /**
  * Consumer entry point: `node dist/apps/consumer/main.js`. On SIGTERM/SIGINT: readiness false,
  * stop pulling, finish or hand back in-flight messages, close the broker, exit 0 — all within
- * DRAIN_TIMEOUT_MS (a watchdog exits 1 past it). Exit 2 on bad configuration, 1 on failure.
+ * DRAIN_TIMEOUT_MS (a watchdog exits 1 past it). Exit 2 on bad configuration (SINK_DIR naming a
+ * place no sink can be included), 1 on failure (HTTP_PORT taken, SINK_DIR not writable included),
+ * each with one line on stderr.
  * A signal while still starting exits 0 at once (runtime/starting-signals.ts, imported first on purpose).
  * `--provision-only`: create the stream and the durable consumer group, then exit (provisioning Job).
  */
@@ -14,7 +16,7 @@ import { createConsumerMetrics } from "../../runtime/metrics/consumer-metrics.js
 import { loadConsumerConfig } from "./config.js";
 import { Consumer, SUBSCRIBED } from "./consumer.js";
 import type { EffectSink } from "./effect-sink.js";
-import { FileEffectSink } from "./file-effect-sink.js";
+import { FileEffectSink, SinkDirError } from "./file-effect-sink.js";
 import { MemoryEffectSink } from "./memory-effect-sink.js";
 import { Processor } from "./processor.js";
 
@@ -27,7 +29,13 @@ if (process.argv.includes("--provision-only")) {
   await new Promise(() => {});
 }
 const sink: EffectSink = config.sinkDir
-  ? await FileEffectSink.open(config.sinkDir, config.common.instanceId, config.sinkEffect)
+  ? await FileEffectSink.open(config.sinkDir, config.common.instanceId, config.sinkEffect).catch(
+      (error: unknown) => {
+        if (!(error instanceof SinkDirError)) throw error;
+        process.stderr.write(`consumer: ${error.message}\n`);
+        process.exit(error.exitCode);
+      },
+    )
   : new MemoryEffectSink(DEFAULTS.consumer.memorySinkCapacity);
 const runtime = await startAppRuntimeOrExit({
   app: "consumer",

@@ -1,23 +1,33 @@
 /**
  * Handles one delivered message and settles it exactly once:
  * - malformed envelope → dead-letter at once (reason "malformed: …"), no retry;
- * - `payload.poison === true` → fails: redelivered after RETRY_DELAY_MS until the last allowed
+ * - the poison marker (`payload.poison` the JSON `true`: `isPoisonPayload`) → fails: redelivered after RETRY_DELAY_MS until the last allowed
  *   delivery, then dead-lettered (reason "poison: …");
  * - otherwise simulated work (WORK_TIME_MS, with in-progress heartbeats every ACK_WAIT_MS/3), the
- *   idempotent effect, then ack (`processed`, or `duplicate` when the effect existed already);
+ *   idempotent effect, then ack (`processed`, or `duplicate` when the effect existed already; when
+ *   it had been applied from another body, also counted in `consumer_conflicting_messages_total`);
  * - any other failure → redelivered, dead-lettered ("max_deliveries: …") on the last delivery;
- * - the drain deadline (`signal`) hands a message still in work back at once (retryLater(0)).
+ * - the drain deadline (`signal`) hands a message still in work back at once (retryLater(0));
+ * - a dead-letter that fails (the record was not stored) hands the message back after
+ *   RETRY_DELAY_MS, to be dead-lettered again on its next delivery, and counts it as
+ *   `dead_letter_failed` (alerted on: a message that keeps failing it strands after the broker's
+ *   last delivery); any other settle that fails counts as `unsettled` (the broker redelivers it).
  * Acks are pipelined (see `handle`); the other settles are awaited.
  */
 // Imported, not the global: on Node 20 the global `performance` is a lazy accessor that runs on every
 // read, measurable at two reads per message (docs/benchmarks.md).
 import { performance } from "node:perf_hooks";
 import type { DeliveredMessage } from "../../broker/port.js";
-import { decodeEnvelope, MalformedEnvelopeError, type Envelope } from "../../runtime/envelope.js";
+import {
+  decodeEnvelope,
+  isPoisonPayload,
+  MalformedEnvelopeError,
+  type Envelope,
+} from "../../runtime/envelope.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { ConsumerMetrics, DeadLetterReason } from "../../runtime/metrics/consumer-metrics.js";
 import { sleep } from "../../util/sleep.js";
-import type { EffectSink } from "./effect-sink.js";
+import { bodyDigest, type EffectSink } from "./effect-sink.js";
 import { Heartbeat } from "./heartbeat.js";
 
 export interface ProcessorProps {
@@ -31,9 +41,18 @@ export interface ProcessorProps {
   readonly ackWaitMs: number;
 }
 
-/** What happened to one delivery. `unsettled`: the settle call failed; the broker redelivers after ack wait. */
+/**
+ * What happened to one delivery. `unsettled`: the settle call failed; the broker redelivers after
+ * ack wait. `dead_letter_failed`: the dead-letter record was not stored; handed back with a delay.
+ */
 export type ProcessOutcome =
-  "processed" | "duplicate" | "retried" | "dead_lettered" | "handed_back" | "unsettled";
+  | "processed"
+  | "duplicate"
+  | "retried"
+  | "dead_lettered"
+  | "dead_letter_failed"
+  | "handed_back"
+  | "unsettled";
 
 /** A handled delivery whose worker is free again. */
 export interface Handled {
@@ -55,20 +74,13 @@ type Decision =
   | { readonly kind: "hand_back" }
   | { readonly kind: "dead_letter"; readonly reason: DeadLetterReason; readonly text: string };
 
-function isPoison(envelope: Envelope): boolean {
-  const payload = envelope.payload;
-  return (
-    typeof payload === "object" && payload !== null && (payload as Record<string, unknown>).poison === true
-  );
-}
-
 /** What the settle log lines say about a delivery. */
 function settleContext(message: DeliveredMessage): Record<string, unknown> {
   return { id: message.id, sequence: message.sequence, deliveryCount: message.deliveryCount };
 }
 
 /** Outcomes counted in `metrics.messages`. */
-type CountedOutcome = "processed" | "duplicate" | "retried" | "dead_lettered";
+type CountedOutcome = Exclude<ProcessOutcome, "handed_back">;
 
 export class Processor {
   private readonly heartbeat: Heartbeat;
@@ -83,6 +95,8 @@ export class Processor {
       duplicate: bind("duplicate"),
       retried: bind("retried"),
       dead_lettered: bind("dead_lettered"),
+      dead_letter_failed: bind("dead_letter_failed"),
+      unsettled: bind("unsettled"),
     };
   }
 
@@ -130,7 +144,7 @@ export class Processor {
     const last = message.deliveryCount >= message.maxDeliveries;
     const untrack = this.heartbeat.track(message);
     try {
-      if (isPoison(envelope)) throw new PoisonMessageError(`message ${envelope.id} is poison`);
+      if (isPoisonPayload(envelope.payload)) throw new PoisonMessageError(`message ${envelope.id} is poison`);
       if (this.props.workTimeMs > 0 && !(await sleep(this.props.workTimeMs, signal)))
         return { kind: "hand_back" };
       const result = await sink.apply({
@@ -140,7 +154,9 @@ export class Processor {
         producedAt: envelope.producedAt,
         instance: this.props.instanceId,
         deliveryCount: message.deliveryCount,
+        digest: bodyDigest(message.data),
       });
+      if (result === "conflict") this.conflict(message, envelope);
       return { kind: "ack", outcome: result === "applied" ? "processed" : "duplicate", envelope };
     } catch (error) {
       const poison = error instanceof PoisonMessageError;
@@ -202,11 +218,24 @@ export class Processor {
     );
   }
 
+  /**
+   * A body other than the applied one under the same id: acked as a duplicate (the first effect
+   * stands, effects are per id), counted and logged, since a producer reused an id.
+   */
+  private conflict(message: DeliveredMessage, envelope: Envelope): void {
+    this.props.metrics.conflicts.inc();
+    this.props.logger.warn(
+      { ...settleContext(message), seq: envelope.seq, producer: envelope.producer },
+      "conflicting message: its id was applied from another body; acked as a duplicate",
+    );
+  }
+
   private observeDuration(started: number): void {
     this.props.metrics.processingDuration.observe((performance.now() - started) / 1000);
   }
 
   private settleFailed(message: DeliveredMessage, decision: Decision, error: unknown): void {
+    this.counted.unsettled.inc();
     this.props.logger.warn(
       { ...settleContext(message), decision: decision.kind, err: error },
       "settling failed; the broker will redeliver",
@@ -232,7 +261,11 @@ export class Processor {
           logger.debug({ ...context, outcome: "handed_back" }, "message handed back");
           return "handed_back";
         case "dead_letter":
-          await message.deadLetter(decision.text);
+          try {
+            await message.deadLetter(decision.text);
+          } catch (error) {
+            return await this.deadLetterFailed(message, decision, error);
+          }
           this.counted.dead_lettered.inc();
           metrics.deadLettered.inc({ reason: decision.reason });
           logger.warn(
@@ -245,5 +278,21 @@ export class Processor {
       this.settleFailed(message, decision, error);
       return "unsettled";
     }
+  }
+
+  /** Hand a message whose dead-letter record was not stored back, to be dead-lettered on its next delivery. */
+  private async deadLetterFailed(
+    message: DeliveredMessage,
+    decision: Extract<Decision, { kind: "dead_letter" }>,
+    error: unknown,
+  ): Promise<ProcessOutcome> {
+    this.counted.dead_letter_failed.inc();
+    this.props.logger.error(
+      { ...settleContext(message), reason: decision.text, err: error },
+      "dead-lettering failed; handed back to be dead-lettered again",
+    );
+    // A failed nak leaves it to the broker's ack wait: redelivered all the same.
+    await message.retryLater(this.props.retryDelayMs).catch(() => {});
+    return "dead_letter_failed";
   }
 }

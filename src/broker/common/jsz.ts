@@ -19,6 +19,7 @@
 import type { BrokerNaming } from "./broker-naming.js";
 import type { BrokerOptions } from "../options.js";
 import type { QueueDepth } from "../port.js";
+import { withoutUserinfo } from "../../util/url-userinfo.js";
 import { BROKER_DEFAULTS } from "../defaults.js";
 
 /** Where to look. */
@@ -90,7 +91,10 @@ export function nodeMonitorUrl(base: string, node: string): string {
 /** Pick the target's stream out of a `/jsz` response; throws naming the account or stream missing. */
 export function streamFromJsz(body: JszResponse, target: QueueDepthTarget): JszStream {
   const account = body.account_details?.find((a) => a.name === target.account);
-  if (!account) throw new Error(`queue depth: account "${target.account}" not found at ${jszUrl(target)}`);
+  if (!account)
+    throw new Error(
+      `queue depth: account "${target.account}" not found at ${withoutUserinfo(jszUrl(target))}`,
+    );
   const stream = account.stream_detail?.find((s) => s.name === target.stream);
   if (!stream)
     throw new Error(`queue depth: stream "${target.stream}" not found in account "${target.account}"`);
@@ -169,7 +173,7 @@ export async function fetchQueueDepth(
     if (!isClustered(body)) return depthFromJsz(body, target);
     const leader = consumerLeader(body, target);
     if (leader === undefined) {
-      failures.push(leaderNotFound(target, `${base} lists no leader`).message);
+      failures.push(leaderNotFound(target, `${withoutUserinfo(base)} lists no leader`).message);
       continue; // not a replica of the stream, or an election is under way
     }
     try {
@@ -177,7 +181,9 @@ export async function fetchQueueDepth(
       const leaderBody =
         leaderBase === base ? body : await getJson<JszResponse>(jszUrl(target, leaderBase), timeoutMs);
       if (consumerLeader(leaderBody, target) !== leader)
-        throw new Error(`queue depth: ${leader} at ${leaderBase} no longer leads "${target.consumer}"`);
+        throw new Error(
+          `queue depth: ${leader} at ${withoutUserinfo(leaderBase)} no longer leads "${target.consumer}"`,
+        );
       return depthFromJsz(leaderBody, target);
     } catch (error) {
       failures.push((error as Error).message);
@@ -198,12 +204,13 @@ async function leaderMonitorUrl(
     if (varz?.server_name === leader) return base;
   }
   throw new Error(
-    `queue depth: no monitoring URL of ${bases.join(",")} is node "${leader}", the consumer's leader`,
+    `queue depth: no monitoring URL of ${withoutUserinfo(bases.join(","))} is node "${leader}", the consumer's leader`,
   );
 }
 
 /**
- * GET a monitoring endpoint's JSON; rejects naming the URL on any failure. Through node:http, not
+ * GET a monitoring endpoint's JSON; rejects naming the URL (without its userinfo, which node:http
+ * sends as basic auth) on any failure. Through node:http, not
  * the global `fetch`: its first call loads undici and its WebAssembly HTTP parser, which measured
  * ~25 ms of CPU and ~12 MiB of peak RSS in each app process (docs/benchmarks.md, "cold start").
  */
@@ -224,9 +231,17 @@ export async function getJson<T>(
       }).on("error", reject);
     });
   } catch (error) {
-    throw new Error(`queue depth: cannot reach ${url}: ${(error as Error).message}`, { cause: error });
+    // The cause is left out: node:http's errors can hold the request's options, auth included.
+    throw new Error(
+      `queue depth: cannot reach ${withoutUserinfo(url)}: ${withoutUserinfoIn((error as Error).message, url)}`,
+    );
   }
   if (response.status < 200 || response.status > 299)
-    throw new Error(`queue depth: ${url} answered HTTP ${response.status}`);
+    throw new Error(`queue depth: ${withoutUserinfo(url)} answered HTTP ${response.status}`);
   return JSON.parse(response.body) as T;
+}
+
+/** `message` with `url`'s userinfo removed wherever the URL appears in it. */
+function withoutUserinfoIn(message: string, url: string): string {
+  return message.split(url).join(withoutUserinfo(url));
 }

@@ -3,6 +3,7 @@
  * retried with exponential back-off at start-up (only transient failures), then reconnecting
  * forever on loss (the SDK's own reconnect). Credentials go to the SDK and nowhere else.
  */
+import { withoutUserinfo } from "../../util/url-userinfo.js";
 import { createMemphisInstance, type Memphis } from "memphis-dev";
 import { retryConnect } from "../common/connect-retry.js";
 import type { BrokerOptions } from "../options.js";
@@ -22,14 +23,18 @@ export interface MemphisEndpoint {
 export function parseEndpoint(url: string): MemphisEndpoint {
   const trimmed = url.trim().replace(/^(nats|tcp|https?):\/\//, "");
   if (trimmed.includes(",")) {
-    throw new Error(`a Memphis broker URL must be one host:port (the SDK takes one endpoint), got "${url}"`);
+    throw new Error(
+      `a Memphis broker URL must be one host:port (the SDK takes one endpoint), got "${withoutUserinfo(url)}"`,
+    );
   }
   const match = /^([^:/\s]+|\[[0-9a-fA-F:]+\])(?::(\d+))?\/?$/.exec(trimmed);
   if (match === null)
-    throw new Error(`a Memphis broker URL must be host:port, e.g. 127.0.0.1:6666, got "${url}"`);
+    throw new Error(
+      `a Memphis broker URL must be host:port, e.g. 127.0.0.1:6666, got "${withoutUserinfo(url)}"`,
+    );
   const port = match[2] === undefined ? BROKER_DEFAULTS.memphis.port : Number(match[2]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`a Memphis broker URL has an invalid port ${match[2]}, got "${url}"`);
+    throw new Error(`a Memphis broker URL has an invalid port ${match[2]}, got "${withoutUserinfo(url)}"`);
   }
   const host = match[1] === "localhost" ? "127.0.0.1" : (match[1] as string);
   return { host, port };
@@ -75,6 +80,6 @@ export async function connectMemphis(options: BrokerOptions): Promise<Memphis> {
     retries: options.connectRetries,
     isTransient: isTransientConnectError,
     failureMessage: (reason) =>
-      `cannot connect to Memphis at ${sdkOptions.host}:${sdkOptions.port} as "${options.username}" (account ${options.accountId}): ${reason}`,
+      `cannot connect to Memphis at ${sdkOptions.host}:${sdkOptions.port} as BROKER_USERNAME (a secret: not printed), account ${options.accountId}: ${reason}`,
   });
 }

@@ -11,6 +11,7 @@
  * do nothing for it): unacked, it stays in the broker's dead-letter store.
  */
 import type { Message } from "memphis-dev";
+import { oneLine } from "../common/dead-letter-record.js";
 import type { HandBackable } from "../common/jetstream/pull-subscription.js";
 import type { MessageHeaders } from "../port.js";
 
@@ -65,7 +66,7 @@ export class MemphisDeliveredMessage implements HandBackable {
   }
 
   async deadLetter(reason: string): Promise<void> {
-    await this.settle(() => this.message.deadLetter(reason));
+    await this.settle(() => this.message.deadLetter(oneLine(reason)));
   }
 
   /** No-op: a re-send has no ack deadline to extend. */

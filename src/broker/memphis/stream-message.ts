@@ -18,6 +18,7 @@
  *   extends the ack deadline as on NATS.
  * Delivery count and stream sequence come from the ack subject, as on NATS.
  */
+import { oneLine } from "../common/dead-letter-record.js";
 import { TERM } from "../common/jetstream/ack-protocol.js";
 import type { JetStreamMsg } from "../common/jetstream/connection.js";
 import {
@@ -54,7 +55,7 @@ export class MemphisStreamMessage extends JetStreamDelivery<JetStreamMsg, Stream
     nc.publish(this.reply, TERM);
     const notice = {
       station_name: internalStation,
-      error: reason,
+      error: oneLine(reason),
       partition,
       cg_name: consumerGroup,
       seq: this.sequence,

@@ -4,6 +4,7 @@
  */
 import { errors, type ConnectionOptions, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
+import { withoutUserinfo } from "../../util/url-userinfo.js";
 import { retryConnect } from "../common/connect-retry.js";
 import { natsInboxPrefix } from "./names.js";
 import { BROKER_DEFAULTS } from "../defaults.js";
@@ -16,13 +17,14 @@ export function parseServers(url: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   if (servers.length === 0)
-    throw new Error(`a NATS broker URL must list at least one nats:// URL, got "${url}"`);
+    throw new Error(`a NATS broker URL must list at least one nats:// URL, got "${withoutUserinfo(url)}"`);
   return servers;
 }
 
 /** A server URL with any `user:password@` part masked, for messages. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
+  // Up to the last "@" before the path: a password may hold an unescaped "@".
+  return url.replace(/\/\/[^/]*@/, "//***@");
 }
 
 /** Client options for `connect`, without the secret values ever leaving this object. */

@@ -11,7 +11,7 @@ import type { BrokerKind } from "../../broker/port.js";
 import { DEFAULTS } from "../defaults.js";
 import type { ConfigProblem } from "./config-error.js";
 import type { ContractRule, Settings, Values } from "./contract.js";
-import { choice, httpUrl, integer, tcpPort, text, token } from "./setting.js";
+import { choice, entryName, httpUrl, integer, tcpPort, text, token } from "./setting.js";
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -31,6 +31,7 @@ export const COMMON_SETTINGS = {
     brokerOption: "kind",
   }),
   BROKER_URL: text({
+    url: true,
     description: "Broker client endpoints, comma-separated: nats://host:4222 for nats, host:6666 for memphis",
     example: "nats://nats.messaging:4222",
     brokerOption: "url",
@@ -179,23 +180,23 @@ function brokerUrlRule(
     description: oneEndpoint
       ? `BROKER_URL is one ${shape} endpoint (the SDK takes one)`
       : `BROKER_URL is a comma-separated list of ${shape} endpoints`,
+    // Entries are named by position, never quoted: a URL may carry `user:password@`.
     check: (v) => {
-      if (oneEndpoint && v.BROKER_URL.includes(","))
+      const entries = v.BROKER_URL.split(",").map((e) => e.trim());
+      if (oneEndpoint && entries.length > 1)
         return [
           {
             name: "BROKER_URL",
-            message: `must be one ${shape} for BROKER=${kind} (the SDK takes one endpoint), got "${v.BROKER_URL}"`,
+            message: `must be one ${shape} for BROKER=${kind} (the SDK takes one endpoint), got ${entries.length}`,
           },
         ];
-      const bad = v.BROKER_URL.split(",")
-        .map((e) => e.trim())
-        .filter((e) => !pattern.test(e));
+      const bad = entries.flatMap((e, index) => (pattern.test(e) ? [] : [entryName(index, entries.length)]));
       return bad.length === 0
         ? []
         : [
             {
               name: "BROKER_URL",
-              message: `${bad.map((b) => `"${b}"`).join(", ")} is not a ${shape} endpoint for BROKER=${kind}`,
+              message: `${bad.join(", ")} ${bad.length === 1 ? "is" : "are"} not a ${shape} endpoint for BROKER=${kind}`,
             },
           ];
     },

@@ -52,12 +52,29 @@ function describeSetting(setting: AnySetting): string {
   return ` (${setting.description}; e.g. ${setting.example})`;
 }
 
-/** Replace every occurrence of a secret value (at least 3 characters) in `text`. */
-export function scrubSecrets(text: string, env: EnvInput, secrets: readonly string[]): string {
+/** Names of the settings whose values are URLs (which may carry a credential). */
+export function urlNames(settings: Settings): string[] {
+  return Object.entries(settings)
+    .filter(([, s]) => s.url === true || s.type === "http-url")
+    .map(([name]) => name);
+}
+
+/**
+ * Replace every occurrence of the value of `names` in `text` (the whole value, each comma-separated
+ * entry and each entry's userinfo, where at least 3 characters long).
+ */
+export function scrubSecrets(text: string, env: EnvInput, names: readonly string[]): string {
   let scrubbed = text;
-  for (const name of secrets) {
+  for (const name of names) {
     const value = env[name];
-    if (value !== undefined && value.length >= 3) scrubbed = scrubbed.split(value).join("***");
+    if (value === undefined) continue;
+    const entries = value.split(",").map((e) => e.trim());
+    const userinfo = entries.flatMap((e) => {
+      const at = e.lastIndexOf("@");
+      return at > 0 ? [e.slice(0, at).replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, "")] : [];
+    });
+    for (const part of [value, ...entries, ...userinfo].sort((a, b) => b.length - a.length))
+      if (part.length >= 3) scrubbed = scrubbed.split(part).join("***");
   }
   return scrubbed;
 }
@@ -70,6 +87,8 @@ export function loadContract<S extends Settings>(contract: AppContract<S>, env: 
   const { settings } = contract;
   const secrets = secretNames(settings);
   const secret = new Set(secrets);
+  // Never quoted in an error: secrets, and URLs (their userinfo is a credential).
+  const unquotable = [...secrets, ...urlNames(settings)];
   const problems: ConfigProblem[] = [];
   for (const [name, hint] of Object.entries(contract.retired))
     if (env[name] !== undefined) problems.push({ name, message: hint });
@@ -105,7 +124,7 @@ export function loadContract<S extends Settings>(contract: AppContract<S>, env: 
     const order = [...Object.keys(contract.retired), ...Object.keys(settings)];
     problems.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     throw new ConfigError(
-      problems.map((p) => ({ name: p.name, message: scrubSecrets(p.message, env, secrets) })),
+      problems.map((p) => ({ name: p.name, message: scrubSecrets(p.message, env, unquotable) })),
     );
   }
   return Object.freeze(values) as Values<S>;

@@ -20,6 +20,12 @@ export interface SettingInfo {
    * @default false
    */
   readonly secret?: boolean;
+  /**
+   * Its value is one or more URLs, which may carry a credential (`user:password@`): errors never
+   * quote it (they name the entry by position) and logs print it without userinfo.
+   * @default true for `httpUrl`, else false
+   */
+  readonly url?: boolean;
   /** How the default reads in the docs when it is computed at start-up (e.g. "hostname"). */
   readonly defaultNote?: string;
   /** The `BrokerOptions` field it fills (the mapping from the environment to the adapters). */
@@ -179,23 +185,29 @@ export function token(props: Common<string> & { optional?: boolean }): Setting<s
  * of each is dropped.
  */
 export function httpUrl(props: Common<string>): RequiredSetting<string> {
-  return build("http-url", props, (input) =>
-    input
-      .split(",")
-      .map((entry) => {
+  return build("http-url", { url: true, ...props }, (input) => {
+    const entries = input.split(",");
+    return entries
+      .map((entry, index) => {
         const url = entry.trim();
+        const which = entryName(index, entries.length);
         let parsed: URL;
         try {
           parsed = new URL(url);
         } catch {
-          throw new Error(`"${url}" is not a URL (expected e.g. http://127.0.0.1:8222)`);
+          throw new Error(`${which} is not a URL (expected e.g. http://127.0.0.1:8222)`);
         }
         if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
-          throw new Error(`"${url}" must be an http:// or https:// URL`);
+          throw new Error(`${which} must be an http:// or https:// URL`);
         return url.replace(/\/+$/, "");
       })
-      .join(","),
-  ) as RequiredSetting<string>;
+      .join(",");
+  }) as RequiredSetting<string>;
+}
+
+/** An entry of a comma-separated list as an error names it, without quoting it (it may hold a credential). */
+export function entryName(index: number, count: number): string {
+  return count === 1 ? "the value" : `entry ${index + 1} of ${count}`;
 }
 
 /** One of `choices`. */

@@ -1,7 +1,20 @@
-import { Gauge, Histogram, type Counter, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { labelledCounter } from "./labelled-counter.js";
 
-export type ConsumerOutcome = "processed" | "duplicate" | "retried" | "dead_lettered";
+/**
+ * `consumer_messages_total` outcomes. `dead_letter_failed`: the dead-letter record was not stored and
+ * the message was handed back (alerted on); `unsettled`: an ack or nak was not confirmed (the broker
+ * redelivers it after ack wait).
+ */
+export const CONSUMER_OUTCOMES = [
+  "processed",
+  "duplicate",
+  "retried",
+  "dead_lettered",
+  "dead_letter_failed",
+  "unsettled",
+] as const;
+export type ConsumerOutcome = (typeof CONSUMER_OUTCOMES)[number];
 export type DeadLetterReason = "poison" | "malformed" | "max_deliveries";
 
 /** The consumer's metrics (names are part of the contract: dashboards and alerts read them). */
@@ -15,6 +28,8 @@ export interface ConsumerMetrics {
    */
   readonly inWork: { count: number };
   readonly deadLettered: Counter<"reason">;
+  /** Deliveries whose id had been applied from another body (acked as duplicates). */
+  readonly conflicts: Counter;
 }
 
 const LATENCY_BUCKETS = [
@@ -24,7 +39,7 @@ const LATENCY_BUCKETS = [
 export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
   const registers = [registry];
   const messages = labelledCounter(registry, "consumer_messages_total", "Deliveries handled, by outcome", {
-    outcome: ["processed", "duplicate", "retried", "dead_lettered"],
+    outcome: CONSUMER_OUTCOMES,
   });
   const deadLettered = labelledCounter(
     registry,
@@ -41,8 +56,14 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
       this.set(inWork.count);
     },
   });
+  const conflicts = new Counter({
+    name: "consumer_conflicting_messages_total",
+    help: "Deliveries whose id had been applied from another body (acked as duplicates, not applied)",
+    registers,
+  });
   return {
     inWork,
+    conflicts,
     messages,
     deadLettered,
     processingDuration: new Histogram({

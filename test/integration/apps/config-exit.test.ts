@@ -3,6 +3,11 @@
  * retired variables forbid; the same environment with the one value fixed gets past configuration
  * (it logs "starting", the line after validation) — the negative control.
  */
+import { once } from "node:events";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AppProcess } from "../../support/app-process.js";
 import { waitFor } from "../../../testkit/poll.js";
@@ -46,5 +51,69 @@ describe("start-up refusals of the contract's rules", () => {
     expect(exit.code, bad.stderr).toBe(2);
     expect(bad.stderr).toMatch(/^\s+RATE: is not read: use RATE_PER_SECOND \(messages per second\)$/m);
     await passesConfiguration(await AppProcess.start("producer", env));
+  });
+
+  /** The one stderr line of an app that exited at start-up. */
+  const onlyLine = (app: AppProcess) => {
+    const lines = app.stderr.trim().split("\n");
+    expect(lines, app.stderr).toHaveLength(1);
+    expect(app.stderr).not.toMatch(/\bat .*\(.*:\d+:\d+\)/); // no stack trace
+    return lines[0]!;
+  };
+
+  it("SINK_DIR naming a file, a place under /sys, or blank exits 2 with one line; not writable exits 1", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sink-dir-"));
+    try {
+      const file = join(dir, "a-file");
+      await writeFile(file, "x");
+      for (const [sinkDir, code, pattern] of [
+        [file, 2, /^consumer: SINK_DIR ".*a-file": cannot hold the effect sink \(ENOTDIR/],
+        [
+          "/sys/kernel/effects",
+          2,
+          /^consumer: SINK_DIR "\/sys\/kernel\/effects": cannot hold the effect sink \(EPERM/,
+        ],
+        ["  ", 2, /^\s*SINK_DIR: is blank/m],
+      ] as const) {
+        const bad = await AppProcess.start("consumer", { ...memphisEnv, SINK_DIR: sinkDir });
+        expect((await bad.exited).code, bad.stderr).toBe(code);
+        if (sinkDir.trim() !== "") expect(onlyLine(bad)).toMatch(pattern);
+        else expect(bad.stderr).toMatch(pattern);
+      }
+      // Not writable is the environment's (exit 1); root ignores directory modes, so only as another user.
+      if (process.getuid?.() !== 0) {
+        const readOnly = join(dir, "read-only");
+        await mkdir(readOnly, { mode: 0o500 });
+        const bad = await AppProcess.start("consumer", { ...memphisEnv, SINK_DIR: readOnly });
+        expect((await bad.exited).code, bad.stderr).toBe(1);
+        expect(onlyLine(bad)).toMatch(/SINK_DIR .*\(EACCES/);
+      }
+      await passesConfiguration(
+        await AppProcess.start("consumer", { ...memphisEnv, SINK_DIR: join(dir, "sink") }),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("HTTP_PORT in use exits 1 with one line naming HTTP_PORT; a free one gets past it", async () => {
+    const taken = createServer();
+    taken.listen(0, "0.0.0.0");
+    await once(taken, "listening");
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      for (const app of ["producer", "consumer"] as const) {
+        const bad = await AppProcess.start(app, {
+          ...memphisEnv,
+          RATE_PER_SECOND: "1",
+          HTTP_PORT: String(port),
+        });
+        expect((await bad.exited).code, bad.stderr).toBe(1);
+        expect(onlyLine(bad)).toMatch(new RegExp(`^${app}: start failed: HTTP_PORT ${port}: .*EADDRINUSE`));
+      }
+    } finally {
+      taken.close();
+    }
+    await passesConfiguration(await AppProcess.start("consumer", memphisEnv));
   });
 });

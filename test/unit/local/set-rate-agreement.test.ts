@@ -65,7 +65,7 @@ describe("set-rate prediction vs the scaler at a steady rate (dev)", () => {
       const near = counts.filter((n) => Math.abs(n - expectedReplicas) <= 1).length / counts.length;
       const median = [...counts].sort((a, b) => a - b)[Math.floor(counts.length / 2)]!;
       expect(Math.abs(median - expectedReplicas)).toBeLessThanOrEqual(1);
-      // Most of the time, not always: each time the 300 s scale-down window lets go, the 50 %
+      // Most of the time, not always: each time the scale-down window (60 s) lets go, the 50 %
       // policy drops 3 → 1 for a sync or two and the backlog brings it back, which the
       // prediction does not model.
       expect(near).toBeGreaterThanOrEqual(0.9);

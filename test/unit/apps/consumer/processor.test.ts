@@ -8,7 +8,7 @@ import { createEnvelope, encodeEnvelope } from "../../../../src/runtime/envelope
 import { createConsumerMetrics } from "../../../../src/runtime/metrics/consumer-metrics.js";
 
 /** A delivered message that records how it was settled. */
-function delivered(data: Uint8Array, deliveryCount = 1, maxDeliveries = 3) {
+function delivered(data: Uint8Array, deliveryCount = 1, maxDeliveries = 3, deadLetterFails = false) {
   const settled: string[] = [];
   let heartbeats = 0;
   const message: DeliveredMessage = {
@@ -20,7 +20,10 @@ function delivered(data: Uint8Array, deliveryCount = 1, maxDeliveries = 3) {
     sequence: 1,
     ack: async () => void settled.push("ack"),
     retryLater: async (delay) => void settled.push(`retry:${delay}`),
-    deadLetter: async (reason) => void settled.push(`dead:${reason}`),
+    deadLetter: async (reason) => {
+      if (deadLetterFails) throw new Error("maximum payload exceeded");
+      settled.push(`dead:${reason}`);
+    },
     inProgress: () => void heartbeats++,
   };
   return { message, settled, heartbeats: () => heartbeats };
@@ -45,6 +48,9 @@ function processor(workTimeMs = 0, ackWaitMs = 30_000) {
 const good = () => encodeEnvelope(createEnvelope({ seq: 1, producer: "p", payload: { data: "x" } }));
 const poison = () => encodeEnvelope(createEnvelope({ seq: 1, producer: "p", payload: { poison: true } }));
 const never = new AbortController().signal;
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const envelopeWith = (fields: Record<string, unknown>) =>
+  encode({ ...createEnvelope({ seq: 1, producer: "p", payload: {} }), ...fields });
 
 /** Handle and wait for the settle to be confirmed. */
 async function outcome(p: Processor, message: DeliveredMessage, signal: AbortSignal) {
@@ -161,5 +167,56 @@ describe("Processor", () => {
     };
     await p.handle(message, never);
     expect(retried).toBe(true);
+  });
+
+  it("hands a message back after RETRY_DELAY_MS when dead-lettering it fails, counted as dead_letter_failed", async () => {
+    const { p, registry } = processor();
+    const d = delivered(new TextEncoder().encode("OK\r\n"), 1, 3, true);
+    expect(await outcome(p, d.message, never)).toBe("dead_letter_failed");
+    expect(d.settled).toEqual(["retry:250"]);
+    const text = await registry.getSingleMetricAsString("consumer_messages_total");
+    expect(text).toContain('outcome="dead_letter_failed"} 1');
+    expect(text).toContain('outcome="dead_lettered"} 0');
+  });
+
+  it("honours the poison marker only as payload.poison === true", async () => {
+    for (const payload of [{ poison: "true" }, { poison: 1 }, [true], { nested: { poison: true } }]) {
+      const { p } = processor();
+      const d = delivered(envelopeWith({ payload }), 1, 3);
+      expect(await outcome(p, d.message, never), JSON.stringify(payload)).toBe("processed");
+    }
+    const { p } = processor();
+    const d = delivered(envelopeWith({ payload: JSON.parse('{"__proto__": {"poison": true}}') }), 1, 3);
+    expect(await outcome(p, d.message, never)).toBe("processed");
+    const marked = delivered(envelopeWith({ payload: { poison: true } }), 1, 3);
+    expect(await outcome(p, marked.message, never)).toBe("retried");
+  });
+
+  it("dead-letters a producedAt outside its window as malformed", async () => {
+    for (const producedAt of [-1e300, 0, Date.now() + 2 * 24 * 3600 * 1000, 1e300]) {
+      const { p, registry } = processor();
+      const d = delivered(envelopeWith({ producedAt }));
+      expect(await outcome(p, d.message, never), String(producedAt)).toBe("dead_lettered");
+      expect(d.settled[0]).toMatch(/^dead:malformed: producedAt/);
+      expect(await registry.getSingleMetricAsString("consumer_end_to_end_latency_seconds")).toContain(
+        "consumer_end_to_end_latency_seconds_count 0",
+      );
+    }
+  });
+
+  it("acks a conflicting body under an applied id as a duplicate, counted apart", async () => {
+    const { p, registry } = processor();
+    const first = envelopeWith({ id: "same", payload: { n: 1 } });
+    expect(await outcome(p, delivered(first).message, never)).toBe("processed");
+    expect(await outcome(p, delivered(first, 2).message, never)).toBe("duplicate");
+    expect(await registry.getSingleMetricAsString("consumer_conflicting_messages_total")).toContain(
+      "consumer_conflicting_messages_total 0",
+    );
+    const other = delivered(envelopeWith({ id: "same", payload: { n: 2 } }));
+    expect(await outcome(p, other.message, never)).toBe("duplicate");
+    expect(other.settled).toEqual(["ack"]);
+    expect(await registry.getSingleMetricAsString("consumer_conflicting_messages_total")).toContain(
+      "consumer_conflicting_messages_total 1",
+    );
   });
 });

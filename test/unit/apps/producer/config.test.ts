@@ -117,7 +117,7 @@ describe("producer config", () => {
       loadProducerConfig({ ...minimal, BROKER_URL: "127.0.0.1:4222,nats://ok:4222", RATE_PER_SECOND: "1" }),
     );
     expect(nats.message).toContain(
-      'BROKER_URL: "127.0.0.1:4222" is not a nats://host:port endpoint for BROKER=nats',
+      "BROKER_URL: entry 1 of 2 is not a nats://host:port endpoint for BROKER=nats",
     );
     const memphis = configError(() =>
       loadProducerConfig({

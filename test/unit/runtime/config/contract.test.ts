@@ -75,3 +75,25 @@ describe("retired variables", () => {
     expect(loadProducerConfig({ ...MINIMAL_ENV, RATE_PER_SECOND: "5" }).maxInFlight).toBe(256);
   });
 });
+
+describe("URL-typed settings in configuration errors", () => {
+  it("never quote a URL, its entries or its userinfo; the entry is named by position", () => {
+    const cases: Record<string, string>[] = [
+      { BROKER_URL: "nats://user:url-pass-1@127.0.0.1:4222/oops" },
+      { BROKER_URL: "nats://127.0.0.1:4222,nats://user:url-pass-1@host:4222/x" },
+      { BROKER_MONITOR_URL: "ftp://user:url-pass-1@127.0.0.1:8222" },
+      { BROKER_MONITOR_URL: "http://127.0.0.1:9999,not a url url-pass-1" },
+      { ...memphis, BROKER_URL: "user:url-pass-1@host:6666,b:6666" },
+    ];
+    for (const extra of cases) {
+      const error = configError(() => loadConsumerConfig({ ...MINIMAL_ENV, ...extra }));
+      expect(error.problems.length, JSON.stringify(extra)).toBeGreaterThan(0);
+      expect(error.message).not.toContain("url-pass-1");
+      expect(error.message).not.toContain("user:");
+    }
+    const listed = configError(() =>
+      loadConsumerConfig({ ...MINIMAL_ENV, BROKER_URL: "nats://a:4222,nats://user:url-pass-1@h:4222/x" }),
+    );
+    expect(listed.message).toContain("entry 2 of 2 is not a nats://host:port endpoint");
+  });
+});
