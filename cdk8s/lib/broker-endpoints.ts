@@ -43,6 +43,14 @@ function clusterHost(service: string, namespace: string): string {
   return `${service}.${namespace}.svc.cluster.local`;
 }
 
+/** The monitoring endpoint's port and the two addresses derived from it (host:port, and its http URL). */
+function monitoringAt(
+  host: string,
+  port: number,
+): Pick<BrokerEndpoints, "monitorPort" | "monitorHostPort" | "monitorUrl"> {
+  return { monitorPort: port, monitorHostPort: `${host}:${port}`, monitorUrl: `http://${host}:${port}` };
+}
+
 /** Memphis chart 1.4.3, release "memphis" in namespace "memphis" (headless Service "memphis"). */
 const memphisHost = clusterHost("memphis", "memphis");
 const MEMPHIS: BrokerEndpoints = {
@@ -52,12 +60,10 @@ const MEMPHIS: BrokerEndpoints = {
   host: memphisHost,
   managementPort: 9000,
   clientPort: BROKER_DEFAULTS.memphis.port,
-  monitorPort: 8222,
   exporterPort: 7777,
   exporterPortName: "metrics",
   url: `${memphisHost}:${BROKER_DEFAULTS.memphis.port}`,
-  monitorHostPort: `${memphisHost}:8222`,
-  monitorUrl: `http://${memphisHost}:8222`,
+  ...monitoringAt(memphisHost, 8222),
   naming: brokerNaming("memphis"),
 };
 
@@ -77,12 +83,10 @@ const NATS: BrokerEndpoints = {
   podLabels: { "app.kubernetes.io/name": "nats" },
   host: natsHost,
   clientPort: 4222,
-  monitorPort: 8222,
   exporterPort: 7777,
   exporterPortName: "prom-metrics",
   url: `nats://${natsHost}:4222`,
-  monitorHostPort: `${natsHeadlessHost}:8222`,
-  monitorUrl: `http://${natsHeadlessHost}:8222`,
+  ...monitoringAt(natsHeadlessHost, 8222),
   naming: brokerNaming("nats"),
 };
 
