@@ -38,28 +38,18 @@ function changedLines(before: string, after: string): { before: string; after: s
   return a.flatMap((line, i) => (line === b[i] ? [] : [{ before: line, after: b[i] ?? "" }]));
 }
 
+/** set-rate arguments that edit the copied rates file and write the PR body and title. */
+function setRateWithPrText(env: string, rate: string, body: string, title: string): string[] {
+  return ["--env", env, "--rate", rate, "--data", files.rates, "--pr-body", body, "--pr-title", title];
+}
+
 const json = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
 
 describe("set-rate", () => {
   it("edits only the environment's rate and writes the PR text", () => {
     const body = join(files.dir, "body.md");
     const title = join(files.dir, "title.txt");
-    const result = runSetRate(
-      [
-        "--env",
-        "prod",
-        "--rate",
-        "120",
-        "--data",
-        files.rates,
-        "--pr-body",
-        body,
-        "--pr-title",
-        title,
-        "--no-synth",
-      ],
-      io,
-    );
+    const result = runSetRate([...setRateWithPrText("prod", "120", body, title), "--no-synth"], io);
     expect(result.oldRate).toBe(PRODUCER_RATE_PER_SECOND.prod);
     const edited = readFileSync(files.rates, "utf8");
     expect(changedLines(files.originalRates, edited)).toEqual([
@@ -121,18 +111,7 @@ describe("set-rate", () => {
   it("a failing synth leaves the data file as it was and writes no PR text", () => {
     const body = join(files.dir, "body.md");
     const title = join(files.dir, "title.txt");
-    const args = [
-      "--env",
-      "dev",
-      "--rate",
-      "7.5",
-      "--data",
-      files.rates,
-      "--pr-body",
-      body,
-      "--pr-title",
-      title,
-    ];
+    const args = setRateWithPrText("dev", "7.5", body, title);
     expect(() => runSetRate(args, failingSynth)).toThrow(/npm run synth failed/);
     expect(readFileSync(files.rates, "utf8")).toBe(files.originalRates);
     expect(existsSync(body)).toBe(false);
