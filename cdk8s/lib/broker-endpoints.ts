@@ -51,12 +51,18 @@ function monitoringAt(
   return { monitorPort: port, monitorHostPort: `${host}:${port}`, monitorUrl: `http://${host}:${port}` };
 }
 
+/**
+ * Each broker's chart is installed as a release named after the broker in a namespace of the same
+ * name, so its pods carry that name as `app.kubernetes.io/name`.
+ */
+function releasedAs(kind: BrokerKind): Pick<BrokerEndpoints, "kind" | "namespace" | "podLabels" | "naming"> {
+  return { kind, namespace: kind, podLabels: { "app.kubernetes.io/name": kind }, naming: brokerNaming(kind) };
+}
+
 /** Memphis chart 1.4.3, release "memphis" in namespace "memphis" (headless Service "memphis"). */
 const memphisHost = clusterHost("memphis", "memphis");
 const MEMPHIS: BrokerEndpoints = {
-  kind: "memphis",
-  namespace: "memphis",
-  podLabels: { "app.kubernetes.io/name": "memphis" },
+  ...releasedAs("memphis"),
   host: memphisHost,
   managementPort: 9000,
   clientPort: BROKER_DEFAULTS.memphis.port,
@@ -64,7 +70,6 @@ const MEMPHIS: BrokerEndpoints = {
   exporterPortName: "metrics",
   url: `${memphisHost}:${BROKER_DEFAULTS.memphis.port}`,
   ...monitoringAt(memphisHost, 8222),
-  naming: brokerNaming("memphis"),
 };
 
 /**
@@ -78,16 +83,13 @@ const MEMPHIS: BrokerEndpoints = {
 const natsHost = clusterHost("nats", "nats");
 const natsHeadlessHost = clusterHost("nats-headless", "nats");
 const NATS: BrokerEndpoints = {
-  kind: "nats",
-  namespace: "nats",
-  podLabels: { "app.kubernetes.io/name": "nats" },
+  ...releasedAs("nats"),
   host: natsHost,
   clientPort: 4222,
   exporterPort: 7777,
   exporterPortName: "prom-metrics",
   url: `nats://${natsHost}:4222`,
   ...monitoringAt(natsHeadlessHost, 8222),
-  naming: brokerNaming("nats"),
 };
 
 export function brokerEndpoints(kind: BrokerKind): BrokerEndpoints {
