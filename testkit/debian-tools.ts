@@ -14,35 +14,32 @@ export interface DebianTool {
   readonly neededFor: string;
 }
 
-export const NATS_SERVER: DebianTool = {
-  command: "nats-server",
-  debianPackage: "nats-server",
-  neededFor: "the local run and the integration tests (a real NATS JetStream server on 127.0.0.1)",
-};
+/** A tool whose Debian package is named like its command unless `debianPackage` says otherwise. */
+function debianTool(command: string, neededFor: string, debianPackage: string = command): DebianTool {
+  return { command, debianPackage, neededFor };
+}
 
-export const PROMTOOL: DebianTool = {
-  command: "promtool",
-  debianPackage: "prometheus",
-  neededFor: "the alert rule tests (promtool test rules)",
-};
+export const NATS_SERVER = debianTool(
+  "nats-server",
+  "the local run and the integration tests (a real NATS JetStream server on 127.0.0.1)",
+);
 
-export const PROMETHEUS: DebianTool = {
-  command: "prometheus",
-  debianPackage: "prometheus",
-  neededFor: "the local run's Prometheus (dashboards and alerts evaluated live) and its tests",
-};
+export const PROMTOOL = debianTool("promtool", "the alert rule tests (promtool test rules)", "prometheus");
 
-export const CHROMIUM: DebianTool = {
-  command: "chromium",
-  debianPackage: "chromium",
-  neededFor: "the local dashboard page's test (headless Chromium driven by playwright-core)",
-};
+export const PROMETHEUS = debianTool(
+  "prometheus",
+  "the local run's Prometheus (dashboards and alerts evaluated live) and its tests",
+);
 
-export const SHELLCHECK: DebianTool = {
-  command: "shellcheck",
-  debianPackage: "shellcheck",
-  neededFor: "the workflow tests (every `run:` block of .github/workflows checked by shellcheck)",
-};
+export const CHROMIUM = debianTool(
+  "chromium",
+  "the local dashboard page's test (headless Chromium driven by playwright-core)",
+);
+
+export const SHELLCHECK = debianTool(
+  "shellcheck",
+  "the workflow tests (every `run:` block of .github/workflows checked by shellcheck)",
+);
 
 function which(command: string): string | undefined {
   const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });

@@ -161,13 +161,7 @@ export class NatsServer {
   /** Start again on the same ports with the same store (after `kill`). */
   async restart(): Promise<void> {
     await this.kill("SIGTERM");
-    this.child = await NatsServer.spawnServer(
-      ensureNatsServerBinary(),
-      this.port,
-      this.monitorPort,
-      this.storeDir,
-      this.options,
-    );
+    await this.startAgain();
   }
 
   /** Start after a `kill` without killing first. */

@@ -61,6 +61,23 @@ class Collector {
   }
 }
 
+/** Records a throughput run's rate and its process's peak RSS (MiB), and logs the rate. */
+function recordThroughput(
+  collector: Collector,
+  rateKey: string,
+  rssKey: string,
+  impl: Implementation,
+  result: { messagesPerSecond: number; peakRssBytes?: number | undefined },
+  log: (line: string) => void,
+): void {
+  collector.add(`${rateKey}/${impl}`, result.messagesPerSecond);
+  collector.add(
+    `${rssKey}/${impl}`,
+    result.peakRssBytes === undefined ? undefined : result.peakRssBytes / MIB,
+  );
+  log(`  ${rateKey} ${impl}: ${result.messagesPerSecond.toFixed(0)} msg/s`);
+}
+
 function compare(
   collector: Collector,
   key: string,
@@ -118,9 +135,7 @@ export async function runBench(
         if (options.scenarios.includes("consumer"))
           await attempt(broker, "consumer", async () => {
             const r = await runConsumerThroughput(broker, impl, options);
-            c.add(`consumer/${impl}`, r.messagesPerSecond);
-            c.add(`rssConsumer/${impl}`, r.peakRssBytes === undefined ? undefined : r.peakRssBytes / MIB);
-            log(`  consumer ${impl}: ${r.messagesPerSecond.toFixed(0)} msg/s`);
+            recordThroughput(c, "consumer", "rssConsumer", impl, r, log);
           });
         if (options.scenarios.includes("consumer") && impl === "raw")
           await attempt(broker, "consumer (raw, confirmed ack)", async () => {
@@ -138,9 +153,7 @@ export async function runBench(
         if (options.scenarios.includes("producer"))
           await attempt(broker, "producer", async () => {
             const r = await runProducerThroughput(broker, impl, options);
-            c.add(`producer/${impl}`, r.messagesPerSecond);
-            c.add(`rssProducer/${impl}`, r.peakRssBytes === undefined ? undefined : r.peakRssBytes / MIB);
-            log(`  producer ${impl}: ${r.messagesPerSecond.toFixed(0)} msg/s`);
+            recordThroughput(c, "producer", "rssProducer", impl, r, log);
           });
         if (options.scenarios.includes("latency"))
           await attempt(broker, "latency", async () => {

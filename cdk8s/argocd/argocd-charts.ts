@@ -54,40 +54,32 @@ end
 return hs
 `;
 
+/** The given kinds of one API group, in the order given. */
+function inGroup(group: string, ...kinds: string[]): GroupKind[] {
+  return kinds.map((kind) => ({ group, kind }));
+}
+
 /** Cluster-scoped kinds the infrastructure charts install. */
 const PLATFORM_CLUSTER_KINDS: readonly GroupKind[] = [
-  { group: "", kind: "Namespace" },
-  { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition" },
-  { group: "rbac.authorization.k8s.io", kind: "ClusterRole" },
-  { group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding" },
-  { group: "apiregistration.k8s.io", kind: "APIService" },
-  { group: "admissionregistration.k8s.io", kind: "ValidatingWebhookConfiguration" },
-  { group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration" },
+  ...inGroup("", "Namespace"),
+  ...inGroup("apiextensions.k8s.io", "CustomResourceDefinition"),
+  ...inGroup("rbac.authorization.k8s.io", "ClusterRole", "ClusterRoleBinding"),
+  ...inGroup("apiregistration.k8s.io", "APIService"),
+  ...inGroup("admissionregistration.k8s.io", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"),
 ];
 
 /** Namespaced kinds the infrastructure charts (and the root Application) create. */
 const PLATFORM_NAMESPACED_KINDS: readonly GroupKind[] = [
-  { group: "", kind: "ConfigMap" },
-  { group: "", kind: "Secret" },
-  { group: "", kind: "Service" },
-  { group: "", kind: "ServiceAccount" },
-  { group: "", kind: "PersistentVolumeClaim" },
-  { group: "apps", kind: "Deployment" },
-  { group: "apps", kind: "StatefulSet" },
-  { group: "apps", kind: "DaemonSet" },
-  { group: "batch", kind: "Job" },
-  { group: "policy", kind: "PodDisruptionBudget" },
-  { group: "rbac.authorization.k8s.io", kind: "Role" },
-  { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
-  { group: "networking.k8s.io", kind: "NetworkPolicy" },
-  { group: "monitoring.coreos.com", kind: "ServiceMonitor" },
-  { group: "monitoring.coreos.com", kind: "PodMonitor" },
-  { group: "monitoring.coreos.com", kind: "PrometheusRule" },
-  { group: "monitoring.coreos.com", kind: "Prometheus" },
-  { group: "monitoring.coreos.com", kind: "Alertmanager" },
-  { group: "argoproj.io", kind: "Application" },
+  ...inGroup("", "ConfigMap", "Secret", "Service", "ServiceAccount", "PersistentVolumeClaim"),
+  ...inGroup("apps", "Deployment", "StatefulSet", "DaemonSet"),
+  ...inGroup("batch", "Job"),
+  ...inGroup("policy", "PodDisruptionBudget"),
+  ...inGroup("rbac.authorization.k8s.io", "Role", "RoleBinding"),
+  ...inGroup("networking.k8s.io", "NetworkPolicy"),
+  ...inGroup("monitoring.coreos.com", "ServiceMonitor", "PodMonitor", "PrometheusRule", "Prometheus", "Alertmanager"),
+  ...inGroup("argoproj.io", "Application"),
   // The sealed Secrets the charts read (platform-secrets Application).
-  { group: "bitnami.com", kind: "SealedSecret" },
+  ...inGroup("bitnami.com", "SealedSecret"),
 ];
 
 function groupOf(apiVersion: string): string {

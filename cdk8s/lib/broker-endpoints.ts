@@ -45,23 +45,34 @@ function clusterHost(service: string, namespace: string): string {
   return `${service}.${namespace}.svc.cluster.local`;
 }
 
+/** The monitoring endpoint's port and the two addresses derived from it (host:port, and its http URL). */
+function monitoringAt(
+  host: string,
+  port: number,
+): Pick<BrokerEndpoints, "monitorPort" | "monitorHostPort" | "monitorUrl"> {
+  return { monitorPort: port, monitorHostPort: `${host}:${port}`, monitorUrl: `http://${host}:${port}` };
+}
+
+/**
+ * Each broker's chart is installed as a release named after the broker in a namespace of the same
+ * name, so its pods carry that name as `app.kubernetes.io/name`.
+ */
+function releasedAs(kind: BrokerKind): Pick<BrokerEndpoints, "kind" | "namespace" | "podLabels" | "naming"> {
+  return { kind, namespace: kind, podLabels: { "app.kubernetes.io/name": kind }, naming: brokerNaming(kind) };
+}
+
 /** Memphis chart 1.4.3, release "memphis" in namespace "memphis" (headless Service "memphis"). */
 const memphisHost = clusterHost("memphis", "memphis");
 const MEMPHIS: BrokerEndpoints = {
-  kind: "memphis",
-  namespace: "memphis",
-  podLabels: { "app.kubernetes.io/name": "memphis" },
+  ...releasedAs("memphis"),
   host: memphisHost,
   managementPort: 9000,
   clientPort: BROKER_DEFAULTS.memphis.port,
-  monitorPort: 8222,
   routePort: 6222,
   exporterPort: 7777,
   exporterPortName: "metrics",
   url: `${memphisHost}:${BROKER_DEFAULTS.memphis.port}`,
-  monitorHostPort: `${memphisHost}:8222`,
-  monitorUrl: `http://${memphisHost}:8222`,
-  naming: brokerNaming("memphis"),
+  ...monitoringAt(memphisHost, 8222),
 };
 
 /**
@@ -75,19 +86,14 @@ const MEMPHIS: BrokerEndpoints = {
 const natsHost = clusterHost("nats", "nats");
 const natsHeadlessHost = clusterHost("nats-headless", "nats");
 const NATS: BrokerEndpoints = {
-  kind: "nats",
-  namespace: "nats",
-  podLabels: { "app.kubernetes.io/name": "nats" },
+  ...releasedAs("nats"),
   host: natsHost,
   clientPort: 4222,
-  monitorPort: 8222,
   routePort: 6222,
   exporterPort: 7777,
   exporterPortName: "prom-metrics",
   url: `nats://${natsHost}:4222`,
-  monitorHostPort: `${natsHeadlessHost}:8222`,
-  monitorUrl: `http://${natsHeadlessHost}:8222`,
-  naming: brokerNaming("nats"),
+  ...monitoringAt(natsHeadlessHost, 8222),
 };
 
 /**

@@ -22,6 +22,14 @@ export function eventPipelineRuleGroups(options: AlertRuleOptions): RuleGroup[] 
   const replicas = `kube_deployment_status_replicas{${ns}, deployment="${t.consumerDeployment}"}`;
   const maxReplicas = `kube_horizontalpodautoscaler_spec_max_replicas{${ns}, horizontalpodautoscaler="${t.horizontalPodAutoscaler}"}`;
   const scalerMetric = `keda_scaler_metrics_value{${t.kedaNamespaceLabel}="${o.namespace}", scaledObject="${t.scaledObject}"}`;
+  /** A warning that fires when a series the other alerts depend on has been absent for `metricMissingFor`. */
+  const metricMissing = (alert: string, series: string, summary: string, description: string) => ({
+    alert,
+    expr: `absent(${series})`,
+    for: o.metricMissingFor,
+    labels: { severity: "warning", namespace: o.namespace },
+    annotations: { summary, description },
+  });
 
   return [
     {
@@ -54,30 +62,20 @@ export function eventPipelineRuleGroups(options: AlertRuleOptions): RuleGroup[] 
               "Raise maxReplicaCount or lower the producer rate.",
           },
         },
-        {
-          alert: "EventPipelineScalerMetricMissing",
-          expr: `absent(${scalerMetric})`,
-          for: o.metricMissingFor,
-          labels: { severity: "warning", namespace: o.namespace },
-          annotations: {
-            summary: "KEDA reports no scaler metric for the consumer",
-            description:
-              `keda_scaler_metrics_value for ScaledObject ${t.scaledObject} in ${o.namespace} has been missing for ` +
-              `${o.metricMissingFor}: the consumers are not autoscaled (ScaledObject, trigger or KEDA metrics broken).`,
-          },
-        },
-        {
-          alert: "EventPipelineQueueDepthMissing",
-          expr: `absent(${queueDepth})`,
-          for: o.metricMissingFor,
-          labels: { severity: "warning", namespace: o.namespace },
-          annotations: {
-            summary: "No app reports the queue depth",
-            description:
-              `broker_queue_depth_messages in ${o.namespace} has been missing for ${o.metricMissingFor}: the backlog ` +
-              "alerts are blind (apps down, not scraped, or the broker's monitoring endpoint unreachable).",
-          },
-        },
+        metricMissing(
+          "EventPipelineScalerMetricMissing",
+          scalerMetric,
+          "KEDA reports no scaler metric for the consumer",
+          `keda_scaler_metrics_value for ScaledObject ${t.scaledObject} in ${o.namespace} has been missing for ` +
+            `${o.metricMissingFor}: the consumers are not autoscaled (ScaledObject, trigger or KEDA metrics broken).`,
+        ),
+        metricMissing(
+          "EventPipelineQueueDepthMissing",
+          queueDepth,
+          "No app reports the queue depth",
+          `broker_queue_depth_messages in ${o.namespace} has been missing for ${o.metricMissingFor}: the backlog ` +
+            "alerts are blind (apps down, not scraped, or the broker's monitoring endpoint unreachable).",
+        ),
       ],
     },
     {

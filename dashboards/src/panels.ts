@@ -47,6 +47,25 @@ function refId(index: number): string {
   return id;
 }
 
+/** The legend every time-series panel shows: a list below the graph, no calculations. */
+function listLegendAtBottom(): VizLegendOptionsBuilder {
+  return new VizLegendOptionsBuilder()
+    .showLegend(true)
+    .displayMode(LegendDisplayMode.List)
+    .placement(LegendPlacement.Bottom)
+    .calcs([]);
+}
+
+/** The tooltip every time-series panel shows: all series at the hovered time, largest first. */
+function allSeriesTooltip(): VizTooltipOptionsBuilder {
+  return new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending);
+}
+
+/** Stacking of a stacked time-series panel: every series in one stack. */
+function normalStacking(): StackingConfigBuilder {
+  return new StackingConfigBuilder().mode(StackingMode.Normal).group("A");
+}
+
 /** A Prometheus time-series panel. */
 export function timeseries(spec: TimeseriesSpec): TimeseriesPanelBuilder {
   const panel = new TimeseriesPanelBuilder()
@@ -59,15 +78,9 @@ export function timeseries(spec: TimeseriesSpec): TimeseriesPanelBuilder {
     .height(8)
     .fillOpacity(spec.stacked === true || spec.bars === true ? 60 : 10)
     .drawStyle(spec.bars === true ? GraphDrawStyle.Bars : GraphDrawStyle.Line)
-    .legend(
-      new VizLegendOptionsBuilder()
-        .showLegend(true)
-        .displayMode(LegendDisplayMode.List)
-        .placement(LegendPlacement.Bottom)
-        .calcs([]),
-    )
-    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
-  if (spec.stacked === true) panel.stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group("A"));
+    .legend(listLegendAtBottom())
+    .tooltip(allSeriesTooltip());
+  if (spec.stacked === true) panel.stacking(normalStacking());
   spec.queries.forEach((query, index) => {
     panel.withTarget(
       new PrometheusQueryBuilder()
@@ -119,14 +132,8 @@ export function logVolume(spec: {
     .height(8)
     .drawStyle(GraphDrawStyle.Bars)
     .fillOpacity(60)
-    .stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group("A"))
-    .legend(
-      new VizLegendOptionsBuilder()
-        .showLegend(true)
-        .displayMode(LegendDisplayMode.List)
-        .placement(LegendPlacement.Bottom)
-        .calcs([]),
-    )
-    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
+    .stacking(normalStacking())
+    .legend(listLegendAtBottom())
+    .tooltip(allSeriesTooltip())
     .withTarget(new LokiQueryBuilder().datasource(LOKI).refId("A").expr(spec.expr).legendFormat(spec.legend));
 }

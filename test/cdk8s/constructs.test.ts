@@ -238,32 +238,29 @@ describe("Consumer", () => {
     expect(queueDepthQuery("events$1", "event-consumers")).toBe(scaled.spec.triggers[0].metadata.query);
   });
 
-  it("rejects a grace period that does not exceed the drain timeout", () => {
+  /** A Consumer in a fresh chart with the given props over a minimal valid set. */
+  function consumerWith(props: Partial<ConsumerProps>): () => Consumer {
     const chart = Testing.chart();
+    return () =>
+      new Consumer(chart, "c", {
+        connection: connection(chart),
+        image: "i",
+        resources,
+        scaling: { maxReplicas: 2, lagThreshold: 10 },
+        ...props,
+      });
+  }
+
+  it("rejects a grace period that does not exceed the drain timeout", () => {
     expect(
-      () =>
-        new Consumer(chart, "c", {
-          connection: connection(chart),
-          image: "i",
-          resources,
-          scaling: { maxReplicas: 2, lagThreshold: 10 },
-          settings: { DRAIN_TIMEOUT_MS: 30_000 },
-          terminationGracePeriodSeconds: 30,
-        }),
+      consumerWith({ settings: { DRAIN_TIMEOUT_MS: 30_000 }, terminationGracePeriodSeconds: 30 }),
     ).toThrow(/terminationGracePeriodSeconds \(30\) must exceed DRAIN_TIMEOUT_MS \(30000 ms\)/);
   });
 
   it("rejects bad scaling bounds naming the option", () => {
-    const chart = Testing.chart();
-    expect(
-      () =>
-        new Consumer(chart, "c", {
-          connection: connection(chart),
-          image: "i",
-          resources,
-          scaling: { maxReplicas: 0, lagThreshold: 10 },
-        }),
-    ).toThrow(/maxReplicas must be a positive integer, got 0/);
+    expect(consumerWith({ scaling: { maxReplicas: 0, lagThreshold: 10 } })).toThrow(
+      /maxReplicas must be a positive integer, got 0/,
+    );
   });
 });
 

@@ -7,20 +7,16 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { BROKER_BY_ENVIRONMENT, ENVIRONMENTS, IMAGES, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
 import { runBumpImages } from "../../cdk8s/config-edits/bump-images.js";
 import { DATA_FILES } from "../../cdk8s/config-edits/data-edit.js";
 import { parseRate, runSetRate } from "../../cdk8s/config-edits/set-rate.js";
 import { estimateReplicas } from "../../cdk8s/config-edits/expected-replicas.js";
 import { REPO_ROOT } from "../../tooling/repo-root.js";
-import { copyDataFiles } from "./data-copies.js";
+import { useDataCopies } from "./data-copies.js";
 
-let dir: string;
-let rates: string;
-let images: string;
-let originalRates: string;
-let originalImages: string;
+const files = useDataCopies("config-scripts-");
 const logs: string[] = [];
 const io = { log: (line: string) => logs.push(line), synth: () => false };
 const failingSynth = {
@@ -31,10 +27,8 @@ const failingSynth = {
 };
 
 beforeEach(() => {
-  ({ dir, rates, images, originalRates, originalImages } = copyDataFiles("config-scripts-"));
   logs.length = 0;
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Lines that differ between two texts of the same line count. */
 function changedLines(before: string, after: string): { before: string; after: string }[] {
@@ -44,34 +38,24 @@ function changedLines(before: string, after: string): { before: string; after: s
   return a.flatMap((line, i) => (line === b[i] ? [] : [{ before: line, after: b[i] ?? "" }]));
 }
 
+/** set-rate arguments that edit the copied rates file and write the PR body and title. */
+function setRateWithPrText(env: string, rate: string, body: string, title: string): string[] {
+  return ["--env", env, "--rate", rate, "--data", files.rates, "--pr-body", body, "--pr-title", title];
+}
+
 const json = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
 
 describe("set-rate", () => {
   it("edits only the environment's rate and writes the PR text", () => {
-    const body = join(dir, "body.md");
-    const title = join(dir, "title.txt");
-    const result = runSetRate(
-      [
-        "--env",
-        "prod",
-        "--rate",
-        "120",
-        "--data",
-        rates,
-        "--pr-body",
-        body,
-        "--pr-title",
-        title,
-        "--no-synth",
-      ],
-      io,
-    );
+    const body = join(files.dir, "body.md");
+    const title = join(files.dir, "title.txt");
+    const result = runSetRate([...setRateWithPrText("prod", "120", body, title), "--no-synth"], io);
     expect(result.oldRate).toBe(PRODUCER_RATE_PER_SECOND.prod);
-    const edited = readFileSync(rates, "utf8");
-    expect(changedLines(originalRates, edited)).toEqual([
+    const edited = readFileSync(files.rates, "utf8");
+    expect(changedLines(files.originalRates, edited)).toEqual([
       { before: `  "prod": ${PRODUCER_RATE_PER_SECOND.prod}`, after: '  "prod": 120' },
     ]);
-    expect(json(rates)).toEqual({ dev: PRODUCER_RATE_PER_SECOND.dev, prod: 120 });
+    expect(json(files.rates)).toEqual({ dev: PRODUCER_RATE_PER_SECOND.dev, prod: 120 });
     const text = readFileSync(body, "utf8");
     expect(text).toContain(`**${PRODUCER_RATE_PER_SECOND.prod} → 120**`);
     expect(text).toContain("Changed: `PRODUCER_RATE_PER_SECOND` in `cdk8s/data/producer-rates.json`");
@@ -84,9 +68,9 @@ describe("set-rate", () => {
   });
 
   it("accepts fractional rates and 0 (pause)", () => {
-    runSetRate(["--env", "dev", "--rate", "0.0083", "--data", rates, "--no-synth"], io);
-    expect(json(rates)).toMatchObject({ dev: 0.0083 });
-    const paused = runSetRate(["--env", "dev", "--rate", "0", "--data", rates, "--no-synth"], io);
+    runSetRate(["--env", "dev", "--rate", "0.0083", "--data", files.rates, "--no-synth"], io);
+    expect(json(files.rates)).toMatchObject({ dev: 0.0083 });
+    const paused = runSetRate(["--env", "dev", "--rate", "0", "--data", files.rates, "--no-synth"], io);
     expect(paused.estimate.expectedReplicas).toBe(0);
     expect(paused.body).toContain("Rate 0 pauses the producer");
   });
@@ -101,8 +85,8 @@ describe("set-rate", () => {
     [["--env", "staging", "--rate", "1"], /--env: unknown environment "staging" \(known: dev, prod\)/],
     [["--rate", "1"], /--env is required/],
   ])("rejects %j", (args, message) => {
-    expect(() => runSetRate([...args, "--data", rates, "--no-synth"], io)).toThrow(message);
-    expect(readFileSync(rates, "utf8")).toBe(originalRates);
+    expect(() => runSetRate([...args, "--data", files.rates, "--no-synth"], io)).toThrow(message);
+    expect(readFileSync(files.rates, "utf8")).toBe(files.originalRates);
   });
 
   it("parses plain decimal rates only", () => {
@@ -116,25 +100,25 @@ describe("set-rate", () => {
     const before = readFileSync(DATA_FILES.producerRates, "utf8");
     const out = execFileSync(
       "npm",
-      ["run", "-s", "set-rate", "--", "--env", "dev", "--rate", "7.5", "--data", rates, "--no-synth"],
+      ["run", "-s", "set-rate", "--", "--env", "dev", "--rate", "7.5", "--data", files.rates, "--no-synth"],
       { cwd: REPO_ROOT, encoding: "utf8" },
     );
     expect(out).toContain(`PRODUCER_RATE_PER_SECOND.dev: ${PRODUCER_RATE_PER_SECOND.dev} -> 7.5`);
-    expect(json(rates)).toMatchObject({ dev: 7.5 });
+    expect(json(files.rates)).toMatchObject({ dev: 7.5 });
     expect(readFileSync(DATA_FILES.producerRates, "utf8")).toBe(before);
   });
 
   it("a failing synth leaves the data file as it was and writes no PR text", () => {
-    const body = join(dir, "body.md");
-    const title = join(dir, "title.txt");
-    const args = ["--env", "dev", "--rate", "7.5", "--data", rates, "--pr-body", body, "--pr-title", title];
+    const body = join(files.dir, "body.md");
+    const title = join(files.dir, "title.txt");
+    const args = setRateWithPrText("dev", "7.5", body, title);
     expect(() => runSetRate(args, failingSynth)).toThrow(/npm run synth failed/);
-    expect(readFileSync(rates, "utf8")).toBe(originalRates);
+    expect(readFileSync(files.rates, "utf8")).toBe(files.originalRates);
     expect(existsSync(body)).toBe(false);
     expect(existsSync(title)).toBe(false);
     // Negative control: the same command with a synth that succeeds changes all three.
     runSetRate(args, io);
-    expect(readFileSync(rates, "utf8")).not.toBe(originalRates);
+    expect(readFileSync(files.rates, "utf8")).not.toBe(files.originalRates);
     expect(existsSync(body) && existsSync(title)).toBe(true);
   });
 });
@@ -168,7 +152,7 @@ describe("bump-images", () => {
 
   it("sets both tags, and repositories with --registry, touching nothing else", () => {
     const result = runBumpImages(
-      ["--tag", sha, "--registry", "ghcr.io/acme/pipeline/", "--data", images, "--no-synth"],
+      ["--tag", sha, "--registry", "ghcr.io/acme/pipeline/", "--data", files.images, "--no-synth"],
       io,
     );
     expect(result.changes.map((c) => c.field)).toEqual([
@@ -177,19 +161,19 @@ describe("bump-images", () => {
       "IMAGES.consumer.tag",
       "IMAGES.consumer.repository",
     ]);
-    expect(json(images)).toEqual({
+    expect(json(files.images)).toEqual({
       producer: { repository: "ghcr.io/acme/pipeline/producer", tag: sha },
       consumer: { repository: "ghcr.io/acme/pipeline/consumer", tag: sha },
     });
     // only the repository and tag lines changed
-    for (const line of changedLines(originalImages, readFileSync(images, "utf8")))
+    for (const line of changedLines(files.originalImages, readFileSync(files.images, "utf8")))
       expect(line.before).toMatch(/^\s+"(repository|tag)": "/);
     expect(result.body).toContain(`\`IMAGES.producer.tag\`: \`${IMAGES.producer.tag}\` → \`${sha}\``);
   });
 
   it("bumps one app with --app", () => {
-    runBumpImages(["--tag", "v1.2.3", "--app", "consumer", "--data", images, "--no-synth"], io);
-    expect(json(images)).toEqual({ ...IMAGES, consumer: { ...IMAGES.consumer, tag: "v1.2.3" } });
+    runBumpImages(["--tag", "v1.2.3", "--app", "consumer", "--data", files.images, "--no-synth"], io);
+    expect(json(files.images)).toEqual({ ...IMAGES, consumer: { ...IMAGES.consumer, tag: "v1.2.3" } });
   });
 
   it.each([
@@ -200,19 +184,19 @@ describe("bump-images", () => {
     [["--tag", "v1", "--app", "worker"], /--app: unknown app "worker"/],
     [["--tag", "v1", "--registry", "GHCR.io/Upper"], /--registry: "GHCR.io\/Upper" is not a lowercase/],
   ])("rejects %j", (args, message) => {
-    expect(() => runBumpImages([...args, "--data", images, "--no-synth"], io)).toThrow(message);
-    expect(readFileSync(images, "utf8")).toBe(originalImages);
+    expect(() => runBumpImages([...args, "--data", files.images, "--no-synth"], io)).toThrow(message);
+    expect(readFileSync(files.images, "utf8")).toBe(files.originalImages);
   });
 
   it("a failing synth leaves the data file as it was and writes no PR body", () => {
-    const body = join(dir, "body.md");
-    const args = ["--tag", sha, "--data", images, "--pr-body", body];
+    const body = join(files.dir, "body.md");
+    const args = ["--tag", sha, "--data", files.images, "--pr-body", body];
     expect(() => runBumpImages(args, failingSynth)).toThrow(/npm run synth failed/);
-    expect(readFileSync(images, "utf8")).toBe(originalImages);
+    expect(readFileSync(files.images, "utf8")).toBe(files.originalImages);
     expect(existsSync(body)).toBe(false);
     // Negative control: the same command with a synth that succeeds changes both.
     runBumpImages(args, io);
-    expect(readFileSync(images, "utf8")).not.toBe(originalImages);
+    expect(readFileSync(files.images, "utf8")).not.toBe(files.originalImages);
     expect(existsSync(body)).toBe(true);
   });
 });

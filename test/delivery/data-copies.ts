@@ -1,7 +1,8 @@
 /** Temporary copies of the data files set-rate and bump-images edit, so tests never touch the real ones. */
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { DATA_FILES } from "../../cdk8s/config-edits/data-edit.js";
 
 export interface DataCopies {
@@ -27,4 +28,17 @@ export function copyDataFiles(prefix: string): DataCopies {
     originalRates: readFileSync(rates, "utf8"),
     originalImages: readFileSync(images, "utf8"),
   };
+}
+
+/**
+ * Fresh copies for every test of the calling file: the returned object's fields are replaced before
+ * each test and the folder is removed after it.
+ */
+export function useDataCopies(prefix: string): DataCopies {
+  const current = {} as { -readonly [K in keyof DataCopies]: DataCopies[K] };
+  beforeEach(() => {
+    Object.assign(current, copyDataFiles(prefix));
+  });
+  afterEach(() => rmSync(current.dir, { recursive: true, force: true }));
+  return current;
 }

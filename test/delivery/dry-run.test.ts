@@ -2,20 +2,16 @@
  * `set-rate --dry-run` and `bump-images --dry-run` print the diff of their data file and write
  * nothing: not the data file, not the PR body, no synth.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { IMAGES, PRODUCER_RATE_PER_SECOND } from "../../cdk8s/config.js";
 import { runBumpImages } from "../../cdk8s/config-edits/bump-images.js";
 import { runSetRate } from "../../cdk8s/config-edits/set-rate.js";
 import { unifiedDiff } from "../../tooling/line-diff.js";
-import { copyDataFiles } from "./data-copies.js";
+import { useDataCopies } from "./data-copies.js";
 
-let dir: string;
-let rates: string;
-let images: string;
-let originalRates: string;
-let originalImages: string;
+const files = useDataCopies("dry-run-");
 const logs: string[] = [];
 let synthRuns = 0;
 const io = {
@@ -27,11 +23,9 @@ const io = {
 };
 
 beforeEach(() => {
-  ({ dir, rates, images, originalRates, originalImages } = copyDataFiles("dry-run-"));
   logs.length = 0;
   synthRuns = 0;
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The -/+ lines of the printed diff. */
 const changes = (): string[] =>
@@ -42,24 +36,24 @@ const changes = (): string[] =>
 
 describe("--dry-run", () => {
   it("set-rate prints the changed rate line and writes nothing", () => {
-    const body = join(dir, "body.md");
-    runSetRate(["--env", "dev", "--rate", "7.5", "--data", rates, "--pr-body", body, "--dry-run"], io);
+    const body = join(files.dir, "body.md");
+    runSetRate(["--env", "dev", "--rate", "7.5", "--data", files.rates, "--pr-body", body, "--dry-run"], io);
     expect(changes()).toEqual([`-  "dev": ${PRODUCER_RATE_PER_SECOND.dev},`, '+  "dev": 7.5,']);
     expect(logs).toContain("dry run: nothing written");
-    expect(readFileSync(rates, "utf8")).toBe(originalRates);
+    expect(readFileSync(files.rates, "utf8")).toBe(files.originalRates);
     expect(existsSync(body)).toBe(false);
     expect(synthRuns).toBe(0);
   });
 
   it("negative control: without --dry-run the same command writes and synthesizes", () => {
-    runSetRate(["--env", "dev", "--rate", "7.5", "--data", rates], io);
+    runSetRate(["--env", "dev", "--rate", "7.5", "--data", files.rates], io);
     expect(changes()).toEqual([]);
-    expect(readFileSync(rates, "utf8")).not.toBe(originalRates);
+    expect(readFileSync(files.rates, "utf8")).not.toBe(files.originalRates);
     expect(synthRuns).toBe(1);
   });
 
   it("bump-images prints both image lines and writes nothing", () => {
-    runBumpImages(["--tag", "abc123", "--data", images, "--dry-run"], io);
+    runBumpImages(["--tag", "abc123", "--data", files.images, "--dry-run"], io);
     const line = (tag: string) => `    "tag": "${tag}"`;
     expect(changes()).toEqual([
       `-${line(IMAGES.producer.tag)}`,
@@ -67,7 +61,7 @@ describe("--dry-run", () => {
       `-${line(IMAGES.consumer.tag)}`,
       `+${line("abc123")}`,
     ]);
-    expect(readFileSync(images, "utf8")).toBe(originalImages);
+    expect(readFileSync(files.images, "utf8")).toBe(files.originalImages);
     expect(synthRuns).toBe(0);
   });
 
